@@ -1,0 +1,388 @@
+"""The incident store: one GeoPackage file by default, a PostGIS database on request.
+
+The embedded store writes a real GeoPackage (it opens in QGIS and GDAL) through :mod:`sqlite3`, so that
+every import is one SQLite transaction: it is applied completely or not at all, even if the process
+dies half-way. The file uses WAL journaling and a busy timeout once written to, so dashboard sessions
+keep reading while an import runs and concurrent writers wait for each other instead of failing.
+
+Public API (other modules code against exactly this)::
+
+    store = open_store("incidents.gpkg")      # or "postgresql://..."
+    result = store.upsert(frame)              # UpsertResult(added, updated)
+    incidents = store.read(Filters(...))      # GeoDataFrame, schema COLUMNS + geometry, EPSG:4326
+    store.count(); store.close()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
+
+import pandas as pd
+
+from geo import _gpkg
+from geo.errors import StoreError
+from geo.filters import Filters
+from geo.schema import COLUMN_TYPES, COLUMNS, CRS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+TABLE = "incidents"
+#: Rows written per executemany call; failures inside a batch still roll back the whole import.
+BATCH_ROWS = 5000
+BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass
+class UpsertResult:
+    """How many incidents an upsert added and how many existing ones (same ``event_id``) it replaced."""
+
+    added: int
+    updated: int
+
+
+@runtime_checkable
+class IncidentStore(Protocol):
+    """What every store backend offers."""
+
+    def read(self, filters: Filters | None = None) -> "gpd.GeoDataFrame":
+        """Incidents passing ``filters`` as a GeoDataFrame (schema columns + point geometry, EPSG:4326)."""
+
+    def upsert(self, frame: pd.DataFrame) -> UpsertResult:
+        """Insert or replace (by ``event_id``) every row of ``frame`` in one all-or-nothing transaction."""
+
+    def count(self) -> int:
+        """Number of incidents stored."""
+
+    def close(self) -> None:
+        """Release the connection."""
+
+
+def open_store(db: str | os.PathLike) -> IncidentStore:
+    """Open (creating on first use) the store at ``db``: a file path or a ``postgresql://`` URL."""
+    text = os.fspath(db)
+    if text.startswith(("postgresql://", "postgres://")):
+        from geo.store_postgis import open_postgis  # written separately; imported only when asked for
+
+        return open_postgis(text)
+    return GeoPackageStore(text)
+
+
+# --------------------------------------------------------------------------------------------------
+# Frame <-> rows conversion shared by backends
+
+
+def prepare_frame(frame: pd.DataFrame, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` with exactly the schema columns, typed, ids filled and validated.
+
+    Raises :class:`StoreError` if a row lacks an id/date/coordinates or has coordinates outside the
+    world (importers reject such rows earlier, with file and row; this is the last line of defence).
+    """
+    from geo.keys import fill_event_ids
+
+    out = pd.DataFrame(index=range(len(frame)))
+    source = frame.reset_index(drop=True)
+    if "geometry" in source and ("latitude" not in source or "longitude" not in source
+                                 or source["latitude"].isna().any()):
+        geom = source["geometry"]
+        source = source.copy()
+        source["longitude"] = source.get("longitude", pd.Series(None, index=source.index)).fillna(
+            pd.Series([g.x if g is not None and not g.is_empty else None for g in geom], index=source.index))
+        source["latitude"] = source.get("latitude", pd.Series(None, index=source.index)).fillna(
+            pd.Series([g.y if g is not None and not g.is_empty else None for g in geom], index=source.index))
+    for column, kind in COLUMN_TYPES.items():
+        values = source[column] if column in source else pd.Series(None, index=source.index, dtype=object)
+        out[column] = _coerce(values, kind)
+    out["event_id"] = fill_event_ids(out)
+    stamp = (now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)).replace(microsecond=0)
+    out["updated_at"] = out["updated_at"].fillna(pd.Timestamp(stamp))
+    bad = out["event_date"].isna() | out["latitude"].isna() | out["longitude"].isna()
+    bad |= ~out["latitude"].between(-90, 90) | ~out["longitude"].between(-180, 180)
+    if bad.any():
+        first = int(bad.idxmax())
+        raise StoreError(f"{int(bad.sum())} row(s) lack a valid event_date or coordinates "
+                         f"(first: row {first + 1}, event_id {out.at[first, 'event_id']!r}); nothing was written")
+    return out.drop_duplicates("event_id", keep="last").reset_index(drop=True)
+
+
+def _coerce(values: pd.Series, kind: str) -> pd.Series:
+    if kind in ("date", "datetime"):
+        parsed = pd.to_datetime(values, errors="coerce", utc=False)
+        if getattr(parsed.dtype, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = parsed.astype("datetime64[ns]")
+        return parsed.dt.normalize() if kind == "date" else parsed.dt.floor("s")
+    if kind == "int":
+        return pd.to_numeric(values, errors="coerce").round().astype("Int64")
+    if kind == "float":
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    return _text(values)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Object Series of str or None (blank strings and NaN become None)."""
+    result = values.astype(object)
+    result = result.where(result.notna(), None)
+    if len(result) and pd.api.types.infer_dtype(result, skipna=True) not in ("string", "empty"):
+        result = result.map(lambda v: None if v is None else str(v))
+    if len(result):
+        blank = result.str.strip().eq("").fillna(False).astype(bool)
+        if blank.any():
+            result = result.where(~blank, None)
+    return result
+
+
+def _sql_value(value, kind: str):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if kind == "date":
+        return value.strftime("%Y-%m-%d")
+    if kind == "datetime":
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return None if value != value else float(value)
+    return value
+
+
+def _row_tuples(frame: pd.DataFrame) -> Iterator[tuple]:
+    """Rows of a prepared frame as SQL parameter tuples: geometry blob first, then the schema columns."""
+    columns = []
+    for column, kind in COLUMN_TYPES.items():
+        series = frame[column]
+        if kind == "date":
+            text = series.dt.strftime("%Y-%m-%d")
+            columns.append(text.astype(object).where(series.notna(), None).tolist())
+        elif kind == "datetime":
+            text = series.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            columns.append(text.astype(object).where(series.notna(), None).tolist())
+        elif kind == "int":
+            columns.append([None if v is pd.NA else int(v) for v in series.astype(object)])
+        elif kind == "float":
+            columns.append([None if v != v else float(v) for v in series.tolist()])
+        else:
+            columns.append(series.tolist())
+    lon_idx, lat_idx = COLUMNS.index("longitude"), COLUMNS.index("latitude")
+    point = _gpkg.point_blob
+    for row in zip(*columns):
+        yield (point(row[lon_idx], row[lat_idx]), *row)
+
+
+# --------------------------------------------------------------------------------------------------
+# GeoPackage backend
+
+
+class GeoPackageStore:
+    """Incidents in one GeoPackage file (table ``incidents``), written with SQLite transactions."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._wal = False
+        try:
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+                self._readonly = True
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                self._readonly = False
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not self._readonly:
+                self._ensure_schema()
+            elif not self._has_table():
+                raise StoreError(f"{self.path}: read-only file without an incidents table")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable GeoPackage ({exc})") from None
+
+    # -- schema -----------------------------------------------------------------------------------
+    def _has_table(self) -> bool:
+        row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)).fetchone()
+        return row is not None
+
+    def _ensure_schema(self) -> None:
+        if self._has_table():
+            self._check_columns()
+            return
+        with self._lock:
+            self._begin()
+            try:
+                if not self._has_table():
+                    _gpkg.create_layout(self._conn)
+                    _gpkg.create_feature_table(self._conn, TABLE, COLUMN_TYPES,
+                                               description="Incident Atlas incidents")
+                    self._conn.execute(f"CREATE UNIQUE INDEX {TABLE}_event_id ON {TABLE}(event_id)")
+                    self._conn.execute(f"CREATE INDEX {TABLE}_event_date ON {TABLE}(event_date)")
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _check_columns(self) -> None:
+        present = {row[1] for row in self._conn.execute(f"PRAGMA table_info({TABLE})")}
+        missing = [c for c in COLUMNS if c not in present]
+        if missing:
+            raise StoreError(f"{self.path}: incidents table lacks columns {', '.join(missing)}")
+
+    def _begin(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def _enable_wal(self) -> None:
+        if not self._wal:
+            mode = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._wal = True
+
+    # -- API ----------------------------------------------------------------------------------------
+    def count(self) -> int:
+        """Number of incidents stored."""
+        with self._lock:
+            return int(self._conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+    def upsert(self, frame: pd.DataFrame) -> UpsertResult:
+        """Insert new incidents and replace existing ones with the same ``event_id``, all or nothing."""
+        if self._readonly:
+            raise StoreError(f"{self.path} is read-only")
+        prepared = prepare_frame(frame)
+        if prepared.empty:
+            return UpsertResult(0, 0)
+        names = ["geom", *COLUMNS]
+        placeholders = ", ".join("?" * len(names))
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in names if c != "event_id")
+        sql = (f'INSERT INTO {TABLE} ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in names)}) '
+               f"VALUES ({placeholders}) ON CONFLICT(event_id) DO UPDATE SET {updates}")
+        ids = prepared["event_id"].tolist()
+        with self._lock:
+            self._enable_wal()
+            self._begin()
+            try:
+                existing = self._existing_ids(ids)
+                rows = _row_tuples(prepared)
+                while True:
+                    batch = [row for _, row in zip(range(BATCH_ROWS), rows)]
+                    if not batch:
+                        break
+                    self._conn.executemany(sql, batch)
+                _gpkg.touch_contents(self._conn, TABLE)
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise StoreError(f"{self.path}: import failed, nothing was written ({exc})") from None
+                raise
+        updated = len(existing)
+        return UpsertResult(added=len(ids) - updated, updated=updated)
+
+    def _existing_ids(self, ids: list[str]) -> set[str]:
+        if len(ids) > 2000:
+            stored = {row[0] for row in self._conn.execute(f"SELECT event_id FROM {TABLE}")}
+            return stored.intersection(ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            sql = f"SELECT event_id FROM {TABLE} WHERE event_id IN ({', '.join('?' * len(chunk))})"
+            found.update(row[0] for row in self._conn.execute(sql, chunk))
+        return found
+
+    def read(self, filters: Filters | None = None) -> "gpd.GeoDataFrame":
+        """Incidents passing ``filters``, oldest first (simple filters run in SQL, the rest in pandas)."""
+        where, params = _where(filters)
+        quoted = ", ".join(f'"{c}"' for c in COLUMNS)
+        sql = f"SELECT {quoted} FROM {TABLE}{where} ORDER BY event_date, event_id"
+        with self._lock:
+            try:
+                rows = self._conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: could not read incidents ({exc})") from None
+        frame = frame_from_rows(rows)
+        if filters is not None and not filters.is_empty():
+            frame = filters.apply(frame).reset_index(drop=True)
+        return frame
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL into the file)."""
+        with self._lock:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+
+    def __enter__(self) -> "GeoPackageStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GeoPackageStore({str(self.path)!r})"
+
+
+def frame_from_rows(rows: list[tuple]) -> "gpd.GeoDataFrame":
+    """A typed incident GeoDataFrame from rows of the schema columns in :data:`COLUMNS` order."""
+    import geopandas as gpd
+
+    columns = list(zip(*rows)) if rows else [() for _ in COLUMNS]
+    data: dict[str, pd.Series] = {}
+    for (column, kind), values in zip(COLUMN_TYPES.items(), columns):
+        if kind in ("date", "datetime"):
+            text = pd.Series(values, dtype=object)
+            fmt = "%Y-%m-%d" if kind == "date" else "ISO8601"
+            parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=kind == "datetime")
+            if kind == "datetime":
+                parsed = parsed.dt.tz_localize(None)
+            data[column] = parsed.astype("datetime64[ns]")
+        elif kind == "int":
+            data[column] = pd.Series(values, dtype="float64" if not values else object).astype("Int64")
+        elif kind == "float":
+            data[column] = pd.Series(values, dtype="float64")
+        else:
+            data[column] = pd.Series(values, dtype=object)
+    frame = pd.DataFrame(data)
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+def empty_frame() -> "gpd.GeoDataFrame":
+    """An incident GeoDataFrame with no rows but the right columns and types."""
+    return frame_from_rows([])
+
+
+def _where(filters: Filters | None) -> tuple[str, list]:
+    """SQL WHERE for the filters that are cheap and exact in SQL (never stricter than Filters.apply)."""
+    if filters is None:
+        return "", []
+    clauses, params = [], []
+    if filters.since:
+        clauses.append("coalesce(date_end, event_date) >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append("event_date <= ?")
+        params.append(filters.until.isoformat())
+    if filters.precisions:
+        clauses.append(f"geo_precision IN ({', '.join('?' * len(filters.precisions))})")
+        params.extend(int(p) for p in filters.precisions)
+    if filters.regions:
+        isos = sorted(filters.region_isos())
+        if all(i.isascii() for i in isos):
+            clauses.append(f"upper(admin1_iso) IN ({', '.join('?' * len(isos))})")
+            params.extend(isos)
+    if filters.types and all(t.isascii() for t in filters.types):
+        wanted = sorted({t.casefold() for t in filters.types})
+        marks = ", ".join("?" * len(wanted))
+        clauses.append(f"(lower(event_type) IN ({marks}) OR lower(sub_event_type) IN ({marks}) "
+                       f"OR lower(kind) IN ({marks}))")
+        params.extend(wanted * 3)
+    if filters.bbox:
+        west, south, east, north = filters.bbox
+        clauses.append("longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?")
+        params.extend([west, east, south, north])
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
