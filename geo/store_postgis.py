@@ -1,0 +1,264 @@
+"""The shared incident store on PostgreSQL + PostGIS, for teams (the embedded GeoPackage is the default).
+
+Open it with :func:`geo.store.open_store` and a ``postgresql://`` URL (``--db`` on the command line,
+``$INCIDENT_ATLAS_DB``, or the dashboard's Streamlit secret). It offers the same API as the embedded store
+(``read``, ``upsert``, ``count``, ``close``) and the same record schema, plus two server-side
+aggregations for the density view, which return exactly what :mod:`geo.query` computes from a frame:
+
+* :meth:`PostgisStore.counts_by_admin1` — like ``geo.query.region_counts(store.read(filters))``;
+* :meth:`PostgisStore.grid_counts` — like ``geo.query.grid_counts(store.read(filters), cell_deg)``.
+
+Filters run in SQL on indexed columns (see ``geo/migrations/0001_init.sql``), so a dashboard loads only
+the rows it shows. Each upsert is one transaction: rows are COPYed into a temporary table and merged
+with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an import.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from geo import _pg_filters, _pg_frames, _pg_migrate
+from geo.errors import StoreError
+from geo.filters import Filters
+from geo.schema import COLUMNS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import psycopg
+
+    from geo.store import UpsertResult
+
+TABLE = "incidents"
+#: How often an upsert is retried when PostgreSQL aborts it to break a deadlock between writers.
+RETRIES = 5
+
+
+def is_postgres_url(db: str) -> bool:
+    """True when ``db`` names a PostgreSQL database rather than a file."""
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
+def redact(db: str) -> str:
+    """``db`` with any password replaced by ``***`` (for messages and logs)."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    try:
+        params = conninfo_to_dict(db)
+    except Exception:  # noqa: BLE001 - an unparsable URL is reported elsewhere
+        return "postgresql://…"
+    if "password" in params:
+        params["password"] = "***"
+    return make_conninfo(**params)
+
+
+def connect(db: str) -> "psycopg.Connection":
+    """An autocommit psycopg connection to ``db``; failures become :class:`StoreError` (no password shown)."""
+    import psycopg
+
+    try:
+        return psycopg.connect(db, autocommit=True, application_name="incident-atlas", connect_timeout=15)
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot connect to PostgreSQL at {redact(db)}: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+class PostgisStore:
+    """Incidents in the ``incidents`` table of a PostGIS database (schema managed by ``python -m geo migrate``)."""
+
+    def __init__(self, db: str, *, migrate: bool = True) -> None:
+        self.db = db
+        self._lock = threading.RLock()
+        self._conn = connect(db)
+        try:
+            self._check_schema(migrate)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _check_schema(self, migrate: bool) -> None:
+        version, latest = _pg_migrate.current_version(self._conn), _pg_migrate.latest_version()
+        if version > latest:
+            raise StoreError(f"{redact(self.db)}: schema version {version} is newer than this Incident Atlas "
+                             f"understands ({latest}); upgrade Incident Atlas")
+        if version < latest:
+            if not migrate:
+                raise StoreError(f"{redact(self.db)}: schema version {version}, expected {latest}; "
+                                 "run: python -m geo migrate --db URL")
+            _pg_migrate.migrate(self._conn)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def _copy_out(self, query, params: list) -> bytes:
+        import psycopg
+        from psycopg import sql
+
+        statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(
+            query, sql.Literal(_pg_frames.NULL_MARK))
+        buffer = bytearray()
+        with self._lock:
+            try:
+                with self._conn.cursor() as cursor:
+                    with cursor.copy(statement, params) as copy:
+                        for block in copy:
+                            buffer += block
+            except psycopg.Error as exc:
+                raise StoreError(f"{redact(self.db)}: could not read incidents: {_reason(exc)}") from None
+        return bytes(buffer)
+
+    def read(self, filters: Filters | None = None) -> "gpd.GeoDataFrame":
+        """Incidents passing ``filters`` (evaluated in SQL), oldest first, typed as in the embedded store."""
+        from psycopg import sql
+
+        from geo.store import empty_frame
+
+        clause, params = _pg_filters.where(filters)
+        query = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY event_date, event_id").format(
+            sql.SQL(_pg_frames.select_list()), sql.Identifier(TABLE), clause)
+        data = self._copy_out(query, params)
+        return _pg_frames.frame_from_csv(data) if data else empty_frame()
+
+    def count(self) -> int:
+        """Number of incidents stored."""
+        return int(self._fetch("SELECT count(*) FROM incidents", [])[0][0])
+
+    def _fetch(self, query, params: list) -> list[tuple]:
+        import psycopg
+
+        with self._lock:
+            try:
+                return self._conn.execute(query, params).fetchall()
+            except psycopg.Error as exc:
+                raise StoreError(f"{redact(self.db)}: query failed: {_reason(exc)}") from None
+
+    # -- aggregations for the density view ---------------------------------------------------------------
+    def counts_by_admin1(self, filters: Filters | None = None) -> pd.DataFrame:
+        """Incidents and fatalities per governorate, computed in SQL.
+
+        Same columns, values and order as ``geo.query.region_counts(self.read(filters))``:
+        ``admin1_iso``, ``name``, ``incidents``, ``fatalities``, most incidents first.
+        """
+        from psycopg import sql
+
+        from geo.admin1 import all_admin1
+
+        clause, params = _pg_filters.where(filters)
+        query = sql.SQL("""
+            SELECT upper(coalesce(admin1_iso, '')) AS iso, count(*), coalesce(sum(fatalities), 0),
+                   (array_agg(admin1 ORDER BY event_date, event_id) FILTER (WHERE admin1 IS NOT NULL))[1]
+            FROM incidents WHERE {} GROUP BY 1""").format(clause)
+        rows = self._fetch(query, params)
+        columns = ["admin1_iso", "name", "incidents", "fatalities"]
+        if not rows:
+            return pd.DataFrame(columns=columns)
+        names = {unit.iso: unit.name for unit in all_admin1()}
+        out = pd.DataFrame({
+            "admin1_iso": [r[0] for r in rows],
+            "name": [names.get(r[0]) or r[3] or (r[0] or "Unknown") for r in rows],
+            "incidents": pd.Series([r[1] for r in rows], dtype="int64"),
+            "fatalities": pd.Series([r[2] for r in rows], dtype="int64"),
+        })
+        out = out.sort_values(["admin1_iso"], kind="stable")
+        out = out.sort_values(["incidents", "name"], ascending=[False, True], kind="stable")
+        return out[columns].reset_index(drop=True)
+
+    def grid_counts(self, filters: Filters | None = None, cell_deg: float = 0.25) -> "gpd.GeoDataFrame":
+        """Square-grid density computed in SQL: cells ``cell_deg`` degrees wide, aligned to its multiples.
+
+        Same cells and counts as ``geo.query.grid_counts(self.read(filters), cell_deg)``: a GeoDataFrame
+        with ``incidents`` (> 0) and the cell polygon, most incidents first.
+        """
+        import geopandas as gpd
+        from psycopg import sql
+        from shapely import box
+
+        if not cell_deg > 0:
+            raise ValueError("cell_deg must be positive")
+        clause, params = _pg_filters.where(filters)
+        query = sql.SQL("""
+            SELECT floor(longitude / %s)::bigint AS ix, floor(latitude / %s)::bigint AS iy, count(*)
+            FROM incidents WHERE {} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2""").format(clause)
+        rows = self._fetch(query, [float(cell_deg), float(cell_deg), *params])
+        counts = pd.Series([r[2] for r in rows], dtype="int64", name="incidents")
+        geoms = [box(x * cell_deg, y * cell_deg, (x + 1) * cell_deg, (y + 1) * cell_deg) for x, y, _ in rows]
+        return gpd.GeoDataFrame(counts.to_frame(), geometry=geoms, crs="EPSG:4326")
+
+    # -- writing -----------------------------------------------------------------------------------------
+    def upsert(self, frame: pd.DataFrame) -> "UpsertResult":
+        """Insert new incidents and replace those with the same ``event_id``, in one transaction.
+
+        The rows are validated and typed exactly as the embedded store does (``geo.store.prepare_frame``);
+        any failure rolls the whole import back and raises :class:`StoreError`.
+        """
+        import psycopg
+
+        from geo.store import UpsertResult, prepare_frame
+
+        prepared = prepare_frame(frame)
+        if prepared.empty:
+            return UpsertResult(0, 0)
+        for attempt in range(RETRIES + 1):
+            try:
+                with self._lock:
+                    added, updated = self._merge(prepared)
+                return UpsertResult(added=added, updated=updated)
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                if attempt == RETRIES:
+                    raise StoreError(f"{redact(self.db)}: import kept colliding with other writers; "
+                                     "nothing was written, try again") from None
+            except psycopg.Error as exc:
+                raise StoreError(f"{redact(self.db)}: import failed, nothing was written: {_reason(exc)}") from None
+        raise AssertionError("unreachable")
+
+    def _merge(self, prepared: pd.DataFrame) -> tuple[int, int]:
+        names = ", ".join(f'"{c}"' for c in COLUMNS)
+        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in COLUMNS if c != "event_id")
+        with self._conn.transaction():
+            self._conn.execute(f"CREATE TEMP TABLE incoming ON COMMIT DROP AS "
+                               f"SELECT {names} FROM {TABLE} WITH NO DATA")
+            with self._conn.cursor() as cursor:
+                with cursor.copy(f"COPY incoming ({names}) FROM STDIN") as copy:
+                    for row in _pg_frames.copy_rows(prepared):
+                        copy.write_row(row)
+            self._before_merge()
+            # Sorting by key makes concurrent writers lock rows in the same order (no deadlock cycles).
+            row = self._conn.execute(f"""
+                WITH merged AS (
+                    INSERT INTO {TABLE} ({names}) SELECT {names} FROM incoming ORDER BY event_id
+                    ON CONFLICT (event_id) DO UPDATE SET {updates}
+                    RETURNING (xmax = 0) AS inserted)
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+            """).fetchone()
+        return int(row[0]), int(row[1])
+
+    def _before_merge(self) -> None:
+        """Hook between loading and merging (tests use it to fail an import half-way)."""
+
+    # -- life cycle --------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "PostgisStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgisStore({redact(self.db)!r})"
+
+
+def open_postgis(db: str, *, migrate: bool = True) -> PostgisStore:
+    """Open the PostGIS store at ``db`` (a ``postgresql://`` URL), creating/upgrading its schema if needed.
+
+    With ``migrate=False`` an out-of-date schema raises :class:`StoreError` instead (e.g. for read-only roles).
+    """
+    if not is_postgres_url(db):
+        raise StoreError(f"{db!r} is not a postgresql:// URL")
+    return PostgisStore(db, migrate=migrate)
