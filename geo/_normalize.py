@@ -1,0 +1,155 @@
+"""Comparison keys for place names written in Latin transliteration or Arabic script.
+
+Two levels, both used when the gazetteer index is built and when a query is looked up:
+
+* :func:`name_key` — spelling-insensitive but faithful: no diacritics, apostrophes or ʿ ʾ marks, no article
+  (al-, el-, as-, ash-, …), common words unified (Tell/Tal/Tall → tal, Deir/Dayr/Dair → dayr, …), no spaces.
+* :func:`sound_key` — also folds vowel and digraph variants (ou/u/oo, ee/i, ei/ay/ai/e, q/k, dj/j, doubled
+  letters, a final -h after a vowel). Vowels are folded to one class but *kept in place*, so "Hmeimeem"
+  (h·m·m·m) never collapses onto "Hama" (h·m).
+
+Bump :data:`KEY_VERSION` whenever the keys change: the index records it and is rebuilt when it differs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+KEY_VERSION = 3
+
+_MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_NON_WORD = re.compile(r"[^0-9a-z\u0600-\u06ff]+")
+
+ARTICLES = frozenset(
+    "al el il ul as ash ad ar at az an es esh ed er et ez en ech ec ec ed ath adh".split()
+)
+
+# Common words of Syrian place names, in every spelling seen in reports, to one form.
+_WORDS: dict[str, str] = {}
+for _canon, _variants in {
+    "tal": "tal tall tell tel tul til tel",
+    "dayr": "dayr deir dair der deyr dier dir",
+    "kafr": "kafr kfar kafer kefr kfr kafar kfer kefer kafir",
+    "shaykh": "shaykh sheikh shaikh shekh sheik sheykh shiekh sheich cheikh chaikh shykh shaykh",
+    "jabal": "jabal jebel jabel jbel djebel jebal jibal gebel",
+    "maarat": "maarat maaret maarrat marat maarrat maaret maarit maara maarra mart maaratt marrat",
+    "ras": "ras raas",
+    "bayt": "bayt beit bait beyt bet beyth",
+    "ayn": "ayn ain ein aine ayin en aïn",
+    "abu": "abu abou abo",
+    "umm": "umm um om oum",
+    "khirba": "khirba khirbat khirbet khirbit khurbet kherbet khirbeh khurba",
+    "khan": "khan khane",
+    "tal_": "",
+    "bir": "bir beer bi'r bir",
+    "wadi": "wadi wady ouadi oued",
+    "qasr": "qasr kasr qsar",
+    "hamam": "hammam hamam hamman",
+    "marj": "marj marj merj",
+    "saghir": "saghir saghira sagheer sghir saghirah small little",
+    "kabir": "kabir kabira kbir kebir kabeer kabirah big great",
+    "sharqi": "sharqi sharqiya sharqiyah sharki eastern east",
+    "gharbi": "gharbi gharbiya gharbiyah gharby western west",
+    "shamali": "shamali shamaliya shamaliyah northern north",
+    "janubi": "janubi janubiya janubiyah januby southern south",
+    "mazraa": "mazraa mazraat mazra mazraat mazraah",
+}.items():
+    for _variant in _variants.split():
+        _WORDS[_variant] = _canon
+_WORDS.pop("tal_", None)
+
+# Feature words that describe the kind of place rather than name it ("Hmeimim air base").
+FEATURE_WORDS = frozenset(
+    "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "
+    "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital".split()
+)
+
+
+def _fold_latin(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("ı", "i").replace("ø", "o").replace("ß", "ss").replace("ð", "d").replace("þ", "th")
+    return text.casefold()
+
+
+def _fold_arabic(text: str) -> str:
+    text = _ARABIC_DIACRITICS.sub("", text)
+    for src, dst in (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ة", "ه"), ("ى", "ي"), ("ؤ", "و"),
+                     ("ئ", "ي"), ("ء", ""), ("گ", "ك"), ("ک", "ك"), ("ی", "ي")):
+        text = text.replace(src, dst)
+    return text
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text``, folded: lower case, no diacritics or marks, articles split off but kept."""
+    if _ARABIC.search(text):
+        text = _fold_arabic(text)
+        words = [w for w in _NON_WORD.split(unicodedata.normalize("NFKC", text).casefold()) if w]
+        out: list[str] = []
+        for word in words:
+            if word.startswith("وال") and len(word) > 4:
+                word = word[3:]
+            elif word.startswith("ال") and len(word) > 3:
+                word = word[2:]
+            out.append(word)
+        return out
+    text = _MARKS.sub("", _fold_latin(text))
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+_FUSED_ARTICLE = re.compile(r"^(?:[ae]([tdrzsln])\1(?=[a-z]{2})|[ae]l(?=[a-z]{4}))")
+
+
+def _drop_articles(words: list[str]) -> list[str]:
+    kept = [w for i, w in enumerate(words) if not (w in ARTICLES and i < len(words) - 1)]
+    kept = kept or words
+    # "Deir Ezzor", "Jazaret Elbuhmeid": an article fused onto a later word.
+    return [w if i == 0 else _FUSED_ARTICLE.sub(lambda m: m.group(1) or "", w) for i, w in enumerate(kept)]
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """Faithful, spelling-insensitive key: ``"Tall al-Aḥmar"`` and ``"Tell el Ahmar"`` both give ``"talahmar"``."""
+    words = _drop_articles(tokens(text))
+    return "".join(_WORDS.get(w, w) for w in words)
+
+
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"dj", "j"), (r"tch", "ch"), (r"ch", "sh"), (r"ph", "f"), (r"gh", "g"), (r"kh", "k"), (r"q", "k"),
+        (r"ck", "k"), (r"c", "k"), (r"th", "t"), (r"dh", "d"), (r"zh", "z"), (r"x", "ks"), (r"ou", "u"),
+        (r"w", "u"), (r"(?<=[aeiouy])h(?=[^aeiouy]|$)", ""), (r"([a-z])\1+", r"\1"),
+        (r"(?<=[aeiou])y|y(?=[aeiou])|(?<=[^aeiou])y(?=[^aeiou]|$)", "a"),
+        (r"[aeiou]+", "a"), (r"([a-z])\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def sound_key(text: str) -> str:
+    """Looser key folding vowels and digraphs in place: ``"Sanamein"`` and ``"Sanamayn"`` → ``"sanaman"``."""
+    key = name_key(text)
+    if not key or _ARABIC.search(key):
+        return key
+    for pattern, repl in _SOUND_RULES:
+        key = pattern.sub(repl, key)
+    return key
+
+
+def strip_feature_words(text: str) -> str | None:
+    """``text`` without trailing/leading feature words ("Hmeimim air base" → "Hmeimim"), or None if none."""
+    words = text.split()
+    lowered = [_MARKS.sub("", _fold_latin(w)).strip("-,.") for w in words]
+    start, end = 0, len(words)
+    while end > start and (lowered[end - 1] in FEATURE_WORDS or lowered[end - 1] in {"air", "the"}):
+        end -= 1
+    while start < end and lowered[start] in FEATURE_WORDS | {"the", "air"}:
+        start += 1
+    if (start, end) == (0, len(words)) or start >= end:
+        return None
+    return " ".join(words[start:end])

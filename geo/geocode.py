@@ -1,0 +1,421 @@
+"""Offline geocoder: place names (Latin transliterations or Arabic script) → points or regions.
+
+Lookup order for one query: the user's aliases (``data/aliases.csv``) → regions and vague phrases
+("Daraa countryside", "southern Idlib", "near Nawa") → exact name key → sound key → the name without
+feature words ("Hmeimim air base") → rapidfuzz on sound keys, with a strict cut-off that prefers "not found"
+over a wrong town. A governorate or country (in the query after a comma or "in", or passed as ``context``)
+restricts the candidates; otherwise they are ranked by match quality, then Syria first, then population.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import re
+import tempfile
+import threading
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words, tokens
+from geo.errors import GeocodeError
+from geo.location import PLACE, REGION, Location
+from geo.paths import DATA_DIR
+
+INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
+ALIASES_PATH = DATA_DIR / "aliases.csv"
+ALIAS_COLUMNS = ("alias", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision",
+                 "region_id", "added")
+
+# Scores by how a candidate was found.
+SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
+FUZZY_CUTOFF = 88.0       # rapidfuzz ratio on sound keys; below it a query is "not found"
+FUZZY_MIN_LENGTH = 5      # shorter sound keys are never matched fuzzily
+NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no country is given
+
+_NEAR = re.compile(
+    r"^(?:(?:in\s+)?the\s+)?(?:near(?:by)?|around|close\s+to|outside(?:\s+of)?|(?:on\s+)?(?:the\s+)?outskirts\s+of|"
+    r"(?:in\s+)?(?:the\s+)?vicinity\s+of|(?:the\s+)?surroundings\s+of|(?:the\s+)?(?:north|south|east|west|"
+    r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:outskirts|edges?|side|entrance)\s+of|"
+    r"(?:\d+\s*km\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|"
+    r"(?:the\s+)?(?:area|areas|environs|farms|fields|hills|road|highway)\s+(?:of|around|near)|between)\s+(.+)$",
+    re.IGNORECASE)
+_NEAR_SUFFIX = re.compile(r"^(.+?)(?:'s)?\s+(?:outskirts|surroundings|vicinity|environs|area|farms|fields|"
+                          r"suburbs?|surrounding\s+area)$", re.IGNORECASE)
+_COUNTRYSIDE_SUFFIX = re.compile(
+    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside|province|governorate|"
+    r"muhafazah?|region|rural\s+areas?|desert|badia|countryside\s+areas?)$", re.IGNORECASE)
+_COUNTRYSIDE_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside\s+of|rural|rif|reef|province\s+of|"
+    r"governorate\s+of|countryside|desert\s+of|region\s+of)\s+(.+)$", re.IGNORECASE)
+_DIRECTION = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part\s+of\s+|parts\s+of\s+)?(.+)$",
+                        re.IGNORECASE)
+_DIRECTION_OF = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part|parts|side)\s+of\s+(.+)$",
+                           re.IGNORECASE)
+_IN = re.compile(r"^(.+?)\s+(?:in|of|,)\s+(?:the\s+)?(.+)$", re.IGNORECASE)
+_DASH = re.compile(r"\s+[-–—]\s+")
+_ARABIC_COUNTRYSIDE = re.compile(r"^(?:ريف|ارياف|أرياف)\s+(.+)$")
+_ARABIC_NEAR = re.compile(r"^(?:قرب|بالقرب من|محيط|أطراف|اطراف|ضواحي)\s+(.+)$")
+
+
+def _rank(place: list, prefer_country: str | None) -> float:
+    population = max(place[5], 1)
+    if place[6] not in ("PPL",):
+        population = max(population, 2000)
+    weight = 1.0 if place[3] == (prefer_country or "SY") else NON_SYRIA_WEIGHT
+    return population * weight
+
+
+class Geocoder:
+    """Names to :class:`Location` objects, from the prebuilt index in ``data/`` (see ``geo gazetteer build``)."""
+
+    def __init__(self, index_path: str | Path | None = None, aliases_path: str | Path | None = None) -> None:
+        path = Path(index_path or INDEX_PATH)
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                index = json.load(handle)
+        except FileNotFoundError:
+            raise GeocodeError(f"{path}: gazetteer index missing; run: python -m geo gazetteer build") from None
+        except (OSError, ValueError) as exc:
+            raise GeocodeError(f"{path}: unreadable gazetteer index ({exc}); rebuild it") from None
+        if index.get("key_version") != KEY_VERSION:
+            raise GeocodeError(f"{path}: built with name keys v{index.get('key_version')}, this code uses "
+                               f"v{KEY_VERSION}; run: python -m geo gazetteer build")
+        self.places: list[list] = index["places"]
+        self._k1: dict[str, list[int]] = index["k1"]
+        self._k2: dict[str, list[int]] = index["k2"]
+        self.regions: dict[str, dict] = index["regions"]
+        self._region_keys: dict[str, str] = index["region_keys"]
+        self._fuzzy_keys: list[str] | None = None
+        self.aliases_path = Path(aliases_path or ALIASES_PATH)
+        self._aliases: dict[str, Location] = {}
+        self._lock = threading.Lock()
+        self._load_aliases()
+        self._cache: dict[tuple, Location | None] = {}
+
+    # ---------------------------------------------------------------- public API
+    def geocode(self, query: str, *, context: str | None = None, country: str | None = None) -> Location | None:
+        """The best :class:`Location` for ``query`` (with up to 5 ``alternatives``), or None if not found.
+
+        ``context`` is a governorate or country (name or ISO code) that restricts the candidates;
+        ``country`` is an ISO alpha-2 code with the same effect.
+        """
+        cache_key = (query, context, country)
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        found = self.candidates(query, context=context, country=country, limit=6)
+        result = replace(found[0], alternatives=tuple(found[1:])) if found else None
+        if len(self._cache) > 50000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def candidates(self, query: str, *, context: str | None = None, country: str | None = None,
+                   limit: int = 5) -> list[Location]:
+        """Up to ``limit`` candidate locations for ``query``, best first."""
+        text = " ".join(str(query or "").split()).strip(" ,.;:")
+        if not text:
+            return []
+        alias = self._aliases.get(name_key(text))
+        scope = self._scope(context, country)
+        if context is not None and scope is None:
+            scope = None  # an unknown context restricts nothing rather than hiding every answer
+        found = self._resolve(text, scope, depth=0)
+        if alias is not None:
+            found = [replace(alias, query=query)] + [f for f in found if (f.name, f.lat) != (alias.name, alias.lat)]
+        return [replace(f, query=query) for f in found[:limit]]
+
+    def reverse(self, lat: float, lon: float) -> tuple[str | None, str | None, str | None]:
+        """(country ISO2, admin1 name, admin1 ISO) of the point, by point in polygon; Nones outside every one."""
+        from geo.regions import locate_point
+
+        iso, cc = locate_point(lat, lon)
+        if iso is None:
+            return cc, None, None
+        return cc, self.regions.get(iso, {}).get("name"), iso
+
+    def add_alias(self, alias: str, location: Location) -> None:
+        """Remember that ``alias`` means ``location`` (persisted to the alias file, consulted first)."""
+        if not alias or not alias.strip():
+            raise GeocodeError("an alias needs a name")
+        stored = replace(location, query=alias, score=1.0, source="alias", alternatives=())
+        with self._lock:
+            self._aliases[name_key(alias)] = stored
+            self._cache.clear()
+            rows = self._alias_rows()
+            rows = [r for r in rows if name_key(r["alias"]) != name_key(alias)]
+            rows.append({"alias": alias.strip(), "name": stored.name, "lat": f"{stored.lat:.5f}",
+                         "lon": f"{stored.lon:.5f}", "country": stored.country or "", "admin1": stored.admin1 or "",
+                         "admin1_iso": stored.admin1_iso or "", "kind": stored.kind,
+                         "geo_precision": str(stored.geo_precision), "region_id": stored.region_id or "",
+                         "added": date.today().isoformat()})
+            self._write_aliases(rows)
+
+    def admin1_name(self, iso: str | None) -> str | None:
+        """English name of the admin-1 unit with ISO 3166-2 code ``iso``."""
+        return self.regions.get(iso, {}).get("name") if iso else None
+
+    def region_location(self, region_id: str, query: str = "", precision: int = 3) -> Location | None:
+        """A region :class:`Location` for ``region_id`` (its representative point as lat/lon)."""
+        region = self.regions.get(region_id)
+        if region is None:
+            return None
+        admin1_iso = region.get("admin1_iso")
+        return Location(query=query, name=region["name"], lat=region["lat"], lon=region["lon"],
+                        country=region["country"], admin1=self.admin1_name(admin1_iso), admin1_iso=admin1_iso,
+                        kind=REGION, geo_precision=precision, score=1.0, region_id=region_id,
+                        source="naturalearth")
+
+    # ---------------------------------------------------------------- resolution
+    def _scope(self, context: str | None, country: str | None) -> tuple[str, str] | None:
+        """("admin1", iso) or ("country", cc) for a context, or None."""
+        if country:
+            cc = country.strip().upper()
+            if cc in self.regions and self.regions[cc]["level"] == "country":
+                return ("country", cc)
+            rid = self._region_keys.get(name_key(country))
+            if rid and self.regions[rid]["level"] == "country":
+                return ("country", rid)
+        if context:
+            rid = context.strip().upper() if context.strip().upper() in self.regions else \
+                self._region_keys.get(name_key(context))
+            if rid:
+                level = self.regions[rid]["level"]
+                if level == "country":
+                    return ("country", rid)
+                if level == "admin1":
+                    return ("admin1", rid)
+                if self.regions[rid].get("admin1_iso"):
+                    return ("admin1", self.regions[rid]["admin1_iso"])
+        return None
+
+    def _region_id(self, text: str) -> str | None:
+        rid = self._region_keys.get(name_key(text))
+        if rid is None:
+            stripped = re.sub(r"^(?:the\s+)", "", text, flags=re.IGNORECASE)
+            rid = self._region_keys.get(name_key(stripped))
+        return rid
+
+    def _admin1_of(self, text: str) -> str | None:
+        """The governorate named by ``text``, or the governorate of the town it names."""
+        rid = self._region_id(text)
+        if rid and self.regions[rid]["level"] == "admin1":
+            return rid
+        if rid and self.regions[rid]["level"] in ("part", "area") and self.regions[rid].get("admin1_iso"):
+            return self.regions[rid]["admin1_iso"]
+        places = self._places(text, None)
+        return places[0].admin1_iso if places else None
+
+    def _resolve(self, text: str, scope, depth: int) -> list[Location]:
+        if depth > 3:
+            return []
+        # 1. a country, a governorate (when no town of that name comes first), a named area
+        rid = self._region_id(text)
+        if rid is not None:
+            level = self.regions[rid]["level"]
+            if level in ("country", "area", "part") or not self._places(text, ("admin1", rid), exact_only=True):
+                return [self.region_location(rid, text, 3)] + self._places(text, scope)[:4]
+        # 2. "X countryside", "rural X", "X province", "southern X countryside"
+        for pattern, dir_group, name_group in ((_COUNTRYSIDE_SUFFIX, 2, 1), (_COUNTRYSIDE_PREFIX, 1, 2)):
+            match = pattern.match(text)
+            if match:
+                iso = self._admin1_of(match.group(name_group))
+                if iso:
+                    direction = match.group(dir_group)
+                    rid = f"{iso}:{direction.lower()}" if direction and f"{iso}:{direction.lower()}" in self.regions else iso
+                    return [self.region_location(rid, text, 3)]
+        match = _ARABIC_COUNTRYSIDE.match(text)
+        if match:
+            iso = self._admin1_of(match.group(1))
+            if iso:
+                return [self.region_location(iso, text, 3)]
+        # 3. "northern Daraa", "the southern part of Idlib"
+        match = _DIRECTION_OF.match(text) or _DIRECTION.match(text)
+        if match:
+            part = match.group(1).lower()
+            target = self._region_id(match.group(2))
+            if target and self.regions[target]["level"] == "admin1" and f"{target}:{part}" in self.regions:
+                return [self.region_location(f"{target}:{part}", text, 3)]
+        # 4. "near X", "the outskirts of X", "X outskirts", "north of X"
+        match = _NEAR.match(text) or _NEAR_SUFFIX.match(text) or _ARABIC_NEAR.match(text)
+        if match:
+            inner = self._resolve(match.group(1), scope, depth + 1)
+            if inner:
+                return [replace(loc, geo_precision=max(loc.geo_precision, 2), score=round(loc.score * 0.95, 3))
+                        for loc in inner]
+        # 5. "Nawa, Daraa", "Nawa in Daraa": context inside the query, before the whole text is fuzzily matched
+        if "," in text or _IN.match(text):
+            exact = self._places(text, scope, exact_only=True)
+            if exact:
+                return exact
+            compound = self._resolve_compound(text, scope, depth)
+            if compound:
+                return compound
+        # 6. the place itself, then "Tishrine - Ar-Raqqa" style compounds
+        return self._places(text, scope) or self._resolve_compound(text, scope, depth)
+
+    def _resolve_compound(self, text: str, scope, depth: int) -> list[Location]:
+        if "," in text:
+            head, _, tail = text.rpartition(",")
+            inner = self._scope(tail.strip(), None)
+            if inner:
+                return self._resolve(head.strip(), inner, depth + 1) or []
+            return self._resolve(head.strip(), scope, depth + 1) or self._resolve(tail.strip(), scope, depth + 1)
+        match = _IN.match(text)
+        if match:
+            inner = self._scope(match.group(2), None)
+            if inner:
+                return self._resolve(match.group(1), inner, depth + 1)
+        parts = _DASH.split(text)
+        if len(parts) == 2:
+            first, second = parts
+            joined = self._places(f"{first} {second}", scope) or self._places(f"{second} {first}", scope)
+            if joined:
+                return joined
+            inner_scope = self._scope(first, None)
+            city = self._places(first, scope)
+            if city and inner_scope is None:
+                inner_scope = ("admin1", city[0].admin1_iso) if city[0].admin1_iso else scope
+            sub = self._places(second, inner_scope or scope)
+            if sub and city and _km(sub[0], city[0]) < 40:
+                return sub
+            if city:  # "Al-Hasakeh - Ghoweran": a quarter of the city, the city itself is near enough
+                return [replace(c, geo_precision=max(c.geo_precision, 1), score=round(c.score * 0.9, 3)) for c in city]
+            rid = self._region_id(first)
+            if rid:
+                return [self.region_location(rid, text, 3)]
+        return []
+
+    def _places(self, text: str, scope, exact_only: bool = False) -> list[Location]:
+        return list(self._places_cached(text, scope, exact_only))
+
+    @lru_cache(maxsize=32768)
+    def _places_cached(self, text: str, scope, exact_only: bool) -> tuple[Location, ...]:
+        scored: dict[int, float] = {}
+        key1 = name_key(text)
+        for pid in self._k1.get(key1, ()):
+            scored[pid] = SCORE_EXACT if self.places[pid][0].casefold() == text.casefold() else SCORE_KEY
+        for variant in _word_order_variants(text):
+            for pid in self._k1.get(name_key(variant), ()):
+                scored.setdefault(pid, SCORE_KEY - 0.02)
+        if not exact_only:
+            if not scored:
+                for pid in self._k2.get(sound_key(text), ()):
+                    scored.setdefault(pid, SCORE_SOUND)
+            stripped = strip_feature_words(text)
+            if stripped:
+                wanted_feature = not _only_generic(text, stripped)
+                for pid in self._k1.get(name_key(stripped), ()) or self._k2.get(sound_key(stripped), ()):
+                    bonus = 0.06 if wanted_feature and self.places[pid][6] != "PPL" else 0.0
+                    scored[pid] = max(scored.get(pid, 0), SCORE_STRIPPED + bonus)
+            scored = self._in_scope(scored, scope)
+            if not scored:
+                scored = self._in_scope(self._fuzzy(text), scope)
+        else:
+            scored = self._in_scope(scored, scope)
+        prefer = scope[1] if scope and scope[0] == "country" else None
+        ranked = sorted(scored, key=lambda pid: (-scored[pid], -_rank(self.places[pid], prefer)))
+        return tuple(self._place_location(pid, text, scored[pid]) for pid in ranked[:8])
+
+    def _in_scope(self, scored: dict[int, float], scope) -> dict[int, float]:
+        if not scope:
+            return scored
+        column = 4 if scope[0] == "admin1" else 3
+        return {pid: s for pid, s in scored.items() if self.places[pid][column] == scope[1]}
+
+    def _fuzzy(self, text: str) -> dict[int, float]:
+        key = sound_key(text)
+        if len(key) < FUZZY_MIN_LENGTH:
+            return {}
+        from rapidfuzz import fuzz, process
+
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = list(self._k2)
+        hits = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=10)
+        scored: dict[int, float] = {}
+        for choice, ratio, _ in hits:
+            if choice[0] != key[0]:
+                continue
+            for pid in self._k2[choice]:
+                scored[pid] = max(scored.get(pid, 0.0), round(0.8 * ratio / 100, 3))
+        return scored
+
+    def _place_location(self, pid: int, query: str, score: float) -> Location:
+        name, lat, lon, cc, iso, _pop, feature, gid, source = self.places[pid]
+        return Location(query=query, name=name, lat=lat, lon=lon, country=cc, admin1=self.admin1_name(iso),
+                        admin1_iso=iso, kind=PLACE, geo_precision=1, score=round(score, 3), geonameid=gid,
+                        feature_code=feature, source=source)
+
+    # ---------------------------------------------------------------- aliases
+    def _alias_rows(self) -> list[dict]:
+        if not self.aliases_path.exists():
+            return []
+        with open(self.aliases_path, encoding="utf-8", newline="") as handle:
+            return [row for row in csv.DictReader(handle) if row.get("alias")]
+
+    def _load_aliases(self) -> None:
+        for number, row in enumerate(self._alias_rows(), start=2):
+            try:
+                loc = Location(query=row["alias"], name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
+                               country=row["country"] or None, admin1=row["admin1"] or None,
+                               admin1_iso=row["admin1_iso"] or None, kind=REGION if row["kind"] == REGION else PLACE,
+                               geo_precision=int(row["geo_precision"] or 1), score=1.0,
+                               region_id=row.get("region_id") or None, source="alias")
+            except (KeyError, TypeError, ValueError):
+                raise GeocodeError(f"{self.aliases_path}:{number}: bad alias row") from None
+            self._aliases[name_key(row["alias"])] = loc
+
+    def _write_aliases(self, rows: list[dict]) -> None:
+        self.aliases_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.aliases_path.parent, prefix=".aliases", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=ALIAS_COLUMNS)
+                writer.writeheader()
+                writer.writerows(rows)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.aliases_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+_GENERIC_DIRECTIONS = {"gharbi", "sharqi", "shamali", "janubi", "kabir", "saghir"}
+
+
+def _word_order_variants(text: str) -> list[str]:
+    """"Western Ghariyeh" → "Ghariyeh Western": Arabic puts the qualifier after the name."""
+    words = text.split()
+    if len(words) >= 2 and name_key(words[0]) in _GENERIC_DIRECTIONS:
+        return [" ".join(words[1:] + words[:1])]
+    return []
+
+
+def _only_generic(text: str, stripped: str) -> bool:
+    return len(tokens(text)) == len(tokens(stripped))
+
+
+def _km(a: Location, b: Location) -> float:
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
+    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
+    return 2 * 6371 * asin(sqrt(h))
+
+
+_INSTANCE: Geocoder | None = None
+_INSTANCE_LOCK = threading.Lock()
+
+
+def get_geocoder() -> Geocoder:
+    """The shared :class:`Geocoder` (loaded once per process)."""
+    global _INSTANCE
+    if _INSTANCE is None:
+        with _INSTANCE_LOCK:
+            if _INSTANCE is None:
+                _INSTANCE = Geocoder()
+    return _INSTANCE

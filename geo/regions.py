@@ -1,0 +1,96 @@
+"""Region polygons: governorates ("SY-DR"), their parts ("SY-DR:south"), countries ("SY") and named areas
+("area:southern-syria"), from the simplified Natural Earth file ``data/regions.geojson``.
+
+Parts are the governorate clipped to the half of its bounding box on that side; areas are unions of
+governorates listed in :mod:`geo._regions_def`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from geo._regions_def import AREAS, PARTS, part_box
+from geo.errors import GeocodeError
+from geo.paths import DATA_DIR
+
+REGIONS_PATH = DATA_DIR / "regions.geojson"
+
+
+@lru_cache(maxsize=1)
+def _features() -> dict[str, tuple[dict, object]]:
+    from shapely.geometry import shape
+
+    try:
+        with open(REGIONS_PATH, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise GeocodeError(f"{REGIONS_PATH}: missing; run: python -m geo gazetteer build") from None
+    return {f["properties"]["id"]: (f["properties"], shape(f["geometry"])) for f in data["features"]}
+
+
+@lru_cache(maxsize=256)
+def region_geometry(region_id: str):
+    """The shapely geometry of ``region_id`` (EPSG:4326), or None for an unknown id."""
+    from shapely import union_all
+
+    if not region_id:
+        return None
+    features = _features()
+    if region_id in features:
+        return features[region_id][1]
+    if region_id.startswith("area:"):
+        area = AREAS.get(region_id[5:])
+        if not area or any(m not in features for m in area["members"]):
+            return None
+        return union_all([features[m][1] for m in area["members"]])
+    base, _, part = region_id.partition(":")
+    if part in PARTS and base in features:
+        geom = features[base][1]
+        return geom.intersection(part_box(geom.bounds, part))
+    return None
+
+
+def region_label(region_id: str) -> str:
+    """A human label for ``region_id`` ("Southern Daraa", "Southern Syria (Daraa, …)"); the id if unknown."""
+    from geo.geocode import get_geocoder
+
+    region = get_geocoder().regions.get(region_id)
+    return region["name"] if region else region_id
+
+
+def boundaries():
+    """The offline basemap: governorates of Syria and the neighbours plus country outlines (GeoDataFrame).
+
+    Columns: ``id``, ``name``, ``name_ar``, ``admin1_iso``, ``country``, ``level`` ("admin1" or "country").
+    """
+    import geopandas as gpd
+
+    features = _features()
+    rows = [dict(props) for props, _ in features.values()]
+    return gpd.GeoDataFrame(rows, geometry=[geom for _, geom in features.values()], crs="EPSG:4326")
+
+
+@lru_cache(maxsize=1)
+def _admin1_tree():
+    from shapely import STRtree
+    from shapely.prepared import prep
+
+    units = [(rid, props, geom) for rid, (props, geom) in _features().items() if props["level"] == "admin1"]
+    return STRtree([g for _, _, g in units]), units, [prep(g) for _, _, g in units]
+
+
+def locate_point(lat: float, lon: float, tolerance_deg: float = 0.05) -> tuple[str | None, str | None]:
+    """(admin1 ISO, country ISO2) containing the point; the nearest unit within ``tolerance_deg`` (coasts,
+    simplified borders) when it falls in none; (None, None) far from every unit."""
+    from shapely.geometry import Point
+
+    tree, units, prepared = _admin1_tree()
+    point = Point(lon, lat)
+    for i in tree.query(point):
+        if prepared[i].contains(point):
+            return units[i][0], units[i][1]["country"]
+    nearest = tree.nearest(point)
+    if nearest is not None and units[nearest][2].distance(point) <= tolerance_deg:
+        return units[nearest][0], units[nearest][1]["country"]
+    return None, None
