@@ -1,6 +1,550 @@
-"""Incident Atlas dashboard (placeholder until the dashboard lands): lists the sample store."""
+"""Incident Atlas dashboard: `streamlit run dashboard.py`.
 
+Only widgets and layout live here; filtering, aggregation, URL state, ingest and maps are in geo/.
+The whole filter state is mirrored in the URL query string, so a link reopens the same view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-st.set_page_config(page_title="Incident Atlas", layout="wide")
-st.title("Incident Atlas")
+from geo import ingest_session, query
+from geo.errors import GeoError, RowErrors
+from geo.filters import Filters
+from geo.paths import default_db
+
+st.set_page_config(page_title="Incident Atlas", page_icon=None, layout="wide")
+
+PRECISION_LABELS = {1: "1 · town", 2: "2 · near town / part of region", 3: "3 · region only"}
+TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
+                 "actor2", "admin1", "location", "geo_precision", "fatalities", "source", "notes"]
+TABLE_LIMIT = 20_000
+FILTER_KEYS = ("f_dates", "f_from", "f_to", "f_actors", "f_types", "f_regions", "f_prec", "f_sources",
+               "f_text", "f_inview")
+
+
+# --- cached data --------------------------------------------------------------------------------
+
+def _store_token(db: str) -> str:
+    """Changes whenever the store file (or its WAL) changes, so cached reads refresh after imports."""
+    parts = [db]
+    for suffix in ("", "-wal"):
+        path = Path(db + suffix)
+        if path.exists():
+            stat = path.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading incidents…")
+def load_incidents(db: str, token: str):
+    """Every incident of the store (shared, read-only: never mutate the returned frame)."""
+    from geo.store import open_store
+
+    store = open_store(db)
+    try:
+        return store.read()
+    finally:
+        store.close()
+
+
+@st.cache_resource(max_entries=4)
+def facets(db: str, token: str, _frame) -> dict:
+    """Option lists with counts for the sidebar (over the whole store, so options stay stable)."""
+    types = query.value_counts(_frame, "event_type")
+    kinds = query.value_counts(_frame, "kind")
+    return {
+        "actors": query.actor_counts(_frame),
+        "types": types,
+        "kinds": kinds,
+        "regions": query.region_counts(_frame).set_index("admin1_iso"),
+        "sources": query.value_counts(_frame, "source", split=True),
+        "precisions": query.value_counts(_frame, "geo_precision"),
+        "dates": query.date_bounds(_frame),
+    }
+
+
+@st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
+def cached_map(token: str, filters_key: str, highlight: tuple[str, ...], _frame):
+    """The folium map of a filtered set; rebuilt only when the data, filters or highlight change."""
+    return _build_map(_frame, highlight)
+
+
+def _build_map(frame, highlight: tuple[str, ...] = ()):
+    try:
+        from geo.mapview import build_map
+    except ImportError:  # TEMPORARY stand-in until geo.mapview lands
+        import folium
+
+        fmap = folium.Map(location=[34.8, 38.5], zoom_start=6, tiles=None)
+        for row in frame.itertuples():
+            folium.Marker([row.latitude, row.longitude]).add_to(fmap)
+        return fmap
+    return build_map(frame, target="streamlit", tiles=False, highlight_ids=highlight)
+
+
+@st.cache_resource
+def static_assets_ready() -> bool:
+    """Copy Leaflet & co. into ./static/vendor once per server (served at /app/static/)."""
+    try:
+        from geo.mapview import ensure_static_assets
+    except ImportError:  # TEMPORARY until geo.mapview lands
+        return False
+    ensure_static_assets()
+    return True
+
+
+@st.cache_resource(max_entries=1)
+def governorate_shapes():
+    """Governorate polygons (admin1_iso + geometry), or None when the boundary data is unavailable."""
+    try:
+        from geo.regions import boundaries
+
+        shapes = boundaries()
+        return shapes[shapes["level"] == "admin1"].reset_index(drop=True)
+    except (ImportError, GeoError, OSError):
+        return None
+
+
+# --- state <-> URL ------------------------------------------------------------------------------
+
+def _init_from_url(facet: dict) -> None:
+    """First run of a session: widget values from the query string (unknown values dropped)."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    state = query.from_query_params(params)
+    f = state.filters
+    lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
+    since = min(max(f.since or lo, lo), hi)
+    until = max(min(f.until or hi, hi), since)
+    ss = st.session_state
+    ss.f_dates, ss.f_from, ss.f_to = (since, until), since, until
+    ss.f_actors = [a for a in f.actors if a in facet["actors"].index]
+    type_options = set(_type_options(facet))
+    ss.f_types = [t for t in f.types if t in type_options]
+    ss.f_regions = [i for i in dict.fromkeys(query.region_iso(r) for r in f.regions)
+                    if i in facet["regions"].index]
+    ss.f_prec = [p for p in f.precisions]
+    ss.f_sources = [s for s in f.sources if s in facet["sources"].index]
+    ss.f_text = f.text or ""
+    ss.f_inview = state.in_view
+    ss.view_bbox = f.bbox
+    ss.initialised = True
+
+
+def _reset(facet: dict) -> None:
+    lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
+    ss = st.session_state
+    ss.f_dates, ss.f_from, ss.f_to = (lo, hi), lo, hi
+    ss.f_actors, ss.f_types, ss.f_regions, ss.f_prec, ss.f_sources = [], [], [], [], []
+    ss.f_text, ss.f_inview, ss.view_bbox = "", False, None
+    ss.pop("table", None)
+
+
+def _slider_moved() -> None:
+    st.session_state.f_from, st.session_state.f_to = st.session_state.f_dates
+
+
+def _picker_moved() -> None:
+    lo, hi = st.session_state.f_from, st.session_state.f_to
+    if lo and hi:
+        st.session_state.f_dates = (min(lo, hi), max(lo, hi))
+
+
+def _current_state(facet: dict) -> query.ViewState:
+    ss = st.session_state
+    lo, hi = facet["dates"] or (None, None)
+    since, until = ss.f_dates
+    filters = Filters(
+        since=since if lo is None or since > lo else None,
+        until=until if hi is None or until < hi else None,
+        actors=tuple(ss.f_actors), types=tuple(ss.f_types), regions=tuple(ss.f_regions),
+        precisions=tuple(sorted(ss.f_prec)), sources=tuple(ss.f_sources),
+        text=ss.f_text.strip() or None,
+        bbox=ss.get("view_bbox") if ss.f_inview else None,
+    )
+    return query.ViewState(filters=filters, in_view=bool(ss.f_inview))
+
+
+def _write_url(state: query.ViewState) -> None:
+    wanted = query.to_query_params(state)
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _type_options(facet: dict) -> list[str]:
+    return list(facet["types"].index) + [k for k in facet["kinds"].index if k not in facet["types"].index]
+
+
+# --- map events ---------------------------------------------------------------------------------
+
+def _map_changed() -> None:
+    """st_folium callback (runs before the rerun): governorate clicks and map-view bounds."""
+    value = st.session_state.get("atlas_map") or {}
+    iso = query.governorate_from_click(value.get("last_active_drawing"), value.get("last_object_clicked"),
+                                       governorate_shapes())
+    click_id = repr((value.get("last_active_drawing"), value.get("last_object_clicked")))
+    if iso and click_id != st.session_state.get("last_click_id"):
+        st.session_state.last_click_id = click_id
+        regions = list(st.session_state.get("f_regions", []))
+        st.session_state.f_regions = [r for r in regions if r != iso] if iso in regions else regions + [iso]
+    if st.session_state.get("f_inview"):
+        st.session_state.view_bbox = query.bbox_from_bounds(value.get("bounds"))
+
+
+def _timeline_selected() -> None:
+    """Altair interval selection on the timeline -> narrow the date filter."""
+    event = st.session_state.get("timeline") or {}
+    span = (event.get("selection") or {}).get("span") or {}
+    values = span.get("period") or []
+    if len(values) == 2:
+        lo, hi = sorted(pd.to_datetime(v, unit="ms" if isinstance(v, (int, float)) else None).date()
+                        for v in values)
+        st.session_state.f_dates = (lo, hi)
+        st.session_state.f_from, st.session_state.f_to = lo, hi
+
+
+# --- page sections ------------------------------------------------------------------------------
+
+def sidebar(facet: dict, stores: list[str]) -> str:
+    """Store choice and filters; returns the chosen store."""
+    sb = st.sidebar
+    sb.header("Filters")
+    lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
+    if lo < hi:
+        sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates", on_change=_slider_moved,
+                  format="YYYY-MM-DD")
+    c1, c2 = sb.columns(2)
+    c1.date_input("From", min_value=lo, max_value=hi, key="f_from", on_change=_picker_moved)
+    c2.date_input("To", min_value=lo, max_value=hi, key="f_to", on_change=_picker_moved)
+    actors = facet["actors"]
+    sb.multiselect("Actors (any position)", list(actors.index), key="f_actors",
+                   format_func=lambda a: query.label_with_count(a, actors), placeholder="All actors")
+    counts = {**facet["kinds"].to_dict(), **facet["types"].to_dict()}
+    sb.multiselect("Event type / kind", _type_options(facet), key="f_types",
+                   format_func=lambda t: query.label_with_count(t, counts), placeholder="All types")
+    regions = facet["regions"]
+    sb.multiselect("Governorates (or click one on the map)", list(regions.index), key="f_regions",
+                   format_func=lambda i: f"{regions.at[i, 'name']} ({int(regions.at[i, 'incidents'])})",
+                   placeholder="All governorates")
+    prec = facet["precisions"]
+    sb.multiselect("Location precision", [1, 2, 3], key="f_prec",
+                   format_func=lambda p: f"{PRECISION_LABELS[p]} ({int(prec.get(str(p), 0))})",
+                   placeholder="Any precision")
+    sources = facet["sources"]
+    sb.multiselect("Source", list(sources.index), key="f_sources",
+                   format_func=lambda s: query.label_with_count(s, sources), placeholder="All sources")
+    sb.text_input("Search notes and places", key="f_text", placeholder="e.g. checkpoint")
+    sb.checkbox("Only what is in the current map view", key="f_inview",
+                help="Metrics, timeline and table follow the map as you pan and zoom.")
+    sb.button("Reset filters", on_click=_reset, args=(facet,), width="stretch")
+    sb.caption("The address bar holds these filters: copy it to share this view.")
+    sb.divider()
+    sb.selectbox("Store", stores, key="db", on_change=_store_changed,
+                 help="Set $INCIDENT_ATLAS_DB to open another store. Imports into the bundled "
+                      "sample go to your own copy instead.")
+    return st.session_state.db
+
+
+def _store_changed() -> None:
+    st.session_state.initialised = False  # options differ per store: re-read the filters from the URL
+
+
+def metrics(summary: query.Summary) -> None:
+    """Headline numbers of the filtered set."""
+    c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+    c1.metric("Incidents", f"{summary.incidents:,}")
+    c2.metric("Fatalities", f"{summary.fatalities:,}")
+    with c3:
+        st.markdown("**Top actors**")
+        st.markdown("  \n".join(f"{query.escape_markdown(n)} — {c}" for n, c in summary.top_actors) or "—")
+    with c4:
+        st.markdown("**Top governorates**")
+        st.markdown("  \n".join(f"{query.escape_markdown(n)} — {c}" for n, c in summary.top_regions) or "—")
+
+
+def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str, ...]) -> None:
+    """The incident map (filtered set without the map-view restriction, so panning never redraws it)."""
+    static_assets_ready()
+    fmap = cached_map(token, repr(query.without_bbox(state.filters)), highlight, frame)
+    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view else [])
+    st_folium(fmap, key="atlas_map", height=560, use_container_width=True, returned_objects=wanted,
+              on_change=_map_changed)
+
+
+def timeline_section(frame, state: query.ViewState) -> None:
+    """Incidents per day/week stacked by type; dragging a span narrows the date filter."""
+    from geo import taxonomy
+
+    bounds = query.date_bounds(frame)
+    granularity = query.choose_granularity(*(bounds or (None, None)))
+    data = query.timeline(frame, granularity)
+    if data.empty:
+        st.info("No incidents match the filters.")
+        return
+    types = list(dict.fromkeys([*taxonomy.event_types(), *data["event_type"]]))
+    colors = [taxonomy.color_of(t) for t in types]
+    span = alt.selection_interval(name="span", encodings=["x"])
+    chart = (alt.Chart(data).mark_bar()
+             .encode(x=alt.X("period:T", title=f"{granularity.capitalize()} starting"),
+                     y=alt.Y("sum(incidents):Q", title="Incidents"),
+                     color=alt.Color("event_type:N", title="Event type",
+                                     scale=alt.Scale(domain=types, range=colors)),
+                     tooltip=[alt.Tooltip("period:T", title=granularity), "event_type:N", "incidents:Q"])
+             .add_params(span).properties(height=220))
+    st.altair_chart(chart, width="stretch", key="timeline", on_select=_timeline_selected,
+                    selection_mode="span")
+    st.caption("Drag across the chart to narrow the date range.")
+
+
+def table_section(frame) -> tuple[str, ...]:
+    """Sortable, searchable table; returns the event_ids of selected rows."""
+    shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
+    if len(shown) > TABLE_LIMIT:
+        st.caption(f"Showing the {TABLE_LIMIT:,} most recent of {len(shown):,} incidents.")
+        shown = shown.sort_values("event_date", ascending=False).head(TABLE_LIMIT)
+    shown = pd.DataFrame(shown).reset_index(drop=True)
+    event = st.dataframe(shown, hide_index=True, width="stretch", height=360, key="table",
+                         on_select="rerun", selection_mode="multi-row")
+    rows = list(event.selection.rows) if event and event.selection else []
+    ids = tuple(str(shown.iloc[r]["event_id"]) for r in rows if r < len(shown))
+    if ids:
+        st.caption(f"{len(ids)} selected incident(s) highlighted on the map.")
+    return ids
+
+
+def _geo_data(gdf) -> alt.Data:
+    """A GeoDataFrame as inline GeoJSON features for Altair (Streamlit cannot send geometries as Arrow)."""
+    import json
+
+    return alt.Data(values=json.loads(gdf.to_json())["features"])
+
+
+def density_section(frame) -> None:
+    """Choropleth of incidents per governorate and a hexagon aggregation."""
+    counts = query.region_counts(frame)
+    shapes = governorate_shapes()
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Incidents per governorate**")
+        if shapes is not None and len(counts):
+            merged = shapes[["admin1_iso", "geometry"]].merge(counts, on="admin1_iso", how="left")
+            merged["incidents"] = merged["incidents"].fillna(0).astype(int)
+            merged["name"] = merged["name"].fillna(merged["admin1_iso"])
+            merged["fatalities"] = merged["fatalities"].fillna(0).astype(int)
+            chart = (alt.Chart(_geo_data(merged)).mark_geoshape(stroke="#555", strokeWidth=0.5)
+                     .encode(color=alt.Color("properties.incidents:Q", scale=alt.Scale(scheme="orangered"),
+                                             title="Incidents"),
+                             tooltip=[alt.Tooltip("properties.name:N", title="Governorate"),
+                                      alt.Tooltip("properties.incidents:Q", title="Incidents"),
+                                      alt.Tooltip("properties.fatalities:Q", title="Fatalities")])
+                     .project("mercator").properties(height=380))
+            st.altair_chart(chart, width="stretch")
+        st.dataframe(counts, hide_index=True, width="stretch", height=200)
+    with right:
+        st.markdown("**Hexagon density**")
+        size = st.select_slider("Hexagon size (degrees)", [0.05, 0.1, 0.2, 0.3, 0.5], value=0.2, key="hex")
+        hexes = query.hex_counts(frame, size)
+        if len(hexes):
+            layers = []
+            if shapes is not None:
+                layers.append(alt.Chart(_geo_data(shapes[["geometry"]])).mark_geoshape(fill="#f4f4f4", stroke="#999",
+                                                                            strokeWidth=0.4))
+            layers.append(alt.Chart(_geo_data(hexes[["incidents", "geometry"]])).mark_geoshape(
+                stroke="white", strokeWidth=0.3).encode(
+                color=alt.Color("properties.incidents:Q", scale=alt.Scale(scheme="viridis", type="log"),
+                                title="Incidents"),
+                tooltip=[alt.Tooltip("properties.incidents:Q", title="Incidents")]))
+            st.altair_chart(alt.layer(*layers).project("mercator").properties(height=380),
+                            width="stretch")
+        else:
+            st.info("No incidents to aggregate.")
+
+
+def _show_error(exc: Exception) -> None:
+    st.error(query.escape_markdown(str(exc)))
+    if isinstance(exc, RowErrors):
+        for err in exc.errors[:20]:
+            st.caption(query.escape_markdown(str(err)))
+
+
+def import_section(db: str) -> None:
+    """Upload or paste → preview with geocodes → fix → commit."""
+    ss = st.session_state
+    target = ingest_session.writable_store(db) if not ingest_session.is_sample(db) else None
+    note = (f"Imports go to {ingest_session.user_store_path()} (your copy of the sample; the bundled "
+            "sample stays unchanged)." if target is None else f"Imports go to {db}.")
+    st.caption(query.escape_markdown(note))
+    src = st.radio("Source", ["Upload a file", "Paste a report"], horizontal=True, key="imp_mode")
+    published = st.date_input("Publication date (for reports)", value=dt.date.today(), key="imp_published")
+    if src == "Upload a file":
+        upload = st.file_uploader("ACLED / UCDP / CSV / GeoJSON / GeoPackage table, or a text report",
+                                  type=["csv", "tsv", "xlsx", "json", "geojson", "gpkg", "txt", "md", "html"],
+                                  key="imp_file")
+        if st.button("Preview upload", disabled=upload is None, key="imp_preview_file"):
+            try:
+                ss.preview = ingest_session.preview_upload(upload.name, upload.getvalue(), published=published)
+            except (GeoError, ImportError) as exc:
+                ss.pop("preview", None)
+                _show_error(exc)
+    else:
+        text = st.text_area("Report text", height=160, key="imp_text")
+        if st.button("Extract incidents", disabled=not text.strip(), key="imp_preview_text"):
+            try:
+                ss.preview = ingest_session.preview_text(text, published=published)
+            except (GeoError, ImportError) as exc:
+                ss.pop("preview", None)
+                _show_error(exc)
+    preview = ss.get("preview")
+    if preview is None:
+        return
+    st.markdown(f"**Preview: {len(preview.frame)} incident(s) from {query.escape_markdown(preview.source_name)}**")
+    for msg in preview.rejected[:20]:
+        st.warning(query.escape_markdown(msg))
+    cols = [c for c in ["event_id", "event_date", "kind", "event_type", "actor1", "actor2", "location",
+                        "admin1", "latitude", "longitude", "geo_precision", "fatalities", "notes"]
+            if c in preview.frame]
+    st.dataframe(pd.DataFrame(preview.frame[cols]), hide_index=True, width="stretch",
+                 key="imp_table")
+    missing = preview.missing_location()
+    if missing:
+        st.warning(f"{len(missing)} incident(s) have no location yet; fix them below before committing.")
+    _fix_geocode(preview)
+    c1, c2 = st.columns(2)
+    if c1.button("Commit to store", type="primary", disabled=bool(missing), key="imp_commit"):
+        try:
+            stored, result = ingest_session.commit(preview, db)
+        except (GeoError, ImportError) as exc:
+            _show_error(exc)
+        else:
+            ss.pop("preview", None)
+            ss.pending_db = stored
+            ss.import_message = f"Imported into {stored}: {result.added} added, {result.updated} updated."
+            st.rerun()
+    if c2.button("Discard preview", key="imp_discard"):
+        ss.pop("preview", None)
+        st.rerun()
+
+
+def _fix_geocode(preview) -> None:
+    """Choose another gazetteer candidate, or a clicked point, for one incident; save it as an alias."""
+    with st.expander("Fix a geocode"):
+        ids = [str(e) for e in preview.frame["event_id"]]
+        labels = {str(r.event_id): f"{r.event_id} · {r.location or '(no place)'}"
+                  for r in preview.frame.itertuples()}
+        event_id = st.selectbox("Incident", ids, format_func=lambda e: labels[e], key="fix_id")
+        row = preview.frame[preview.frame["event_id"].astype(str) == event_id].iloc[0]
+        name = st.text_input("Place name to look up", value=str(row["location"] or ""), key=f"fix_name_{event_id}")
+        try:
+            found = ingest_session.candidates_for(name, context=row.get("admin1") or None)
+        except (GeoError, ImportError) as exc:
+            found = []
+            _show_error(exc)
+        if found:
+            pick = st.selectbox("Candidates", range(len(found)),
+                                format_func=lambda i: ingest_session.location_label(found[i]), key="fix_pick")
+            remember = st.checkbox(f"Remember “{name}” as this place for next time", value=True, key="fix_rem")
+            if st.button("Use this place", key="fix_apply"):
+                ingest_session.apply_location(preview, event_id, found[pick])
+                if remember:
+                    try:
+                        ingest_session.remember_fix(name, found[pick])
+                    except (GeoError, ImportError) as exc:
+                        _show_error(exc)
+                st.rerun()
+        else:
+            st.caption("No gazetteer candidates for this name.")
+        st.caption("Or click the right spot on this map:")
+        try:
+            mini = _build_map(preview.frame, (event_id,))
+            clicked = st_folium(mini, key="fix_map", height=320, use_container_width=True,
+                                returned_objects=["last_clicked"])
+        except (ImportError, GeoError):
+            clicked = None
+        point = (clicked or {}).get("last_clicked")
+        if point and st.button(f"Place {event_id} at {point['lat']:.4f}, {point['lng']:.4f}", key="fix_click"):
+            loc = ingest_session.apply_point(preview, event_id, float(point["lat"]), float(point["lng"]))
+            if name.strip():
+                try:
+                    ingest_session.remember_fix(name, loc)
+                except (GeoError, ImportError) as exc:
+                    _show_error(exc)
+            st.rerun()
+
+
+def export_section(frame, state: query.ViewState) -> None:
+    """Download buttons for the filtered view (files are generated when clicked)."""
+    from geo import view_export as export_buttons
+
+    st.caption(f"{len(frame):,} incidents in the current view.")
+    cols = st.columns(6)
+    for col, spec in zip(cols, export_buttons.SPECS):
+        col.download_button(spec.label, data=lambda s=spec: export_buttons.render(s.key, frame, state.filters),
+                            file_name=spec.file_name, mime=spec.mime, on_click="ignore",
+                            key=f"dl_{spec.key}", width="stretch")
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+def main() -> None:
+    """Lay out the page."""
+    env_db = default_db()
+    stores = [env_db]
+    user_copy = str(ingest_session.user_store_path())
+    if ingest_session.is_sample(env_db) and Path(user_copy).exists():
+        stores.append(user_copy)
+    ss = st.session_state
+    if "pending_db" in ss:  # set by a commit that went to another store (the user copy)
+        ss.db = ss.pop("pending_db")
+        ss.initialised = False
+    if ss.get("db") not in (None, *stores):
+        stores.append(ss.db)
+    if ss.get("db") is None:
+        ss.db = stores[0]
+    db = ss.db
+    try:
+        token = _store_token(db)
+        frame = load_incidents(db, token)
+    except (GeoError, ImportError, OSError) as exc:
+        st.title("Incident Atlas")
+        _show_error(exc)
+        return
+    facet = facets(db, token, frame)
+    if not st.session_state.get("initialised"):
+        _init_from_url(facet)
+    db = sidebar(facet, stores)
+    state = _current_state(facet)
+    _write_url(state)
+    map_frame = query.without_bbox(state.filters).apply(frame)
+    view = state.filters.apply(map_frame) if state.filters.bbox else map_frame
+
+    st.title("Incident Atlas")
+    if msg := st.session_state.pop("import_message", None):
+        st.success(query.escape_markdown(msg))
+    metrics(query.summarize(view))
+    selected = tuple(st.session_state.get("selected_ids", ()))
+    map_section(token, state, map_frame, selected)
+    tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"])
+    with tabs[0]:
+        timeline_section(view, state)
+    with tabs[1]:
+        ids = table_section(view)
+        if ids != selected:
+            st.session_state.selected_ids = ids
+            st.rerun()
+    with tabs[2]:
+        density_section(view)
+    with tabs[3]:
+        import_section(db)
+    with tabs[4]:
+        export_section(view, state)
+
+
+main()
