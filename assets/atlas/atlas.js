@@ -1,0 +1,410 @@
+/* Incident Atlas map layer: offline outlines, one marker per incident (clustered only when many),
+ * region-level incidents drawn as hatched areas, popups, legend, north arrow and title panel.
+ * Data comes from geo/_map_payload.py (compact column JSON). Every user string reaches the page
+ * through textContent or a checked attribute, never through innerHTML. */
+(function () {
+  'use strict';
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var PRECISION_TEXT = {1: 'exact place', 2: 'approximate (near a place / part of a region)', 3: 'region only'};
+  var TIME_TEXT = {1: '', 2: 'approximate: week or span', 3: 'approximate: month'};
+
+  function h(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null && text !== '') node.textContent = String(text);
+    return node;
+  }
+
+  function isoDay(day) {
+    return new Date(day * 86400000).toISOString().slice(0, 10);
+  }
+
+  function safeHref(url) {
+    return /^https?:\/\/[^\s"'<>`]+$/i.test(url || '') ? url : '';
+  }
+
+  function escapeXml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
+
+  /* Row access over the column payload. */
+  function Rows(data) {
+    var n = data.n, days = new Int32Array(n), d = data.d, acc = data.d0, undated = {};
+    for (var i = 0; i < n; i++) { acc += d[i]; days[i] = acc; }
+    (data.nd || []).forEach(function (k) { undated[k] = true; });
+    var S = data.s, P = data.P, T = data.T, A = data.A, cs = data.cs;
+    this.n = n;
+    this.lat = function (i) { return P[data.p[i] * 7] / cs; };
+    this.lon = function (i) { return P[data.p[i] * 7 + 1] / cs; };
+    this.precision = function (i) { return P[data.p[i] * 7 + 5] || 1; };
+    this.region = function (i) { return S[P[data.p[i] * 7 + 6]]; };
+    this.typeIndex = function (i) { return data.t[i]; };
+    this.type = function (k) {
+      return {eventType: S[T[k * 4]], subType: S[T[k * 4 + 1]], kind: S[T[k * 4 + 2]], icon: S[T[k * 4 + 3]]};
+    };
+    this.get = function (i) {
+      var p = data.p[i] * 7, a = data.a[i] * 4, ty = this.type(data.t[i]);
+      var start = undated[i] ? null : days[i];
+      return {
+        id: data.id[i], start: start, span: data.de[i], timePrecision: data.tp[i],
+        eventType: ty.eventType, subType: ty.subType, kind: ty.kind, icon: ty.icon,
+        actor1: S[A[a]], assoc1: S[A[a + 1]], actor2: S[A[a + 2]], assoc2: S[A[a + 3]],
+        lat: P[p] / cs, lon: P[p + 1] / cs, location: S[P[p + 2]], admin1: S[P[p + 3]],
+        country: S[P[p + 4]], precision: P[p + 5] || 1, region: S[P[p + 6]],
+        fatalities: data.f[i], count: data.c[i], source: S[data.src[i]], url: S[data.u[i]],
+        notes: data.no[i]
+      };
+    };
+  }
+
+  /* ---- icons ---------------------------------------------------------------------------- */
+  function IconMaker(cfg) {
+    var cache = {};
+    var glyphs = cfg.icons, colors = cfg.colors;
+    function colorOf(eventType) { return colors[eventType] || '#555555'; }
+    this.colorOf = colorOf;
+    this.svg = function (stem, eventType, precision, highlighted) {
+      var color = colorOf(eventType), glyph = glyphs[stem] || glyphs.other || '';
+      var size = precision === 2 ? 36 : 28, c = size / 2, r = 11, parts = [];
+      parts.push('<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + ' ' + size + '">');
+      if (highlighted) {
+        parts.push('<circle cx="' + c + '" cy="' + c + '" r="' + (c - 0.5) + '" fill="#ffd400" fill-opacity="0.85" stroke="#111" stroke-width="1"/>');
+      }
+      if (precision === 2) {  // dashed halo: the place is only approximately known
+        parts.push('<circle cx="' + c + '" cy="' + c + '" r="' + (c - 2) + '" fill="' + color + '" fill-opacity="0.18" stroke="' + color +
+          '" stroke-width="2" stroke-dasharray="4 3"/>');
+      }
+      if (precision === 3) {  // rounded square with a dotted edge: stands for a whole area
+        parts.push('<rect x="' + (c - r) + '" y="' + (c - r) + '" width="' + 2 * r + '" height="' + 2 * r + '" rx="4" fill="' + color +
+          '" stroke="#ffffff" stroke-width="2" stroke-dasharray="2 2"/>');
+      } else {
+        parts.push('<circle cx="' + c + '" cy="' + c + '" r="' + r + '" fill="' + color + '" stroke="#ffffff" stroke-width="1.5"/>');
+      }
+      var scale = (2 * r - 2) / 29;
+      parts.push('<g transform="translate(' + c + ' ' + c + ') scale(' + scale.toFixed(3) + ') translate(-16 -16)">' + glyph + '</g></svg>');
+      return parts.join('');
+    };
+    this.url = function (stem, eventType, precision, highlighted) {
+      return 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(this.svg(stem, eventType, precision, highlighted));
+    };
+    this.icon = function (typeKey, ty, precision, highlighted) {
+      var key = typeKey + '|' + precision + '|' + (highlighted ? 1 : 0);
+      if (!cache[key]) {
+        var size = precision === 2 ? 36 : 28;
+        cache[key] = L.icon({
+          iconUrl: this.url(ty.icon, ty.eventType, precision, highlighted),
+          iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2 + 4],
+          className: 'ia-marker ia-p' + precision + (highlighted ? ' ia-highlight' : '')
+        });
+      }
+      return cache[key];
+    };
+  }
+
+  /* ---- popup ---------------------------------------------------------------------------- */
+  function popupNode(r, icons, notesLimit) {
+    var box = h('div', 'ia-popup');
+    var head = h('div', 'ia-pop-head');
+    var img = h('img', 'ia-pop-icon');
+    img.src = icons.url(r.icon, r.eventType, 1, false);
+    img.alt = '';
+    head.appendChild(img);
+    head.appendChild(h('span', 'ia-pop-kind', r.kind || r.subType || 'incident'));
+    box.appendChild(head);
+    var typeLine = [r.eventType, r.subType].filter(Boolean).join(' \u2014 ');
+    if (typeLine) box.appendChild(h('div', 'ia-pop-type', typeLine));
+    var table = h('table', 'ia-pop-table');
+    function row(label, value) {
+      if (value === undefined || value === null || value === '') return null;
+      var tr = h('tr'), th = h('th', null, label), td = h('td');
+      if (value instanceof Node) td.appendChild(value); else td.textContent = String(value);
+      tr.appendChild(th); tr.appendChild(td); table.appendChild(tr);
+      return tr;
+    }
+    var date = r.start === null ? 'unknown' : isoDay(r.start);
+    if (r.start !== null && r.span > 0) date += ' \u2013 ' + isoDay(r.start + r.span);
+    if (TIME_TEXT[r.timePrecision]) date += ' (' + TIME_TEXT[r.timePrecision] + ')';
+    row('Date', date);
+    var side1 = [r.actor1, r.assoc1].filter(Boolean).join('; '), side2 = [r.actor2, r.assoc2].filter(Boolean).join('; ');
+    row('Actors', side2 ? side1 + '  vs  ' + side2 : side1);
+    var where = [r.location, r.admin1, r.country].filter(Boolean).join(', ');
+    row('Location', where || (r.region || ''));
+    row('Precision', (PRECISION_TEXT[r.precision] || String(r.precision)) + (r.region ? ' \u00b7 area ' + r.region : ''));
+    row('Coordinates', r.lat.toFixed(4) + ', ' + r.lon.toFixed(4));
+    row('Fatalities', r.fatalities >= 0 ? r.fatalities : 'unknown');
+    if (r.count > 1) row('Count', r.count);
+    row('Source', r.source);
+    var href = safeHref(r.url);
+    if (href) {
+      var a = h('a', null, href.length > 60 ? href.slice(0, 57) + '\u2026' : href);
+      a.href = href; a.target = '_blank'; a.rel = 'noopener noreferrer nofollow';
+      row('Link', a);
+    }
+    row('Event id', r.id);
+    box.appendChild(table);
+    if (r.notes) {
+      box.appendChild(h('div', 'ia-pop-notes', r.notes));
+      if (notesLimit && r.notes.length >= notesLimit) {
+        box.appendChild(h('div', 'ia-pop-trim', 'Notes shortened for this large map; filter to fewer incidents for the full text.'));
+      }
+    }
+    return box;
+  }
+
+  /* ---- controls ------------------------------------------------------------------------- */
+  function control(position, build) {
+    var C = L.Control.extend({options: {position: position}, onAdd: function () {
+      var node = build();
+      L.DomEvent.disableClickPropagation(node);
+      L.DomEvent.disableScrollPropagation(node);
+      return node;
+    }});
+    return new C();
+  }
+
+  function northArrow() {
+    return control('topright', function () {
+      var box = h('div', 'ia-north leaflet-bar');
+      box.title = 'North';
+      box.innerHTML = '<svg width="30" height="40" viewBox="0 0 30 40" aria-label="north arrow">' +
+        '<path d="M15 3 L23 27 L15 22 L7 27 Z" fill="#222"/><path d="M15 3 L15 22 L7 27 Z" fill="#777"/>' +
+        '<text x="15" y="38" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="11" font-weight="bold" fill="#222">N</text></svg>';
+      return box;
+    });
+  }
+
+  function legend(rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount) {
+    return control('bottomright', function () {
+      var box = h('div', 'ia-legend');
+      box.appendChild(h('div', 'ia-legend-title', 'Legend'));
+      var types = cfg.typeOrder.filter(function (t) { return usedTypes[t]; });
+      Object.keys(usedTypes).forEach(function (t) { if (types.indexOf(t) < 0) types.push(t); });
+      types.forEach(function (t) {
+        var item = h('div', 'ia-legend-item'), sw = h('span', 'ia-swatch');
+        sw.style.background = icons.colorOf(t);
+        item.appendChild(sw); item.appendChild(h('span', null, t || 'Unknown type'));
+        box.appendChild(item);
+      });
+      var kinds = Object.keys(usedKinds).sort();
+      if (kinds.length) box.appendChild(h('div', 'ia-legend-sub', 'Kind'));
+      var grid = h('div', 'ia-legend-kinds');
+      kinds.forEach(function (k) {
+        var item = h('div', 'ia-legend-item'), img = h('img', 'ia-legend-icon');
+        img.src = icons.url(usedKinds[k], '', 1, false); img.alt = '';
+        item.appendChild(img); item.appendChild(h('span', null, k || 'other'));
+        grid.appendChild(item);
+      });
+      box.appendChild(grid);
+      box.appendChild(h('div', 'ia-legend-sub', 'Location precision'));
+      [[1, 'exact place'], [2, 'approximate (dashed halo)'], [3, 'region only (hatched area)']].forEach(function (p) {
+        if (!usedPrecisions[p[0]] && !(p[0] === 3 && areaCount)) return;
+        var item = h('div', 'ia-legend-item'), img = h('img', 'ia-legend-icon');
+        img.src = icons.url('other', '', p[0], false); img.alt = '';
+        item.appendChild(img); item.appendChild(h('span', null, p[1]));
+        box.appendChild(item);
+      });
+      return box;
+    });
+  }
+
+  function titlePanel(meta) {
+    return control('topleft', function () {
+      var box = h('div', 'ia-title');
+      if (meta.title) box.appendChild(h('div', 'ia-title-main', meta.title));
+      if (meta.subtitle) box.appendChild(h('div', 'ia-title-sub', meta.subtitle));
+      if (meta.filters) box.appendChild(h('div', 'ia-title-filters', meta.filters));
+      if (meta.counts) box.appendChild(h('div', 'ia-title-filters', meta.counts));
+      if (meta.generated) box.appendChild(h('div', 'ia-title-gen', meta.generated));
+      return box;
+    });
+  }
+
+  /* ---- hatch patterns for region-level incidents --------------------------------------- */
+  function hatchDefs(map, colors) {
+    var holder = document.createElementNS(SVG_NS, 'svg');
+    holder.setAttribute('class', 'ia-defs');
+    holder.setAttribute('width', '0'); holder.setAttribute('height', '0');
+    holder.style.position = 'absolute';
+    var defs = document.createElementNS(SVG_NS, 'defs');
+    colors.forEach(function (color, k) {
+      var pat = document.createElementNS(SVG_NS, 'pattern');
+      pat.setAttribute('id', 'ia-hatch-' + k);
+      pat.setAttribute('patternUnits', 'userSpaceOnUse');
+      pat.setAttribute('width', '8'); pat.setAttribute('height', '8');
+      pat.setAttribute('patternTransform', 'rotate(45)');
+      var bg = document.createElementNS(SVG_NS, 'rect');
+      bg.setAttribute('width', '8'); bg.setAttribute('height', '8');
+      bg.setAttribute('fill', color); bg.setAttribute('fill-opacity', '0.08');
+      var line = document.createElementNS(SVG_NS, 'rect');
+      line.setAttribute('width', '2.5'); line.setAttribute('height', '8');
+      line.setAttribute('fill', color); line.setAttribute('fill-opacity', '0.45');
+      pat.appendChild(bg); pat.appendChild(line); defs.appendChild(pat);
+    });
+    holder.appendChild(defs);
+    map.getContainer().appendChild(holder);
+  }
+
+  /* ---- main ----------------------------------------------------------------------------- */
+  function render(map, cfg) {
+    var opts = cfg.options || {}, data = cfg.data, meta = cfg.meta || {};
+    var rows = new Rows(data), icons = new IconMaker(cfg);
+    var container = map.getContainer();
+    container.classList.add('ia-map');
+    if (opts.snapshot) container.classList.add('ia-snapshot');
+
+    map.createPane('iaOutlines').style.zIndex = 250;
+    var labelPane = map.createPane('iaLabels');
+    labelPane.style.zIndex = 450; labelPane.style.pointerEvents = 'none';
+
+    var attribution = meta.attribution || '';
+    // Offline basemap: outlines in their own pane so they never count as incident shapes.
+    var outlines = L.geoJSON(cfg.outlines, {
+      pane: 'iaOutlines', attribution: attribution,
+      style: function (f) {
+        var country = f.properties.level === 'country';
+        return country
+          ? {color: '#6b6b6b', weight: 1.4, fill: true, fillColor: f.properties.id === 'SY' ? '#fbfaf6' : '#efede6', fillOpacity: 1}
+          : {color: '#9a948a', weight: 0.8, dashArray: '4 3', fill: true, fillColor: '#ffffff', fillOpacity: 0};
+      },
+      onEachFeature: function (f, layer) {
+        if (f.properties.level === 'admin1') {
+          layer.bindTooltip(escapeXml(f.properties.name) + ' (' + escapeXml(f.properties.id) + ')', {sticky: true, className: 'ia-hover'});
+        }
+      }
+    });
+    outlines.addTo(map);
+    var labels = L.layerGroup();
+    cfg.outlines.features.forEach(function (f) {
+      var p = f.properties;
+      if (!p.lp || !p.name) return;
+      if (p.level === 'country' && p.id === 'SY') return;  // the governorates already say where Syria is
+      var node = h('span', null, p.name);
+      L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'iaLabels',
+                 className: 'ia-label ia-label-' + p.level})
+        .setLatLng(p.lp).setContent(node).addTo(labels);
+    });
+    labels.addTo(map);
+
+    var tiles = L.tileLayer(opts.tileUrl || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+      maxZoom: 19, attribution: '\u00a9 OpenStreetMap contributors'});
+    if (opts.tiles) tiles.addTo(map);
+
+    // Region-level incidents: one hatched area per region id with its count.
+    var byRegion = {}, usedTypes = {}, usedKinds = {}, usedPrecisions = {};
+    var highlighted = {};
+    (data.hl || []).forEach(function (i) { highlighted[i] = true; });
+    var markers = new Array(rows.n);
+    var typeCache = {};
+    for (var i = 0; i < rows.n; i++) {
+      var tk = rows.typeIndex(i), ty = typeCache[tk] || (typeCache[tk] = rows.type(tk));
+      var prec = rows.precision(i);
+      usedTypes[ty.eventType] = true; usedKinds[ty.kind] = ty.icon; usedPrecisions[prec] = true;
+      var m = L.marker([rows.lat(i), rows.lon(i)], {
+        icon: icons.icon(tk, ty, prec, highlighted[i]), keyboard: false, riseOnHover: true,
+        zIndexOffset: highlighted[i] ? 1000 : 0});
+      m.iaIndex = i;
+      m.bindPopup(popupFor(i), {maxWidth: 360, minWidth: 220, className: 'ia-popup-wrap'});
+      markers[i] = m;
+      if (prec === 3) {
+        var rid = rows.region(i);
+        if (rid && cfg.regions[rid]) {
+          var entry = byRegion[rid] || (byRegion[rid] = {count: 0, types: {}});
+          entry.count++; entry.types[ty.eventType] = (entry.types[ty.eventType] || 0) + 1;
+        }
+      }
+    }
+    function popupFor(i) {
+      return function (source) {
+        var node = popupNode(rows.get(i), icons, data.nl);
+        if (source && source._popup && source.iaIndex === i) source._popup._content = node;  // readable by st_folium
+        return node;
+      };
+    }
+
+    var hatchColors = [], areas = L.featureGroup(), areaCount = 0;
+    Object.keys(byRegion).sort().forEach(function (rid) {
+      var entry = byRegion[rid], top = null;
+      Object.keys(entry.types).forEach(function (t) { if (top === null || entry.types[t] > entry.types[top]) top = t; });
+      var color = icons.colorOf(top), k = hatchColors.indexOf(color);
+      if (k < 0) { k = hatchColors.length; hatchColors.push(color); }
+      var shape = L.geoJSON({type: 'Feature', properties: {}, geometry: cfg.regions[rid]}, {
+        style: {color: color, weight: 2, dashArray: '6 4', fillColor: 'url(#ia-hatch-' + k + ')', fillOpacity: 1},
+        interactive: true
+      });
+      var label = h('span', null, entry.count + (entry.count === 1 ? ' incident' : ' incidents') + ' \u00b7 region-level');
+      shape.bindTooltip(label, {sticky: true, className: 'ia-hover'});
+      shape.addTo(areas);
+      var center = shape.getBounds().getCenter();
+      var count = h('span', null, String(entry.count));
+      count.title = rid;
+      L.tooltip({permanent: true, direction: 'center', pane: 'iaLabels', className: 'ia-area-count', interactive: false})
+        .setLatLng(center).setContent(count).addTo(areas);
+      areaCount++;
+    });
+    if (areaCount) hatchDefs(map, hatchColors);
+    areas.addTo(map);
+
+    var threshold = opts.clusterThreshold === undefined ? 500 : opts.clusterThreshold;
+    var clustered = rows.n > threshold && typeof L.markerClusterGroup === 'function';
+    var group;
+    function ready() {
+      window.__atlasReady = true;
+      container.setAttribute('data-atlas-ready', String(rows.n));
+    }
+    if (clustered) {
+      group = L.markerClusterGroup({chunkedLoading: !opts.snapshot, chunkInterval: 150, showCoverageOnHover: false,
+                                    maxClusterRadius: 45, spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
+                                    animate: !opts.snapshot,
+                                    chunkProgress: function (done, total) { if (done >= total) ready(); }});
+    } else {
+      group = L.featureGroup();
+    }
+    container.setAttribute('data-atlas-incidents', String(rows.n));
+    container.setAttribute('data-atlas-clustered', clustered ? '1' : '0');
+
+    var overlays = {'Incidents': group, 'Region-level areas': areas, 'Outlines': outlines, 'Place labels': labels,
+                    'OpenStreetMap tiles (online only)': tiles};
+    if (!opts.snapshot) L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(map);
+    if (!opts.snapshot || opts.northArrow !== false) northArrow().addTo(map);
+    if (meta.title || meta.subtitle || meta.filters || meta.generated) titlePanel(meta).addTo(map);
+    if (opts.legend !== false) legend(rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount).addTo(map);
+    map.attributionControl && map.attributionControl.setPrefix('Leaflet');
+
+    // Fit the view before adding markers so the cluster computes only what is visible.
+    var bounds = L.latLngBounds([]);
+    if (rows.n) {
+      var minLat = 90, maxLat = -90, minLon = 180, maxLon = -180;
+      for (var j = 0; j < rows.n; j++) {
+        var la = rows.lat(j), lo = rows.lon(j);
+        if (la < minLat) minLat = la; if (la > maxLat) maxLat = la;
+        if (lo < minLon) minLon = lo; if (lo > maxLon) maxLon = lo;
+      }
+      bounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+      if (areaCount) bounds.extend(areas.getBounds());
+    } else {
+      outlines.eachLayer(function (l) {
+        var f = l.feature;
+        if (f && f.properties.level === 'country' && f.properties.id === 'SY') bounds.extend(l.getBounds());
+      });
+    }
+    if (opts.fit !== false && bounds.isValid()) {
+      map.fitBounds(bounds.pad(0.04), {animate: false, maxZoom: opts.maxFitZoom || 11, padding: [12, 12]});
+    }
+
+    group.addTo(map);
+    if (clustered) {
+      group.addLayers(markers);
+      if (opts.snapshot) ready();
+    } else {
+      for (var k2 = 0; k2 < markers.length; k2++) group.addLayer(markers[k2]);
+      ready();
+    }
+    window.__atlas = {map: map, markers: group, areas: areas, outlines: outlines, count: rows.n, clustered: clustered};
+    return window.__atlas;
+  }
+
+  window.IncidentAtlas = {render: render, version: 1};
+})();

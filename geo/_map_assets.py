@@ -1,0 +1,179 @@
+"""Local copies of the map's JavaScript, CSS and icons (never a CDN).
+
+Third-party files come from the installed XStatic wheels (Leaflet, jQuery, Leaflet.markercluster);
+the project's own JS/CSS/icons live in ``assets/``. :func:`ensure_static_assets` copies them all to
+``static/vendor`` for Streamlit's static file server; :func:`inline_bundle` returns them as inline
+``<script>``/``<style>`` text with images as data URIs for standalone HTML files.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geo.paths import ASSETS_DIR, STATIC_DIR
+
+#: URL prefix under which Streamlit serves ``./static`` (server.enableStaticServing).
+STATIC_URL = "/app/static/vendor"
+VENDOR_DIR = STATIC_DIR / "vendor"
+ICONS_DIR = ASSETS_DIR / "icons"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One file the map needs: where it comes from and where it is served under ``static/vendor``."""
+
+    name: str
+    source: Path
+    target: str  # path relative to static/vendor
+    kind: str  # "js" or "css"
+
+
+def _xstatic_dir(module: str) -> Path:
+    import importlib
+
+    pkg = importlib.import_module(f"xstatic.pkg.{module}")
+    return Path(pkg.BASE_DIR)
+
+
+@lru_cache(maxsize=1)
+def vendor_assets() -> tuple[Asset, ...]:
+    """Every JS/CSS file the map loads, in load order."""
+    leaflet = _xstatic_dir("leaflet")
+    jquery = _xstatic_dir("jquery")
+    cluster = _xstatic_dir("leaflet_markercluster")
+    return (
+        Asset("leaflet", leaflet / "leaflet.js", "leaflet/leaflet.js", "js"),
+        Asset("jquery", jquery / "jquery.min.js", "jquery/jquery.min.js", "js"),
+        Asset("markercluster", cluster / "leaflet.markercluster.js", "markercluster/leaflet.markercluster.js", "js"),
+        Asset("atlas", ASSETS_DIR / "atlas" / "atlas.js", "atlas/atlas.js", "js"),
+        Asset("leaflet_css", leaflet / "leaflet.css", "leaflet/leaflet.css", "css"),
+        Asset("markercluster_css", cluster / "MarkerCluster.css", "markercluster/MarkerCluster.css", "css"),
+        Asset("markercluster_default_css", cluster / "MarkerCluster.Default.css",
+              "markercluster/MarkerCluster.Default.css", "css"),
+        Asset("atlas_css", ASSETS_DIR / "atlas" / "atlas.css", "atlas/atlas.css", "css"),
+    )
+
+
+def _extra_files() -> list[tuple[Path, str]]:
+    """Images referenced by the CSS (Leaflet's layer-control and default pin images)."""
+    images = _xstatic_dir("leaflet") / "images"
+    return [(p, f"leaflet/images/{p.name}") for p in sorted(images.glob("*.png"))]
+
+
+def ensure_static_assets() -> Path:
+    """Copy the map's JS/CSS/images into ``static/vendor`` (idempotent; only changed files are copied).
+
+    Returns the ``static/vendor`` directory. Streamlit serves it at ``/app/static/vendor/`` when
+    ``server.enableStaticServing`` is on.
+    """
+    files = [(a.source, a.target) for a in vendor_assets()] + _extra_files()
+    for source, target in files:
+        dest = VENDOR_DIR / target
+        stat = source.stat()
+        if dest.exists():
+            dstat = dest.stat()
+            if dstat.st_size == stat.st_size and dstat.st_mtime >= stat.st_mtime:
+                continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".tmp")
+        shutil.copy2(source, tmp)
+        tmp.replace(dest)
+    return VENDOR_DIR
+
+
+def static_links() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(default_js, default_css) lists of (name, URL) pointing at Streamlit's static server."""
+    js = [(a.name, f"{STATIC_URL}/{a.target}") for a in vendor_assets() if a.kind == "js"]
+    css = [(a.name, f"{STATIC_URL}/{a.target}") for a in vendor_assets() if a.kind == "css"]
+    return js, css
+
+
+def _data_uri(path: Path) -> str:
+    mime = {"png": "image/png", "svg": "image/svg+xml"}[path.suffix.lstrip(".").lower()]
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _inline_css_urls(css: str, base: Path) -> str:
+    """Replace relative ``url(...)`` references in a stylesheet by data URIs."""
+
+    def repl(match: re.Match) -> str:
+        ref = match.group(2)
+        if ref.startswith(("data:", "#")):
+            return match.group(0)
+        path = (base / ref).resolve()
+        if not path.is_file():
+            return "url(data:,)"  # never let a stylesheet trigger a request
+        return f'url("{_data_uri(path)}")'
+
+    return re.sub(r"""url\((['"]?)([^'")]+)\1\)""", repl, css)
+
+
+def _safe_script(code: str) -> str:
+    # A script element ends at the first "</script"; vendor code never needs that sequence literally.
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def inline_bundle() -> str:
+    """All vendor and project JS/CSS as inline ``<style>``/``<script>`` elements (for standalone files)."""
+    parts = []
+    for asset in vendor_assets():
+        text = asset.source.read_text(encoding="utf-8")
+        if asset.kind == "css":
+            parts.append(f"<style>/* {asset.name} */\n{_inline_css_urls(text, asset.source.parent)}</style>")
+    for asset in vendor_assets():
+        if asset.kind == "js":
+            text = asset.source.read_text(encoding="utf-8")
+            text = re.sub(r"//# sourceMappingURL=\S+", "", text)
+            parts.append(f"<script>/* {asset.name} */\n{_safe_script(text)}</script>")
+    images = {p.name: _data_uri(p) for p, _ in _extra_files()}
+    # Default Leaflet pins (if anyone adds one) come from data URIs, not from a file next to the page.
+    parts.append(
+        "<script>(function(){var I=" + _json_for_script(images) + ";"
+        "L.Icon.Default.prototype._getIconUrl=function(n){var k=this.options[n+'Url'];"
+        "return I[k]||I['marker-icon.png'];};})();</script>"
+    )
+    return "\n".join(parts)
+
+
+def _json_for_script(value) -> str:
+    from geo._map_payload import json_for_script
+
+    return json_for_script(value)
+
+
+def icon_slug(kind: str | None) -> str:
+    """File stem of the icon for a map ``kind`` (``other`` when there is no icon of that name)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (kind or "").strip().lower()).strip("-")
+    slug = _KIND_ALIASES.get(slug, slug)
+    return slug if slug in icon_glyphs() else "other"
+
+
+_KIND_ALIASES = {
+    "airstrike": "air-strike", "air-raid": "air-strike", "bombing": "air-strike",
+    "drone": "drone-strike", "drone-attack": "drone-strike", "uav-strike": "drone-strike",
+    "artillery": "shelling", "missile-attack": "shelling", "rocket-attack": "shelling",
+    "ied": "explosion", "landmine": "explosion", "car-bomb": "explosion", "bomb": "explosion",
+    "armed-clash": "clash", "battle": "clash", "fighting": "clash",
+    "abduction-forced-disappearance": "abduction", "kidnapping": "abduction",
+    "arrests": "arrest", "detention": "arrest", "demonstration": "protest", "ceasefire": "agreement",
+    "talks": "meeting", "negotiation": "meeting", "headquarters": "base", "military-base": "base",
+    "chemical-weapon": "chemical-attack",
+}
+
+
+@lru_cache(maxsize=1)
+def icon_glyphs() -> dict[str, str]:
+    """Icon stem -> the SVG markup of its white glyph (the disc is drawn per colour by the map JS)."""
+    glyphs = {}
+    for path in sorted(ICONS_DIR.glob("*.svg")):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r'<g class="glyph">(.*?)</g>\s*</svg>', text, flags=re.DOTALL)
+        if match:
+            glyphs[path.stem] = match.group(1).strip()
+    return glyphs

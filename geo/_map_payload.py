@@ -1,0 +1,231 @@
+"""Compact JSON encoding of an incident frame for the map's client-side JavaScript.
+
+The browser gets the incidents once, column by column: repeated strings (places, actors, types,
+sources) are dictionary-encoded into one string table, dates are day deltas, long notes are trimmed
+when many incidents are shown so the payload stays small. ``assets/atlas/atlas.js`` decodes it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+#: Budget for all notes together (characters); notes are trimmed to fit it at large sizes.
+NOTES_BUDGET_CHARS = 3_500_000
+NOTES_MAX_CHARS = 1500
+NOTES_MIN_CHARS = 24
+COORD_SCALE = 100_000  # 1e-5 degree ~ 1 m
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def json_for_script(value: Any) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element and inside folium's templates.
+
+    ``<``, ``>``, ``&`` and ``'`` become ``\\uXXXX`` escapes (so no ``</script>`` or ``<!--`` can end the
+    element, and streamlit-folium's ``{{'name'}}`` rewriting cannot match user text); so do U+2028/9.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _Strings:
+    """One shared string table; index 0 is the empty string (missing values)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = [""]
+        self.index: dict[str, int] = {"": 0}
+
+    def codes(self, series: pd.Series) -> np.ndarray:
+        """Table index of every value of ``series`` (NaN/None/blank -> 0)."""
+        values = series.astype("object").where(series.notna(), "")
+        local, uniques = pd.factorize(values, sort=False)
+        mapped = np.empty(len(uniques), dtype=np.int64)
+        for i, value in enumerate(uniques):
+            mapped[i] = self.add(_clean_text(value))
+        out = mapped[local] if len(uniques) else np.zeros(len(values), dtype=np.int64)
+        return out
+
+    def add(self, value: str) -> int:
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.items)
+            self.items.append(value)
+        return found
+
+
+def _clean_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+
+
+def _int_column(frame: pd.DataFrame, name: str, default: int) -> np.ndarray:
+    values = pd.to_numeric(_column(frame, name), errors="coerce")
+    return values.fillna(default).round().astype(np.int64).to_numpy()
+
+
+def _days(series: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 (int64; -1_000_000 for missing)."""
+    stamps = pd.to_datetime(series.astype("object").where(series.notna(), None), errors="coerce")
+    days = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    out = (days - _EPOCH).astype(np.int64)
+    out[np.isnat(days)] = -1_000_000
+    return out
+
+
+def safe_url(value: Any) -> str:
+    """The URL if it is an http(s) link, else an empty string (no javascript:, data:, ... links)."""
+    text = _clean_text(value)
+    low = text.lower()
+    if low.startswith(("http://", "https://")) and not any(c in text for c in "\"'<>` \t\n\r"):
+        return text
+    return ""
+
+
+def coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lat, lon) float arrays from latitude/longitude, falling back to the point geometry."""
+    lat = pd.to_numeric(_column(frame, "latitude"), errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(_column(frame, "longitude"), errors="coerce").to_numpy(dtype=float)
+    geometry = getattr(frame, "geometry", None) if "geometry" in frame.columns else None
+    missing = np.isnan(lat) | np.isnan(lon)
+    if geometry is not None and missing.any():
+        geoms = geometry.to_numpy()
+        for i in np.flatnonzero(missing):
+            g = geoms[i]
+            if g is not None and not g.is_empty:
+                point = g if g.geom_type == "Point" else g.representative_point()
+                lat[i], lon[i] = point.y, point.x
+    return lat, lon
+
+
+@dataclass
+class Encoded:
+    """The payload dict plus what the Python side needs to know about it."""
+
+    payload: dict
+    count: int  # incidents drawn (rows with coordinates)
+    dropped: int  # rows without usable coordinates
+    notes_limit: int | None
+    region_ids: list[str]
+
+
+def notes_limit_for(count: int) -> int | None:
+    """Character limit per note for ``count`` incidents (None = notes shown in full up to the max)."""
+    if count <= 0:
+        return NOTES_MAX_CHARS
+    return max(NOTES_MIN_CHARS, min(NOTES_MAX_CHARS, NOTES_BUDGET_CHARS // count))
+
+
+def _trim(notes: pd.Series, limit: int) -> list[str]:
+    text = notes.astype("object").where(notes.notna(), "").astype(str).str.strip()
+    long = text.str.len() > limit
+    if long.any():
+        text = text.copy()
+        text[long] = text[long].str.slice(0, limit - 1).str.rstrip() + "\u2026"
+    return text.tolist()
+
+
+def _tuples(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize rows of several int columns: (row -> tuple index, flat unique tuples)."""
+    stacked = np.column_stack(columns).astype(np.int64)
+    if len(stacked) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    uniques, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    return inverse.reshape(-1), uniques.reshape(-1)
+
+
+def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
+                     icon_of=None) -> Encoded:
+    """Encode an incident frame (schema columns + geometry) for ``atlas.js``.
+
+    Rows without coordinates are left out (and counted in ``dropped``). ``icon_of`` maps a kind
+    to an icon stem.
+    """
+    lat, lon = coordinates(frame)
+    ok = ~(np.isnan(lat) | np.isnan(lon))
+    dropped = int((~ok).sum())
+    if dropped:
+        frame, lat, lon = frame[ok], lat[ok], lon[ok]
+    days = _days(_column(frame, "event_date"))
+    order = np.argsort(days, kind="stable")
+    frame = frame.iloc[order]
+    lat, lon, days = lat[order], lon[order], days[order]
+    n = len(frame)
+
+    strings = _Strings()
+    end = _days(_column(frame, "date_end"))
+    span = np.where((end > -1_000_000) & (days > -1_000_000) & (end >= days), end - days, 0)
+    first = int(days[0]) if n and days[0] > -1_000_000 else 0
+    valid_days = np.where(days > -1_000_000, days, first)
+    delta = np.diff(valid_days, prepend=first) if n else valid_days
+    undated = np.flatnonzero(days <= -1_000_000)
+
+    kinds = _column(frame, "kind")
+    kind_codes = strings.codes(kinds)
+    icon_codes = np.zeros(n, dtype=np.int64)
+    if n:
+        icon_of = icon_of or (lambda k: "other")
+        local, uniques = pd.factorize(kinds.astype("object").where(kinds.notna(), ""), sort=False)
+        stems = np.array([strings.add(icon_of(u)) for u in uniques] or [0], dtype=np.int64)
+        icon_codes = stems[local] if len(uniques) else icon_codes
+    type_idx, type_tuples = _tuples([
+        strings.codes(_column(frame, "event_type")), strings.codes(_column(frame, "sub_event_type")),
+        kind_codes, icon_codes])
+    actor_idx, actor_tuples = _tuples([strings.codes(_column(frame, c)) for c in
+                                       ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")])
+    precision = _int_column(frame, "geo_precision", 1)
+    region_codes = strings.codes(_column(frame, "region_id"))
+    place_idx, place_tuples = _tuples([
+        np.round(lat * COORD_SCALE), np.round(lon * COORD_SCALE),
+        strings.codes(_column(frame, "location")), strings.codes(_column(frame, "admin1")),
+        strings.codes(_column(frame, "country")), precision, region_codes])
+    urls = _column(frame, "source_url").map(safe_url)
+    limit = notes_limit_for(n)
+
+    wanted = {str(i) for i in highlight_ids}
+    ids = _column(frame, "event_id").astype("object").where(_column(frame, "event_id").notna(), "")
+    ids = ids.astype(str).tolist()
+    highlighted = [i for i, e in enumerate(ids) if e in wanted] if wanted else []
+
+    region_ids = sorted({strings.items[c] for c in np.unique(region_codes[precision == 3]) if c})
+
+    payload = {
+        "n": n,
+        "s": None,  # filled last, after every string was added
+        "id": ids,
+        "d0": first,
+        "d": delta.astype(np.int64).tolist(),
+        "nd": undated.tolist(),
+        "de": span.astype(np.int64).tolist(),
+        "tp": _int_column(frame, "time_precision", 1).tolist(),
+        "T": type_tuples.tolist(),
+        "t": type_idx.tolist(),
+        "A": actor_tuples.tolist(),
+        "a": actor_idx.tolist(),
+        "P": place_tuples.tolist(),
+        "p": place_idx.tolist(),
+        "f": _int_column(frame, "fatalities", -1).tolist(),
+        "c": _int_column(frame, "count", -1).tolist(),
+        "src": strings.codes(_column(frame, "source")).tolist(),
+        "u": strings.codes(urls).tolist(),
+        "no": _trim(_column(frame, "notes"), limit),
+        "nl": limit if limit < NOTES_MAX_CHARS else None,
+        "hl": highlighted,
+        "cs": COORD_SCALE,
+    }
+    payload["s"] = strings.items
+    return Encoded(payload=payload, count=n, dropped=dropped,
+                   notes_limit=payload["nl"], region_ids=region_ids)

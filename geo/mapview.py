@@ -1,0 +1,162 @@
+"""The incident map: a folium map that works offline, fast with 100k incidents.
+
+Leaflet, jQuery and Leaflet.markercluster come from the installed XStatic packages (never a CDN);
+the incidents travel once as compact JSON and ``assets/atlas/atlas.js`` creates one marker per
+incident in the browser (clustered only above ``cluster_threshold``). The basemap is drawn from
+country and governorate outlines, so nothing needs the internet; OpenStreetMap tiles are an
+optional layer.
+
+Two targets:
+
+* ``"streamlit"`` — scripts/styles are linked from ``/app/static/vendor/...`` (Streamlit's static
+  server, filled by :func:`ensure_static_assets`); use with streamlit-folium's ``st_folium``.
+* ``"standalone"`` — everything is inlined; ``m.get_root().render()`` is one HTML file that opens
+  offline in any browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from typing import Literal, Sequence
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from geo import taxonomy
+from geo._map_assets import (STATIC_URL, ensure_static_assets, icon_glyphs, icon_slug, inline_bundle,
+                             static_links)
+from geo._map_basemap import outlines, region_shapes
+from geo._map_payload import encode_incidents, json_for_script
+
+__all__ = ["build_map", "ensure_static_assets", "map_html", "ATTRIBUTION"]
+
+ATTRIBUTION = ("Boundaries: Natural Earth (public domain) | Places: GeoNames (CC BY 4.0) | "
+               "Incidents: sources listed per incident")
+#: Where the map looks when there is nothing to show (Syria).
+DEFAULT_CENTER = (35.0, 38.5)
+
+_NEEDED = ("event_id", "event_date", "date_end", "time_precision", "event_type", "sub_event_type", "kind",
+           "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "admin1", "location",
+           "latitude", "longitude", "geo_precision", "region_id", "fatalities", "count", "source",
+           "source_url", "notes")
+
+
+class AtlasLayer(MacroElement):
+    """Everything the project draws on the map, created client-side by ``IncidentAtlas.render``."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}{{ this.header_html }}{% endmacro %}
+        {% macro script(this, kwargs) %}
+            {{ this.pre_script }}
+            var {{ this.get_name() }} = IncidentAtlas.render({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, config_json: str, *, header_html: str = "", pre_script: str = "") -> None:
+        super().__init__()
+        self._name = "IncidentAtlas"
+        self.config_json = config_json
+        self.header_html = header_html
+        self.pre_script = pre_script
+
+
+@lru_cache(maxsize=1)
+def _outlines_json() -> str:
+    return json_for_script(outlines())
+
+
+@lru_cache(maxsize=1)
+def _static_json() -> str:
+    colors = {t: taxonomy.color_of(t) for t in taxonomy.event_types()}
+    return json_for_script({"icons": icon_glyphs(), "colors": colors, "typeOrder": list(taxonomy.event_types())})
+
+
+def _prepare(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns the map shows, with a default ``kind`` from the sub-event type."""
+    frame = pd.DataFrame({c: incidents[c] for c in _NEEDED if c in incidents.columns}, index=incidents.index)
+    if "geometry" in incidents.columns:
+        frame["geometry"] = incidents["geometry"]
+    kind = frame["kind"] if "kind" in frame else pd.Series(None, index=frame.index, dtype="object")
+    blank = kind.isna() | (kind.astype("object").astype(str).str.strip() == "")
+    if blank.any():
+        subs = frame["sub_event_type"] if "sub_event_type" in frame else pd.Series("", index=frame.index)
+        defaults = {s: taxonomy.default_kind(s if isinstance(s, str) else None) for s in subs[blank].unique()}
+        kind = kind.astype("object").copy()
+        kind[blank] = subs[blank].map(defaults)
+        frame["kind"] = kind
+    return frame
+
+
+def _generated_line(generated_at: str | dt.datetime | None) -> str:
+    if isinstance(generated_at, str):
+        return generated_at
+    when = generated_at or dt.datetime.now(dt.timezone.utc)
+    return "Generated " + when.strftime("%Y-%m-%d %H:%M UTC") + " by Incident Atlas"
+
+
+def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalone"] = "streamlit",
+              tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
+              title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
+              generated_at: str | dt.datetime | None = None, snapshot: bool = False,
+              height: str | int = "100%") -> folium.Map:
+    """The folium map of ``incidents`` (a GeoDataFrame/DataFrame with the schema's columns).
+
+    One marker element per incident with coordinates (``.leaflet-marker-pane > *`` equals the
+    incident count unless there are more than ``cluster_threshold`` incidents, which are then
+    clustered). Region-level incidents (geo_precision 3 with a ``region_id``) also get their area
+    drawn hatched with a count; precision 2 markers carry a dashed halo. ``highlight_ids`` are
+    event ids drawn emphasised. ``title``/``subtitle``/``filters_text`` appear in a panel (the
+    generated-at line too when ``snapshot``). ``tiles`` adds the online OpenStreetMap layer
+    switched on. ``snapshot`` drops the interactive controls and animations (for PNG export).
+
+    Attributes set on the returned map: ``atlas_count`` (markers), ``atlas_dropped`` (rows with
+    no coordinates), ``atlas_payload_bytes``.
+    """
+    if target not in ("streamlit", "standalone"):
+        raise ValueError(f"target must be 'streamlit' or 'standalone', not {target!r}")
+    frame = _prepare(incidents)
+    encoded = encode_incidents(frame, highlight_ids=highlight_ids, icon_of=icon_slug)
+    shapes = region_shapes(encoded.region_ids)
+    meta = {"title": title or "", "subtitle": subtitle or "", "filters": filters_text or "",
+            "attribution": ATTRIBUTION + (" | Tiles: OpenStreetMap" if tiles else ""),
+            "generated": _generated_line(generated_at) if (snapshot or generated_at) else ""}
+    if snapshot:
+        meta["counts"] = f"{encoded.count} incident{'s' if encoded.count != 1 else ''} shown" + (
+            f" ({encoded.dropped} without coordinates not shown)" if encoded.dropped else "")
+    options = {"clusterThreshold": int(cluster_threshold), "tiles": bool(tiles), "snapshot": bool(snapshot)}
+    data_json = json_for_script(encoded.payload)
+    config_json = ('{"data":' + data_json + ',"outlines":' + _outlines_json() + ',"regions":' +
+                   json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
+                   json_for_script(meta) + ',' + _static_json()[1:])
+
+    map_options = {}
+    if snapshot:
+        map_options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
+                           zoom_snap=0.25)
+    m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=True,
+                   zoom_control=not snapshot, height=height, **map_options)
+    if target == "streamlit":
+        ensure_static_assets()
+        js, css = static_links()
+        m.default_js, m.default_css = js, css
+        layer = AtlasLayer(config_json, pre_script=f"L.Icon.Default.imagePath = {json.dumps(STATIC_URL + '/leaflet/images/')};")
+    else:
+        m.default_js, m.default_css = [], []
+        layer = AtlasLayer(config_json, header_html=inline_bundle())
+    m.add_child(layer)
+    if snapshot:
+        m.get_root().header.add_child(Element('<style>html,body{background:#ffffff}</style>'), name="ia_snapshot_css")
+    m.atlas_count = encoded.count
+    m.atlas_dropped = encoded.dropped
+    m.atlas_payload_bytes = len(config_json.encode("utf-8"))
+    return m
+
+
+def map_html(incidents: pd.DataFrame, **kwargs) -> str:
+    """The standalone HTML document of :func:`build_map` (everything inlined)."""
+    kwargs["target"] = "standalone"
+    return build_map(incidents, **kwargs).get_root().render()
