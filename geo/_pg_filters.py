@@ -37,9 +37,14 @@ def where(filters: Filters | None) -> tuple[sql.Composable, list]:
         parts.append(composed if composed is not None else sql.SQL(clause))
         params.extend(values)
 
-    if filters.since or filters.until:
-        # Overlap of [event_date, date_end] with [since, until]; a NULL bound is unbounded.
+    # [event_date, date_end] must reach since and start by until; a NULL range bound is unbounded.
+    if filters.since and filters.until and filters.since <= filters.until:
         add("period && daterange(%s::date, %s::date, '[]')", filters.since, filters.until)
+    else:  # one bound, or since > until (which still keeps events spanning [until, since])
+        if filters.since:
+            add("period && daterange(%s::date, NULL, '[]')", filters.since)
+        if filters.until:
+            add("period && daterange(NULL, %s::date, '[]')", filters.until)
     for column, values in (("actor_keys", filters.actors), ("type_keys", filters.types),
                            ("source_keys", filters.sources)):
         if values:

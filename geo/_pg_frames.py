@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -13,8 +14,12 @@ from geo.schema import COLUMN_TYPES, COLUMNS, CRS
 if TYPE_CHECKING:
     import geopandas as gpd
 
-#: How NULL is spelled in the CSV that COPY writes (an empty field stays an empty string).
-NULL_MARK = "\\N"
+
+
+def null_mark() -> str:
+    """A fresh spelling of NULL for one COPY's CSV output: no stored text can be mistaken for it
+    (pandas cannot tell COPY's quoted values from unquoted ones, so ``\\N`` or ``""`` would be ambiguous)."""
+    return "NULL-" + uuid.uuid4().hex
 
 
 def copy_rows(prepared: pd.DataFrame) -> Iterator[tuple]:
@@ -47,15 +52,15 @@ def select_list() -> str:
     return ", ".join(parts)
 
 
-def frame_from_csv(data: bytes) -> "gpd.GeoDataFrame":
-    """An incident GeoDataFrame (schema columns + point geometry, EPSG:4326) from COPY ... CSV output."""
+def frame_from_csv(data: bytes, null: str) -> "gpd.GeoDataFrame":
+    """An incident GeoDataFrame (schema columns + point geometry, EPSG:4326) from COPY ... CSV output
+    written with ``NULL null``. pandas parses doubles exactly, so coordinates survive bit for bit."""
     import geopandas as gpd
 
     dtypes = {c: ("Int64" if k == "int" else "float64" if k == "float" else object)
               for c, k in COLUMN_TYPES.items()}
     frame = pd.read_csv(io.BytesIO(data), header=None, names=list(COLUMNS), dtype=dtypes,
-                        na_values=[NULL_MARK], keep_default_na=False, float_precision="round_trip",
-                        encoding="utf-8")
+                        na_values=[null], keep_default_na=False, encoding="utf-8")
     for column, kind in COLUMN_TYPES.items():
         series = frame[column]
         if kind == "date":

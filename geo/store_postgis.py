@@ -93,12 +93,11 @@ class PostgisStore:
             _pg_migrate.migrate(self._conn)
 
     # -- reading -----------------------------------------------------------------------------------------
-    def _copy_out(self, query, params: list) -> bytes:
+    def _copy_out(self, query, params: list, null: str) -> bytes:
         import psycopg
         from psycopg import sql
 
-        statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(
-            query, sql.Literal(_pg_frames.NULL_MARK))
+        statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(query, sql.Literal(null))
         buffer = bytearray()
         with self._lock:
             try:
@@ -119,8 +118,9 @@ class PostgisStore:
         clause, params = _pg_filters.where(filters)
         query = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY event_date, event_id").format(
             sql.SQL(_pg_frames.select_list()), sql.Identifier(TABLE), clause)
-        data = self._copy_out(query, params)
-        return _pg_frames.frame_from_csv(data) if data else empty_frame()
+        null = _pg_frames.null_mark()
+        data = self._copy_out(query, params, null)
+        return _pg_frames.frame_from_csv(data, null) if data else empty_frame()
 
     def count(self) -> int:
         """Number of incidents stored."""
