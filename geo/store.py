@@ -78,28 +78,45 @@ def open_store(db: str | os.PathLike) -> IncidentStore:
 # Frame <-> rows conversion shared by backends
 
 
-def prepare_frame(frame: pd.DataFrame, *, now: dt.datetime | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` with exactly the schema columns, typed, ids filled and validated.
+def typed_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with exactly the schema columns in their types, and every ``event_id`` filled.
 
-    Raises :class:`StoreError` if a row lacks an id/date/coordinates or has coordinates outside the
-    world (importers reject such rows earlier, with file and row; this is the last line of defence).
+    Coordinates missing from ``latitude``/``longitude`` are taken from a point ``geometry`` if present.
     """
     from geo.keys import fill_event_ids
 
-    out = pd.DataFrame(index=range(len(frame)))
     source = frame.reset_index(drop=True)
     if "geometry" in source and ("latitude" not in source or "longitude" not in source
-                                 or source["latitude"].isna().any()):
-        geom = source["geometry"]
-        source = source.copy()
-        source["longitude"] = source.get("longitude", pd.Series(None, index=source.index)).fillna(
-            pd.Series([g.x if g is not None and not g.is_empty else None for g in geom], index=source.index))
-        source["latitude"] = source.get("latitude", pd.Series(None, index=source.index)).fillna(
-            pd.Series([g.y if g is not None and not g.is_empty else None for g in geom], index=source.index))
+                                 or pd.isna(source["latitude"]).any()):
+        xy = [(g.x, g.y) if g is not None and not g.is_empty and g.geom_type == "Point" else (None, None)
+              for g in source["geometry"]]
+        source = pd.DataFrame(source.drop(columns="geometry"))
+        for column, values in (("longitude", [p[0] for p in xy]), ("latitude", [p[1] for p in xy])):
+            given = source[column] if column in source else pd.Series(None, index=source.index, dtype=object)
+            source[column] = pd.to_numeric(given, errors="coerce").fillna(pd.Series(values, dtype="float64"))
+    out = pd.DataFrame(index=source.index)
     for column, kind in COLUMN_TYPES.items():
         values = source[column] if column in source else pd.Series(None, index=source.index, dtype=object)
         out[column] = _coerce(values, kind)
     out["event_id"] = fill_event_ids(out)
+    return out
+
+
+def with_geometry(frame: pd.DataFrame) -> "gpd.GeoDataFrame":
+    """``frame`` (typed schema columns) as a GeoDataFrame with points from longitude/latitude."""
+    import geopandas as gpd
+
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
+    return gpd.GeoDataFrame(pd.DataFrame(frame), geometry=geometry, crs=CRS)
+
+
+def prepare_frame(frame: pd.DataFrame, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    """:func:`typed_frame`, stamped with ``updated_at``, validated and de-duplicated by ``event_id``.
+
+    Raises :class:`StoreError` if a row lacks a date or coordinates or has coordinates outside the
+    world (importers reject such rows earlier, with file and row; this is the last line of defence).
+    """
+    out = typed_frame(frame)
     stamp = (now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)).replace(microsecond=0)
     out["updated_at"] = out["updated_at"].fillna(pd.Timestamp(stamp))
     bad = out["event_date"].isna() | out["latitude"].isna() | out["longitude"].isna()
@@ -328,8 +345,6 @@ class GeoPackageStore:
 
 def frame_from_rows(rows: list[tuple]) -> "gpd.GeoDataFrame":
     """A typed incident GeoDataFrame from rows of the schema columns in :data:`COLUMNS` order."""
-    import geopandas as gpd
-
     columns = list(zip(*rows)) if rows else [() for _ in COLUMNS]
     data: dict[str, pd.Series] = {}
     for (column, kind), values in zip(COLUMN_TYPES.items(), columns):
@@ -346,9 +361,7 @@ def frame_from_rows(rows: list[tuple]) -> "gpd.GeoDataFrame":
             data[column] = pd.Series(values, dtype="float64")
         else:
             data[column] = pd.Series(values, dtype=object)
-    frame = pd.DataFrame(data)
-    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+    return with_geometry(pd.DataFrame(data))
 
 
 def empty_frame() -> "gpd.GeoDataFrame":

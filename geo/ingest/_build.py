@@ -1,0 +1,286 @@
+"""From a raw table and a column mapping to typed incident records, collecting every bad row.
+
+Each importer reduces its input to a raw :class:`pandas.DataFrame` (values as read), the mapping
+record column -> source column, and optionally values it derived itself (UCDP ids, precisions). This
+module parses, resolves governorates, geocodes rows that only name a place, validates, and keeps the
+source's other columns in the JSON ``extra`` column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo import taxonomy
+from geo.admin1 import resolve_admin1
+from geo.errors import GeoError, InputError
+from geo.ingest import _geo_hooks
+from geo.ingest._parse import blank, parse_dates, parse_floats, parse_ints
+from geo.schema import COLUMN_TYPES, EARLIEST_DATE, GEO_PRECISIONS, TIME_PRECISIONS
+
+
+@dataclass
+class RawTable:
+    """A table as read: raw values, where each row came from, and what the importer already knows."""
+
+    data: pd.DataFrame
+    file: str
+    rows: list[int]
+    mapping: dict[str, str]
+    derived: dict[str, pd.Series] = field(default_factory=dict)
+    strict_types: bool = True
+    imported_from: str | None = None
+    #: Problems the reader found itself: (row position, column, reason).
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    #: Record column -> source column to name in errors when the value was derived (e.g. UCDP where_prec).
+    names: dict[str, str] = field(default_factory=dict)
+
+    def column_name(self, column: str) -> str:
+        """The source column to blame for a bad value of record column ``column``."""
+        return self.names.get(column) or self.mapping.get(column, column)
+
+
+class _Errors:
+    def __init__(self, table: RawTable) -> None:
+        self.table = table
+        self.items: list[tuple[int, InputError]] = []
+        self.bad = np.zeros(len(table.data), dtype=bool)
+
+    def add(self, mask: pd.Series, column: str, reason) -> None:
+        """Record an error for every row in ``mask``; ``reason`` is a string or a function of the index."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        for pos in positions:
+            text = reason(pos) if callable(reason) else reason
+            self.items.append((pos, InputError(text, file=self.table.file, row=self.table.rows[pos],
+                                               column=column)))
+        self.bad[positions] = True
+
+    def sorted(self) -> list[InputError]:
+        return [error for _, error in sorted(self.items, key=lambda item: item[0])]
+
+
+def build(table: RawTable) -> tuple[pd.DataFrame, list[InputError], np.ndarray]:
+    """``(records, errors, bad)``: records in schema columns for every row, and which rows are bad."""
+    data = table.data.reset_index(drop=True)
+    errors = _Errors(table)
+    n = len(data)
+    out: dict[str, pd.Series] = {}
+
+    def raw(column: str) -> pd.Series:
+        if column in table.derived:
+            return table.derived[column].reset_index(drop=True)
+        source = table.mapping.get(column)
+        if source is None:
+            return pd.Series([None] * n, dtype=object)
+        return data[source]
+
+    name = table.column_name
+    for pos, column, reason in table.problems:
+        mask = np.zeros(n, dtype=bool)
+        mask[pos] = True
+        errors.add(mask, column, reason)
+
+    for column, kind in COLUMN_TYPES.items():
+        values = raw(column)
+        if kind in ("date", "datetime"):
+            parsed, bad = parse_dates(values)
+            errors.add(bad, name(column), lambda pos, v=values: f"{_show(v.iloc[pos])} is not a date")
+            out[column] = parsed
+        elif column in ("latitude", "longitude", "confidence"):
+            parsed, bad = parse_floats(values)
+            errors.add(bad, name(column), lambda pos, v=values, c=column: f"{_show(v.iloc[pos])} is not a {c}"
+                       if c == "confidence" else f"{_show(v.iloc[pos])} is not a number ({c})")
+            out[column] = parsed
+        elif kind == "int":
+            allowed = {"geo_precision": GEO_PRECISIONS, "time_precision": TIME_PRECISIONS}.get(column)
+            parsed, bad = parse_ints(values, minimum=0, allowed=allowed)
+            wanted = f"one of {allowed}" if allowed else "a whole number >= 0"
+            errors.add(bad, name(column), lambda pos, v=values, w=wanted: f"{_show(v.iloc[pos])} is not {w}")
+            out[column] = parsed
+        else:
+            out[column] = _text(values)
+    frame = pd.DataFrame(out)
+    frame["country"] = frame["country"].map(lambda v: _geo_hooks.COUNTRY_NAMES.get(v, v) if v else v)
+
+    _check_required_text(frame, table, errors)
+    _resolve_types(frame, table, errors)
+    _resolve_admin1(frame)
+    _check_dates(frame, table, errors)
+    _check_coordinates(frame, table, errors)
+    frame["extra"] = _extra(data, table, frame["extra"])
+    _geo_hooks.geocode_missing(frame, errors, table)
+    _geo_hooks.reverse_admin1(frame, errors.bad)
+    no_point = frame["latitude"].isna() | frame["longitude"].isna()
+    errors.add(no_point & ~pd.Series(errors.bad), name("latitude"), "no coordinates and no place name to look up")
+    if table.imported_from:
+        frame["imported_from"] = frame["imported_from"].where(frame["imported_from"].notna(),
+                                                              table.imported_from)
+    return frame, errors.sorted(), errors.bad
+
+
+def _show(value) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _text(values: pd.Series) -> pd.Series:
+    result = values.astype(object)
+    result = result.where(~blank(values), None)
+    if len(result) and pd.api.types.infer_dtype(result, skipna=True) not in ("string", "empty"):
+        result = result.map(_as_text)
+    return result
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_required_text(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
+    if "event_id" in table.mapping:
+        errors.add(frame["event_id"].isna(), table.mapping["event_id"], "the event id is empty")
+    errors.add(frame["event_date"].isna() & ~pd.Series(errors.bad), table.column_name("event_date"),
+               "the date is missing")
+
+
+def _resolve_types(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
+    """Canonical ACLED type names; in lenient tables a type column may hold a sub-type or a map label."""
+    subs = {s.sub_event_type.casefold(): s for s in taxonomy.sub_event_types()}
+    kinds: dict[str, taxonomy.SubEventType] = {}
+    for s in taxonomy.sub_event_types():
+        kinds.setdefault(s.kind.casefold(), s)
+    event_col, sub_col = table.column_name("event_type"), table.column_name("sub_event_type")
+    event_types, sub_types, labels = frame["event_type"].copy(), frame["sub_event_type"].copy(), frame["kind"].copy()
+    for value in event_types.dropna().unique():
+        rows = event_types.eq(value)
+        canonical = taxonomy.canonical_event_type(value)
+        if canonical:
+            event_types[rows] = canonical
+            continue
+        entry = subs.get(value.strip().casefold()) or kinds.get(value.strip().casefold())
+        if table.strict_types:
+            errors.add(rows, event_col, f"{_show(value)} is not an ACLED event type")
+        elif entry:
+            event_types[rows] = entry.event_type
+            sub_types[rows & sub_types.isna()] = entry.sub_event_type
+            labels[rows & labels.isna()] = entry.kind
+        else:
+            event_types[rows] = None
+            labels[rows & labels.isna()] = value.strip()
+    for value in sub_types.dropna().unique():
+        rows = sub_types.eq(value)
+        entry = subs.get(value.strip().casefold())
+        if entry is None:
+            if table.strict_types:
+                errors.add(rows, sub_col, f"{_show(value)} is not an ACLED sub-event type")
+            else:
+                sub_types[rows] = None
+                labels[rows & labels.isna()] = value.strip()
+            continue
+        sub_types[rows] = entry.sub_event_type
+        mismatch = rows & event_types.notna() & event_types.ne(entry.event_type)
+        if table.strict_types:
+            errors.add(mismatch, sub_col, f"{_show(value)} does not belong to the event type in this row")
+        else:
+            event_types[mismatch] = entry.event_type
+        event_types[rows & event_types.isna()] = entry.event_type
+        labels[rows & labels.isna()] = entry.kind
+    frame["event_type"], frame["sub_event_type"], frame["kind"] = event_types, sub_types, labels
+
+
+def _resolve_admin1(frame: pd.DataFrame) -> None:
+    """Canonical governorate name and ISO code from any known spelling (unknown names are kept)."""
+    names, isos = frame["admin1"].copy(), frame["admin1_iso"].copy()
+    for value in pd.unique(pd.concat([names.dropna(), isos.dropna()])):
+        unit = resolve_admin1(value)
+        if unit is None:
+            continue
+        rows = names.eq(value) | (names.isna() & isos.eq(value))
+        names[rows] = unit.name
+        isos[rows & (isos.isna() | isos.eq(value))] = unit.iso
+    frame["admin1"], frame["admin1_iso"] = names, isos
+
+
+def _check_dates(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
+    earliest = pd.Timestamp(EARLIEST_DATE)
+    latest = pd.Timestamp(dt.date.today() + dt.timedelta(days=1))
+    for column in ("event_date", "date_end"):
+        values = frame[column]
+        out_of_range = values.notna() & ((values < earliest) | (values > latest))
+        errors.add(out_of_range, table.column_name(column),
+                   lambda pos, v=values: f"date {v.iloc[pos]:%Y-%m-%d} is before 1900 or in the future")
+    start, end = frame["event_date"], frame["date_end"]
+    errors.add(start.notna() & end.notna() & (end < start), table.column_name("date_end"),
+               lambda pos: f"date_end {end.iloc[pos]:%Y-%m-%d} is before the event date {start.iloc[pos]:%Y-%m-%d}")
+    same = start.notna() & end.notna() & (end == start)
+    frame.loc[same, "date_end"] = pd.NaT
+
+
+def _check_coordinates(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
+    lat, lon = frame["latitude"], frame["longitude"]
+    lat_col, lon_col = table.column_name("latitude"), table.column_name("longitude")
+    errors.add(lat.notna() & ~lat.between(-90, 90), lat_col,
+               lambda pos: f"latitude {lat.iloc[pos]:g} is outside [-90, 90]")
+    errors.add(lon.notna() & ~lon.between(-180, 180), lon_col,
+               lambda pos: f"longitude {lon.iloc[pos]:g} is outside [-180, 180]")
+    errors.add(lat.isna() ^ lon.isna(), lat_col if lat.isna().any() else lon_col,
+               "only one of latitude/longitude is given")
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
+        return value
+    return str(value)
+
+
+def _extra(data: pd.DataFrame, table: RawTable, given: pd.Series) -> pd.Series:
+    """JSON object per row: the source columns no record column took, merged with a given ``extra``."""
+    used = set(table.mapping.values())
+    columns = [c for c in data.columns if c not in used and not str(c).startswith("__")]
+    n = len(data)
+    out: list[str | None] = [None] * n
+    keys = [str(c) for c in columns]
+    matrix = data[columns].to_numpy(dtype=object) if columns else None
+    given_list = given.tolist()
+    dumps = json.dumps
+    for i in range(n):
+        obj = {}
+        extra_text = given_list[i]
+        if extra_text:
+            try:
+                parsed = json.loads(extra_text)
+                if isinstance(parsed, dict):
+                    obj.update(parsed)
+            except ValueError:
+                obj["extra"] = extra_text
+        if matrix is not None:
+            for key, value in zip(keys, matrix[i]):
+                if type(value) is str:
+                    if value and not value.isspace():
+                        obj[key] = value
+                elif value is not None and not (isinstance(value, float) and math.isnan(value)):
+                    obj[key] = _jsonable(value)
+        if obj:
+            out[i] = dumps(obj, ensure_ascii=False, default=str)
+    return pd.Series(out, dtype=object)
+
+
+def reraise_geo(exc: Exception, file: str) -> GeoError:
+    """A :class:`GeoError` for an unexpected failure inside an importer (no traceback for users)."""
+    return InputError(f"could not read the file ({type(exc).__name__}: {exc})", file=file)

@@ -1,0 +1,130 @@
+"""Vectorised parsing of raw table values (dates, numbers) that also says which values were bad."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Date spellings tried in order on the distinct values of a column (day/month order decided per column).
+DATE_FORMATS = ("%Y-%m-%d", "ISO8601", "%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y",
+                "%b %d, %Y", "%B %d %Y", "%d-%B-%Y", "%Y/%m/%d", "%d.%m.%Y")
+_SLASH = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+
+def blank(values: pd.Series) -> pd.Series:
+    """True where a raw value is missing: None, NaN, NaT or whitespace only."""
+    missing = values.isna()
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return (missing | values.str.strip().eq("")).fillna(True).astype(bool)
+    if values.dtype == object and len(values):
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind == "string":
+            return (missing | values.str.strip().eq("").fillna(False)).astype(bool)
+        if kind in ("mixed", "mixed-integer"):
+            text = values.map(lambda v: isinstance(v, str) and not v.strip())
+            return (missing | text).astype(bool)
+    return missing.astype(bool)
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``(datetime64[ns] at midnight, bad)``: ``bad`` marks non-blank values that are not dates."""
+    empty = blank(values)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        return parsed.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=values.index)
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    present = values[~empty]
+    if present.empty:
+        return result, pd.Series(False, index=values.index)
+    native = present.map(lambda v: isinstance(v, (dt.date, pd.Timestamp, np.datetime64)))
+    if native.any():
+        result.loc[native[native].index] = pd.to_datetime(present[native], errors="coerce").map(
+            lambda t: t.tz_localize(None) if t is not pd.NaT and t.tzinfo else t)
+    text = present[~native].astype(str).str.strip()
+    if not text.empty:
+        distinct = pd.Index(text.unique())
+        mapping = _parse_distinct(distinct)
+        result.loc[text.index] = text.map(mapping).astype("datetime64[ns]")
+    result = result.dt.normalize()
+    bad = ~empty & result.isna()
+    return result, bad
+
+
+def _parse_distinct(distinct: pd.Index) -> pd.Series:
+    out = pd.Series(pd.NaT, index=distinct, dtype="datetime64[ns]")
+    remaining = distinct
+    for fmt in DATE_FORMATS:
+        if remaining.empty:
+            break
+        parsed = _to_datetime(remaining, fmt)
+        ok = parsed.notna()
+        out.loc[remaining[ok.to_numpy()]] = parsed[ok].to_numpy()
+        remaining = remaining[~ok.to_numpy()]
+    if not remaining.empty:
+        day_first = _day_first(remaining)
+        for fmt in (("%d/%m/%Y", "%d/%m/%y") if day_first else ("%m/%d/%Y", "%m/%d/%y")):
+            parsed = _to_datetime(remaining, fmt)
+            ok = parsed.notna()
+            out.loc[remaining[ok.to_numpy()]] = parsed[ok].to_numpy()
+            remaining = remaining[~ok.to_numpy()]
+    return out
+
+
+def _to_datetime(values: pd.Index, fmt: str) -> pd.Series:
+    if fmt == "ISO8601":
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), format=fmt, errors="coerce", utc=True)
+        parsed = parsed.dt.tz_localize(None)
+    else:
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), format=fmt, errors="coerce")
+    return pd.Series(parsed.to_numpy(dtype="datetime64[ns]"), index=range(len(values)))
+
+
+def _day_first(values: pd.Index) -> bool:
+    """Day/month order of slash dates: month-first only if some value can only be read that way."""
+    first_gt_12 = second_gt_12 = False
+    for value in values:
+        match = _SLASH.match(value)
+        if match:
+            first_gt_12 |= int(match.group(1)) > 12
+            second_gt_12 |= int(match.group(2)) > 12
+    return not (second_gt_12 and not first_gt_12)
+
+
+def parse_floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``(float64, bad)``; decimal commas ("33,07") are accepted."""
+    empty = blank(values)
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    text = values.astype(object).where(~empty, None)
+    if pd.api.types.infer_dtype(text, skipna=True) == "string":
+        is_str = text.notna()
+    else:
+        is_str = text.map(lambda v: isinstance(v, str))
+    if is_str.any():
+        strings = text[is_str].str.strip()
+        comma = strings.str.match(_DECIMAL_COMMA)
+        strings = strings.where(~comma, strings.str.replace(",", ".", regex=False))
+        text = text.copy()
+        text.loc[strings.index] = strings
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    numbers = numbers.where(np.isfinite(numbers))
+    bad = ~empty & numbers.isna()
+    return numbers, bad
+
+
+def parse_ints(values: pd.Series, *, minimum: int | None = 0,
+               allowed: tuple[int, ...] | None = None) -> tuple[pd.Series, pd.Series]:
+    """``(Int64, bad)``: whole numbers only, ``>= minimum`` and in ``allowed`` when given."""
+    numbers, bad = parse_floats(values)
+    ok = numbers.notna()
+    whole = ok & (numbers == numbers.round())
+    bad |= ok & ~whole
+    if minimum is not None:
+        bad |= whole & (numbers < minimum)
+    if allowed is not None:
+        bad |= whole & ~numbers.isin(allowed)
+    return numbers.where(~bad).round().astype("Int64"), bad
