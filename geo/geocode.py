@@ -90,7 +90,8 @@ class Geocoder:
         self._k2: dict[str, list[int]] = index["k2"]
         self.regions: dict[str, dict] = index["regions"]
         self._region_keys: dict[str, str] = index["region_keys"]
-        self._fuzzy_keys: list[str] | None = None
+        self._fuzzy_keys: dict[str | None, list[str]] = {}
+        self.home_country = "SY"
         self.aliases_path = Path(aliases_path or ALIASES_PATH)
         self._aliases: dict[str, Location] = {}
         self._lock = threading.Lock()
@@ -295,31 +296,56 @@ class Geocoder:
 
     @lru_cache(maxsize=32768)
     def _places_cached(self, text: str, scope, exact_only: bool) -> tuple[Location, ...]:
+        if scope is None:
+            # Syria first; abroad only exact name keys (a loose match abroad is hundreds of km off), and an
+            # exact match abroad comes before a feature-stripped or fuzzy match at home.
+            home = ("country", self.home_country)
+            tiers = [lambda: self._exact(text, home), lambda: self._sound(text, home),
+                     lambda: {p: s for p, s in self._exact(text, None).items()
+                              if self.places[p][3] != self.home_country}]
+            if not exact_only:
+                tiers += [lambda: self._stripped(text, home), lambda: self._in_scope(self._fuzzy(text), home)]
+            else:
+                tiers = [tiers[0], tiers[2]]
+        else:
+            tiers = [lambda: self._exact(text, scope)]
+            if not exact_only:
+                tiers += [lambda: self._sound(text, scope), lambda: self._stripped(text, scope),
+                          lambda: self._in_scope(self._fuzzy(text, scope), scope)]
+        for tier in tiers:
+            scored = tier()
+            if scored:
+                ranked = self._rank_ids(scored, scope)[:8]
+                return tuple(self._place_location(pid, text, score) for pid, score in ranked)
+        return ()
+
+    def _rank_ids(self, scored: dict[int, float], scope) -> list[tuple[int, float]]:
+        prefer = scope[1] if scope and scope[0] == "country" else None
+        ranked = sorted(scored, key=lambda pid: (-scored[pid], -_rank(self.places[pid], prefer)))
+        return [(pid, scored[pid]) for pid in ranked]
+
+    def _exact(self, text: str, scope) -> dict[int, float]:
         scored: dict[int, float] = {}
-        key1 = name_key(text)
-        for pid in self._k1.get(key1, ()):
+        for pid in self._k1.get(name_key(text), ()):
             scored[pid] = SCORE_EXACT if self.places[pid][0].casefold() == text.casefold() else SCORE_KEY
         for variant in _word_order_variants(text):
             for pid in self._k1.get(name_key(variant), ()):
                 scored.setdefault(pid, SCORE_KEY - 0.02)
-        if not exact_only:
-            if not scored:
-                for pid in self._k2.get(sound_key(text), ()):
-                    scored.setdefault(pid, SCORE_SOUND)
-            stripped = strip_feature_words(text)
-            if stripped:
-                wanted_feature = not _only_generic(text, stripped)
-                for pid in self._k1.get(name_key(stripped), ()) or self._k2.get(sound_key(stripped), ()):
-                    bonus = 0.06 if wanted_feature and self.places[pid][6] != "PPL" else 0.0
-                    scored[pid] = max(scored.get(pid, 0), SCORE_STRIPPED + bonus)
-            scored = self._in_scope(scored, scope)
-            if not scored:
-                scored = self._in_scope(self._fuzzy(text), scope)
-        else:
-            scored = self._in_scope(scored, scope)
-        prefer = scope[1] if scope and scope[0] == "country" else None
-        ranked = sorted(scored, key=lambda pid: (-scored[pid], -_rank(self.places[pid], prefer)))
-        return tuple(self._place_location(pid, text, scored[pid]) for pid in ranked[:8])
+        return self._in_scope(scored, scope)
+
+    def _sound(self, text: str, scope) -> dict[int, float]:
+        return self._in_scope({pid: SCORE_SOUND for pid in self._k2.get(sound_key(text), ())}, scope)
+
+    def _stripped(self, text: str, scope) -> dict[int, float]:
+        stripped = strip_feature_words(text)
+        if not stripped:
+            return {}
+        wanted_feature = not _only_generic(text, stripped)
+        scored: dict[int, float] = {}
+        for pid in self._k1.get(name_key(stripped), ()) or self._k2.get(sound_key(stripped), ()):
+            bonus = 0.06 if wanted_feature and self.places[pid][6] != "PPL" else 0.0
+            scored[pid] = SCORE_STRIPPED + bonus
+        return self._in_scope(scored, scope)
 
     def _in_scope(self, scored: dict[int, float], scope) -> dict[int, float]:
         if not scope:
@@ -327,15 +353,21 @@ class Geocoder:
         column = 4 if scope[0] == "admin1" else 3
         return {pid: s for pid, s in scored.items() if self.places[pid][column] == scope[1]}
 
-    def _fuzzy(self, text: str) -> dict[int, float]:
+    def _fuzzy(self, text: str, scope=None) -> dict[int, float]:
+        """Sound-key matches by rapidfuzz ratio ≥ FUZZY_CUTOFF with the same first letter, within one country."""
         key = sound_key(text)
         if len(key) < FUZZY_MIN_LENGTH:
             return {}
         from rapidfuzz import fuzz, process
 
-        if self._fuzzy_keys is None:
-            self._fuzzy_keys = list(self._k2)
-        hits = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=10)
+        country = self.home_country
+        if scope is not None:
+            country = scope[1] if scope[0] == "country" else self.regions.get(scope[1], {}).get("country")
+        if country not in self._fuzzy_keys:
+            self._fuzzy_keys[country] = [k for k, pids in self._k2.items()
+                                         if any(self.places[p][3] == country for p in pids)]
+        hits = process.extract(key, self._fuzzy_keys[country], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                               limit=10)
         scored: dict[int, float] = {}
         for choice, ratio, _ in hits:
             if choice[0] != key[0]:
