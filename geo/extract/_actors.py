@@ -1,0 +1,160 @@
+"""Actor mentions, normalised through ``data/actors.csv``, and named people with their unit.
+
+The table has one row per canonical actor (ACLED style) or sub-unit: ``canonical, unit, actor_type,
+country, aliases``. Aliases are ``|``-separated phrases matched on word boundaries, case-insensitively
+except all-capital acronyms ("IS", "OPS"), which must match exactly. ``{force}`` stands for the usual
+force nouns ("Russian {force}" covers Russian forces, army, officers, warplanes ...). An alias starting
+with ``re:`` is a regular expression.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geo.paths import DATA_DIR
+
+ACTORS_CSV = DATA_DIR / "actors.csv"
+FORCE_NOUNS = (
+    "forces|force|army|armed forces|troops|soldiers|soldier|officers|officer|military|warplanes|warplane|"
+    "fighter jets|jets|jet|aircraft|air force|air forces|drones|drone|helicopters|helicopter|navy|"
+    "artillery|airstrikes|air strikes|air strike|airstrike|strikes|strike|missiles|missile|rockets|shelling|"
+    "units|patrols|patrol|convoys|convoy|military column|column|fighters|positions|position|bases|base|"
+    "observation posts|observation post|outposts|posts|checkpoints|checkpoint|personnel|side|authorities|"
+    "intelligence|tanks|border guards|commanders|commander|delegation|officials|military police|"
+    "reconnaissance drones|air defenses|air defences|special forces|militias|militia|counterparts"
+)
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """A row of the actor table."""
+
+    canonical: str
+    unit: str
+    actor_type: str
+    country: str
+
+    @property
+    def name(self) -> str:
+        """ACLED-style name: the canonical actor, followed by the sub-unit when there is one."""
+        return f"{self.canonical} {self.unit}" if self.unit else self.canonical
+
+    @property
+    def armed(self) -> bool:
+        """True for actors that fight (not civilians, protesters or rioters)."""
+        return self.actor_type not in ("civilians", "protesters", "rioters")
+
+    @property
+    def state(self) -> bool:
+        """True for state forces (military, police) of any country."""
+        return self.actor_type in ("state forces", "external/other") and "Coalition" not in self.canonical
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in the text."""
+
+    entry: ActorEntry
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named person: rank/title, name, role and unit, and the actor they belong to (if known)."""
+
+    name: str
+    title: str
+    role: str
+    actor: str | None
+    start: int
+    end: int
+
+    def to_json(self) -> dict:
+        """Plain dict for JSON output."""
+        return {"name": self.name, "title": self.title, "role": self.role, "actor": self.actor}
+
+
+def _alias_regex(alias: str) -> str:
+    if alias.startswith("re:"):
+        return alias[3:]
+    parts = [re.escape(p) for p in alias.split("{force}")]
+    body = ("(?:" + FORCE_NOUNS + ")").join(parts)
+    body = body.replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+    return body
+
+
+def _is_acronym(alias: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]{2,5}s?", alias))
+
+
+@lru_cache(maxsize=4)
+def load_actor_table(path: str | Path = ACTORS_CSV) -> tuple[tuple[ActorEntry, str], ...]:
+    """The actor table as (entry, alias) pairs, longest aliases first."""
+    rows: list[tuple[ActorEntry, str]] = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            entry = ActorEntry(row["canonical"].strip(), (row.get("unit") or "").strip(),
+                               row["actor_type"].strip(), row["country"].strip())
+            for alias in row["aliases"].split("|"):
+                if alias.strip():
+                    rows.append((entry, alias.strip()))
+    rows.sort(key=lambda pair: -len(pair[1]))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=4)
+def _matchers(path: str | Path = ACTORS_CSV) -> tuple[re.Pattern[str], re.Pattern[str], list[ActorEntry]]:
+    """Two alternations (case-insensitive phrases, case-sensitive acronyms) with one group per alias."""
+    entries: list[ActorEntry] = []
+    loose: list[str] = []
+    strict: list[str] = []
+    for entry, alias in load_actor_table(path):
+        group = f"(?P<a{len(entries)}>{_alias_regex(alias)})"
+        (strict if _is_acronym(alias) else loose).append(group)
+        entries.append(entry)
+    boundary = r"(?<![\w'-])(?:{})(?![\w-])"
+    return (re.compile(boundary.format("|".join(loose)), re.I),
+            re.compile(boundary.format("|".join(strict))), entries)
+
+
+def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
+    """Actor mentions in ``text``, longest match first, non-overlapping, in text order."""
+    loose, strict, entries = _matchers()
+    found: list[ActorMention] = []
+    for pattern in (loose, strict):
+        for m in pattern.finditer(text):
+            index = int(m.lastgroup[1:]) if m.lastgroup else None
+            if index is None:
+                continue
+            s, e = m.span()
+            if any(s < f.end - offset and f.start - offset < e for f in found):
+                continue
+            found.append(ActorMention(entries[index], offset + s, offset + e, m.group(0)))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+_RANK = (r"(?:Maj\.?\s+Gen\.|Brig\.?\s+Gen\.|Lt\.?\s+Gen\.|Lt\.?\s+Col\.|Gen\.|Col\.|Lt\.|Maj\.|Capt\.|Brig\.|"
+         r"Sgt\.|General|Colonel|Brigadier|Major|Captain|Lieutenant|Sheikh|Commander|Dr\.)")
+_NAME = r"(?:[A-Z][\w'-]+|al|el|bin|ibn|abu|Abu|Al)(?:\s+(?:[A-Z][\w'-]+|al-[A-Z][\w'-]+|al|el|bin|ibn|abu))*"
+_PERSON = re.compile(r"\b(?P<title>" + _RANK + r")\s+(?P<name>" + _NAME + r")"
+                     r"(?:,\s*(?P<role>(?:the\s+)?(?:commander|head|chief|leader|director|deputy|officer|member|"
+                     r"spokesman|official)\b[^,;]*))?")
+
+
+def find_people(text: str, offset: int = 0) -> list[Person]:
+    """Named people with a rank or title ("Gen. X, commander of the Fourth Division")."""
+    people: list[Person] = []
+    for m in _PERSON.finditer(text):
+        role = (m.group("role") or "").strip().rstrip(".")
+        unit = find_actors(role) if role else []
+        actor = unit[0].entry.name if unit else None
+        people.append(Person(m.group("name").strip(), m.group("title").strip(), role, actor,
+                             offset + m.start(), offset + m.end()))
+    return people

@@ -1,0 +1,239 @@
+"""Toponyms in a sentence and how to ask the geocoder about them.
+
+A candidate is a capitalised name (or an Arabic word run) standing where places stand: after a locative
+preposition ("in", "near", "the outskirts of", "rural"), or before a place noun ("city", "countryside",
+"front"). Each carries the queries to try, in order, with the precision the phrase implies (the town
+itself 1, near/around/part of 2, region 3), the governorate named next to it as context, and whether it
+is only where a source, office or person comes from (then it is never the event's location).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from geo.admin1 import resolve_admin1
+from geo.location import Location
+
+_TOKEN = r"(?:[A-Z][\w'-]*[\w]|[A-Z]\d*)"
+_ART = r"(?:al|el|as|ash|ad|ar|an|at|az|ed|es|esh|ez|en|er|um|umm|bin|ibn|abu|wa|de|la|du)"
+PLACE_RE = re.compile(r"(?<![\w'-])(?:" + _ART + r"[- ])?" + _TOKEN + r"(?:[ -](?:" + _ART + r"[ -])*" + _TOKEN
+                      + r")*|[\u0600-\u06FF][\u0600-\u06FF ]*[\u0600-\u06FF]")
+_DIR = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)"
+_DIR_RE = re.compile(r"\b(" + _DIR + r")(?:ern)?\b", re.I)
+_SPATIAL = (r"(?:town|city|village|villages|hamlet|area|areas|outskirts|vicinity|countryside|suburbs?|"
+            r"neighbou?rhoods?|district|province|governorate|region|camp|entrance|edge|cent(?:er|re)|market|road|"
+            r"surroundings|parts?|environs|desert|plains?|mountains?|heights|axis|front|frontline|outposts?|"
+            r"positions?|base|airport|prison|field|fields|crossing|border|administrative border|highway)")
+_LEFT = re.compile(
+    r"(?:\b(?:in|near|at|outside|around|on|into|onto|to|toward|towards|from|via|through|across|along|inside|"
+    r"within|between|targeting|targeted|shelled|shelling|struck|bombed|bombing|hit|stormed|captured|entered|"
+    r"reached|besieged|surrounding|of)\s+)"
+    r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
+    r"(?:" + _DIR + r"(?:ern)?\s+)?(?:rural\s+)?$|"
+    r"\b(?:rural|outskirts of|vicinity of|countryside of)\s+$|\b(?:of|west|east|north|south)\s+of\s+$", re.I)
+_RIGHT = re.compile(
+    r"^(?:'s)?\s*(?:-\s*)?(?:(?:" + _DIR + r")(?:ern)?\s+)?(?P<noun>city|town|village|camp|area|countryside|"
+    r"front|frontline|axis|plain|desert|road|highway|district|neighbou?rhood|governorate|province|"
+    r"air ?base|airport|base|border crossing|crossing|gas field|oil fields?|field|dam|prison|outskirts|"
+    r"suburbs?|township|junction|roundabout|region|mountains?|countryside)\b", re.I)
+_NEAR = re.compile(r"\b(?:outskirts|vicinity|near|nearby|around|outside|km|kilometers|kilometres|miles|"
+                   r"north|south|east|west|between|rural|countryside|surroundings|environs|edge|road)\b", re.I)
+_NEAR_RIGHT = re.compile(r"^(?:'s)?\s*(?:-\s*)?(?:(?:" + _DIR + r")(?:ern)?\s+)?(?:countryside|front|frontline|axis|"
+                         r"area|road|highway|desert|plain|outskirts|junction|suburbs?|region|surroundings)\b", re.I)
+_POINT_RIGHT = re.compile(r"^\s*(?:city|town|village|camp)\b", re.I)
+_SOURCE_LEFT = re.compile(
+    r"(?:\b(?:man|woman|civilian|resident|residents|native|natives|people|fighters?|members?|displaced|IDPs?|child|"
+    r"family|families|person|man's|youth|young men|young man|one)\s+(?:originally\s+)?from\s+(?:the\s+)?"
+    r"(?:(?:town|city|village)\s+of\s+)?$|\b(?:are|is|was|were|hails?|originally)\s+from\s+(?:the\s+)?$|"
+    r"\b(?:branch|office|bureau|based|sources|source|correspondent|activists?|officials?|spokes(?:man|person)|"
+    r"capital|agency|court|authorities|committee|monitoring cent(?:er|re)|residing|living|displaced)\s+(?:in|at|of)\s+"
+    r"(?:the\s+)?$)", re.I)
+_SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b", re.I)
+_STOP = {
+    "on", "the", "a", "an", "in", "at", "neither", "no", "sources", "source", "meanwhile", "however", "this",
+    "that", "these", "those", "it", "he", "she", "they", "we", "as", "around", "security", "movement", "looting",
+    "arrests", "other", "detonation", "headquarters", "unknown", "several", "members", "regime", "gen", "col",
+    "total", "among", "both", "shrapnel", "when", "while", "after", "before", "according", "there", "reports",
+    "reported", "local", "syrian", "russian", "turkish", "israeli", "iranian", "jordanian", "american", "us",
+    "un", "iraq", "lebanon", "i", "m4", "m5", "size", "its", "their", "his", "her", "more", "some", "two",
+    "coalition", "global", "opposition", "kurdish", "arab", "syriatel", "telecom", "sheikh", "brigade",
+}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_STRIP_SUFFIX = re.compile(r"(?:[\s-]+(?:City|Town|Village|Province|Governorate|Countryside|Camp|Airbase|Air Base|"
+                           r"Airport|Area|Front|Military Prison|Prison))+$")
+_LEADING_ART = re.compile(r"^(?:the)\s+", re.I)
+
+
+class Geocoder(Protocol):
+    """What extraction needs from a geocoder (geo.geocode.Geocoder satisfies it)."""
+
+    def geocode(self, query: str, context: str | None = None) -> Location | None:  # pragma: no cover - protocol
+        ...
+
+
+@dataclass
+class Toponym:
+    """A place name found in text, with how to look it up."""
+
+    name: str
+    start: int
+    end: int
+    queries: list[tuple[str, int | None]] = field(default_factory=list)
+    admin: bool = False           # a governorate (or "X countryside" of one): context more than location
+    area: bool = False            # a named multi-governorate area ("southern Syria")
+    excluded: bool = False        # where a source/office/person is from, never the event's location
+    context: str | None = None    # governorate named next to it
+
+
+def _direction(text: str) -> str | None:
+    m = _DIR_RE.search(text)
+    return m.group(1).lower().replace("-", "") if m else None
+
+
+def _clean(name: str) -> str:
+    name = _LEADING_ART.sub("", name.strip(" -'"))
+    return name
+
+
+def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | None = None) -> list[Toponym]:
+    """Place-name candidates in one sentence, in text order. ``masked`` spans (actors, people) are skipped."""
+    masked = masked or []
+    found: list[Toponym] = []
+    found.extend(_area_phrases(text, offset))
+    last_end = -100
+    for m in PLACE_RE.finditer(text):
+        s, e = m.span()
+        name = m.group(0)
+        if any(s + offset < me and ms < e + offset for ms, me in masked):
+            continue
+        if any(s + offset < t.end and t.start < e + offset for t in found):
+            continue
+        words = name.split()
+        if name.lower() in _STOP or words[0].lower() in _MONTHS or name.lower() in _MONTHS:
+            continue
+        if words[0].lower() in _STOP and len(words) > 1 and words[0] in ("On", "The", "In", "At"):
+            s += len(words[0]) + 1
+            name = name[len(words[0]) + 1:]
+        left, right = text[max(0, s - 70):s], text[e:e + 40]
+        list_item = s - last_end < 12 and re.search(r"\b(?:and|or|to|-)\s+$|,\s*$", left)
+        arabic = "\u0600" <= name[0] <= "\u06FF"
+        if not (_LEFT.search(left) or _RIGHT.match(right) or list_item or arabic):
+            continue
+        top = _make(name, s, e, left, right, offset)
+        if top is None:
+            continue
+        found.append(top)
+        last_end = e
+    found.sort(key=lambda t: t.start)
+    _assign_context(found)
+    return found
+
+
+def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Toponym | None:
+    name = _clean(name)
+    if len(name) < 2:
+        return None
+    right_noun = _RIGHT.match(right)
+    noun = (right_noun.group("noun").lower() if right_noun else "")
+    tail = left[-45:]
+    direction = _direction(tail[-25:]) if re.search(_DIR + r"(?:ern)?\s+(?:countryside\s+of\s+|parts?\s+of\s+)?(?:the\s+)?$",
+                                                     tail, re.I) else None
+    if not direction and right_noun:
+        direction = _direction(right[:right_noun.end()])
+    countryside = noun == "countryside" or bool(re.search(r"\b(?:countryside\s+of|rural)\s+(?:the\s+)?$", tail, re.I))
+    province = noun in ("province", "governorate", "region") or bool(
+        re.search(r"\b(?:province|governorate)\s+of\s+$", tail, re.I))
+    city = noun in ("city", "town", "village") or bool(re.search(r"\b(?:city|town|village)\s+of\s+$", tail, re.I))
+    near = bool(_NEAR.search(tail[-30:])) or bool(_NEAR_RIGHT.match(right)) or countryside
+    precision = 2 if near else (1 if (city or _POINT_RIGHT.match(right)) else None)
+    top = Toponym(name, offset + s, offset + e)
+    top.excluded = bool(_SOURCE_LEFT.search(left) or _SOURCE_RIGHT.match(right))
+    gov = resolve_admin1(_STRIP_SUFFIX.sub("", name))
+    if name.lower() in ("syria", "the country"):
+        if not direction:
+            return None
+        top.area = True
+        top.queries = [(f"{direction}ern Syria", None), ("southern Syria" if "south" in direction else
+                                                         f"{direction}ern Syria", None)]
+        return top
+    if gov is not None and not city and not _STRIP_SUFFIX.search(name) and not noun.startswith(("air", "prison", "camp")):
+        top.admin = True
+        base = _STRIP_SUFFIX.sub("", name)
+        if direction:
+            top.queries = [(f"{direction}ern {base} countryside", None), (f"{base} countryside", 3)]
+        elif countryside or province:
+            top.queries = [(f"{base} countryside" if countryside else base, 3)]
+        else:
+            top.queries = [(base, None)]
+        return top
+    full = f"{name} {noun.title()}" if noun in ("camp", "gas field", "oil field", "oil fields", "airbase",
+                                                  "air base", "airport", "prison", "dam", "crossing",
+                                                  "border crossing") else None
+    if full:
+        top.queries.append((full, 1))
+    top.queries.append((name, precision))
+    stripped = _STRIP_SUFFIX.sub("", name)
+    if stripped != name and stripped:
+        top.queries.append((stripped, 2 if resolve_admin1(stripped) is None else 2))
+    return top
+
+
+def _area_phrases(text: str, offset: int) -> list[Toponym]:
+    """Lower-case area phrases: "the south", "Syria's south", "southwest Syria"."""
+    out: list[Toponym] = []
+    patterns = [
+        r"\b(?:various\s+areas\s+of\s+|parts\s+of\s+|areas\s+in\s+|areas\s+of\s+)?the\s+(?P<dir>" + _DIR
+        + r")\b(?!\s+of\b)(?!ern)(?!-)",
+        r"\bSyria's\s+(?P<dir>" + _DIR + r")\b",
+        r"\b(?P<dir>" + _DIR + r")(?:ern)?\s+Syria\b",
+    ]
+    for pattern in patterns:
+        for m in re.finditer(pattern, text, re.I):
+            if any(m.start() + offset < t.end and t.start < m.end() + offset for t in out):
+                continue
+            direction = m.group("dir").lower().replace("-", "")
+            top = Toponym(m.group(0), offset + m.start(), offset + m.end(), area=True)
+            queries = [f"{direction}ern Syria"]
+            if direction in ("southwest", "southeast"):
+                queries.append("southern Syria")
+            if direction in ("northwest", "northeast"):
+                queries.append("northern Syria")
+            top.queries = [(q, None) for q in queries] + [("Syria", 3)]
+            out.append(top)
+    return out
+
+
+def _assign_context(toponyms: list[Toponym]) -> None:
+    """Each non-governorate toponym takes the nearest governorate named after it (else before it)."""
+    for i, top in enumerate(toponyms):
+        if top.admin or top.area:
+            continue
+        after = next((t for t in toponyms[i + 1:] if t.admin), None)
+        before = next((t for t in reversed(toponyms[:i]) if t.admin), None)
+        chosen = after or before
+        if chosen is not None:
+            gov = resolve_admin1(_STRIP_SUFFIX.sub("", chosen.name))
+            top.context = gov.name if gov else chosen.name
+
+
+def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) -> tuple[Location, int] | None:
+    """Geocode a toponym: the first query that resolves, with the precision the phrase implies."""
+    ctx = top.context or context
+    for query, precision in top.queries:
+        key = (query, ctx)
+        if key not in cache:
+            try:
+                cache[key] = geocoder.geocode(query, context=ctx)
+            except TypeError:
+                cache[key] = geocoder.geocode(query)
+        loc = cache[key]
+        if loc is None:
+            continue
+        if loc.kind == "region":
+            return loc, max(loc.geo_precision, precision or 0) if precision else loc.geo_precision
+        final = max(loc.geo_precision, precision) if precision else loc.geo_precision
+        return loc, final
+    return None
