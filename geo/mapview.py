@@ -139,6 +139,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
                            zoom_snap=0.25)
     m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=True,
                    zoom_control=not snapshot, height=height, **map_options)
+    m.options.update(max_zoom=18, min_zoom=3)  # markercluster needs a maxZoom when there are no tiles
     if target == "streamlit":
         ensure_static_assets()
         js, css = static_links()

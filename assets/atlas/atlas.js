@@ -176,10 +176,17 @@
     });
   }
 
-  function legend(rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount) {
+  function legend(map, rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount) {
     return control('bottomright', function () {
       var box = h('div', 'ia-legend');
-      box.appendChild(h('div', 'ia-legend-title', 'Legend'));
+      var head = h('div', 'ia-legend-title', 'Legend');
+      box.appendChild(head);
+      if (!cfg.options.snapshot) {
+        head.classList.add('ia-toggle');
+        head.title = 'Show or hide the legend';
+        L.DomEvent.on(head, 'click', function () { box.classList.toggle('ia-collapsed'); });
+        if (map.getContainer().clientHeight < 700) box.classList.add('ia-collapsed');
+      }
       var types = cfg.typeOrder.filter(function (t) { return usedTypes[t]; });
       Object.keys(usedTypes).forEach(function (t) { if (types.indexOf(t) < 0) types.push(t); });
       types.forEach(function (t) {
@@ -220,6 +227,15 @@
       if (meta.generated) box.appendChild(h('div', 'ia-title-gen', meta.generated));
       return box;
     });
+  }
+
+  /* A text label in the label pane (not the marker pane, so it never counts as an incident marker).
+   * Centred by CSS, so it needs no measuring (styles may load after this script in an iframe). */
+  function textLabel(latlng, text, cls, title) {
+    var span = h('span', null, text);
+    if (title) span.title = title;
+    return L.marker(latlng, {pane: 'iaLabels', interactive: false, keyboard: false,
+                             icon: L.divIcon({className: 'ia-text ' + cls, html: span, iconSize: null})});
   }
 
   /* ---- hatch patterns for region-level incidents --------------------------------------- */
@@ -281,10 +297,7 @@
       var p = f.properties;
       if (!p.lp || !p.name) return;
       if (p.level === 'country' && p.id === 'SY') return;  // the governorates already say where Syria is
-      var node = h('span', null, p.name);
-      L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'iaLabels',
-                 className: 'ia-label ia-label-' + p.level})
-        .setLatLng(p.lp).setContent(node).addTo(labels);
+      textLabel(p.lp, p.name, 'ia-label ia-label-' + p.level).addTo(labels);
     });
     labels.addTo(map);
 
@@ -338,10 +351,7 @@
       shape.bindTooltip(label, {sticky: true, className: 'ia-hover'});
       shape.addTo(areas);
       var center = shape.getBounds().getCenter();
-      var count = h('span', null, String(entry.count));
-      count.title = rid;
-      L.tooltip({permanent: true, direction: 'center', pane: 'iaLabels', className: 'ia-area-count', interactive: false})
-        .setLatLng(center).setContent(count).addTo(areas);
+      textLabel(center, String(entry.count), 'ia-area-count', rid).addTo(areas);
       areaCount++;
     });
     if (areaCount) hatchDefs(map, hatchColors);
@@ -370,7 +380,7 @@
     if (!opts.snapshot) L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(map);
     if (!opts.snapshot || opts.northArrow !== false) northArrow().addTo(map);
     if (meta.title || meta.subtitle || meta.filters || meta.generated) titlePanel(meta).addTo(map);
-    if (opts.legend !== false) legend(rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount).addTo(map);
+    if (opts.legend !== false) legend(map, rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount).addTo(map);
     map.attributionControl && map.attributionControl.setPrefix('Leaflet');
 
     // Fit the view before adding markers so the cluster computes only what is visible.
@@ -390,8 +400,27 @@
         if (f && f.properties.level === 'country' && f.properties.id === 'SY') bounds.extend(l.getBounds());
       });
     }
-    if (opts.fit !== false && bounds.isValid()) {
-      map.fitBounds(bounds.pad(0.04), {animate: false, maxZoom: opts.maxFitZoom || 11, padding: [12, 12]});
+    function fit() {
+      if (opts.fit !== false && bounds.isValid()) {
+        map.fitBounds(bounds.pad(0.04), {animate: false, maxZoom: opts.maxFitZoom || 11, padding: [12, 12]});
+      }
+    }
+    fit();
+    // Inside an iframe the container often gets its final size after the script ran: follow it
+    // (and keep the data in view) until the user moves the map.
+    var touched = false;
+    ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (ev) {
+      container.addEventListener(ev, function () { touched = true; }, {passive: true});
+    });
+    if (typeof ResizeObserver === 'function') {
+      var lastSize = container.clientWidth + 'x' + container.clientHeight;
+      new ResizeObserver(function () {
+        var size = container.clientWidth + 'x' + container.clientHeight;
+        if (size === lastSize || !container.clientWidth || !container.clientHeight) return;
+        lastSize = size;
+        map.invalidateSize({pan: false});
+        if (!touched) fit();
+      }).observe(container);
     }
 
     group.addTo(map);
