@@ -88,7 +88,7 @@ def build(table: RawTable) -> tuple[pd.DataFrame, list[InputError], np.ndarray]:
     for column, kind in COLUMN_TYPES.items():
         values = raw(column)
         if kind in ("date", "datetime"):
-            parsed, bad = parse_dates(values)
+            parsed, bad = parse_dates(values, day=kind == "date")
             errors.add(bad, name(column), lambda pos, v=values: f"{_show(v.iloc[pos])} is not a date")
             out[column] = parsed
         elif column in ("latitude", "longitude", "confidence"):

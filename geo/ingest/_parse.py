@@ -30,12 +30,16 @@ def blank(values: pd.Series) -> pd.Series:
     return missing.astype(bool)
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``(datetime64[ns] at midnight, bad)``: ``bad`` marks non-blank values that are not dates."""
+def parse_dates(values: pd.Series, *, day: bool = True) -> tuple[pd.Series, pd.Series]:
+    """``(datetime64[ns], bad)``: ``bad`` marks non-blank values that are not dates.
+
+    With ``day`` (the default) times are dropped (midnight); otherwise they are kept to the second.
+    """
     empty = blank(values)
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
-        return parsed.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=values.index)
+        parsed = values.dt.tz_convert(None) if values.dt.tz is not None else values
+        parsed = parsed.astype("datetime64[ns]")
+        return (parsed.dt.normalize() if day else parsed.dt.floor("s")), pd.Series(False, index=values.index)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     present = values[~empty]
     if present.empty:
@@ -43,13 +47,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     native = present.map(lambda v: isinstance(v, (dt.date, pd.Timestamp, np.datetime64)))
     if native.any():
         result.loc[native[native].index] = pd.to_datetime(present[native], errors="coerce").map(
-            lambda t: t.tz_localize(None) if t is not pd.NaT and t.tzinfo else t)
+            lambda t: t.tz_convert(None) if t is not pd.NaT and t.tzinfo else t)
     text = present[~native].astype(str).str.strip()
     if not text.empty:
         distinct = pd.Index(text.unique())
         mapping = _parse_distinct(distinct)
         result.loc[text.index] = text.map(mapping).astype("datetime64[ns]")
-    result = result.dt.normalize()
+    result = result.dt.normalize() if day else result.dt.floor("s")
     bad = ~empty & result.isna()
     return result, bad
 
