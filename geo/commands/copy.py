@@ -18,9 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "actors, notes, extra fields) and re-running it adds no duplicates. SRC and DST are "
                     ".gpkg paths or postgresql:// URLs; DST is created (or migrated) when needed. Prints "
                     "one JSON object: {\"read\", \"added\", \"updated\", \"total\"}.")
-    parser.add_argument("--from", dest="source", required=True, metavar="SRC",
+    parser.add_argument("--from", dest="copy_from", required=True, metavar="SRC",
                         help="store to read: a .gpkg file or postgresql:// URL")
-    parser.add_argument("--to", dest="target", required=True, metavar="DST",
+    parser.add_argument("--to", dest="copy_to", required=True, metavar="DST",
                         help="store to write: a .gpkg file or postgresql:// URL")
     add_filter_arguments(parser)
 
@@ -34,16 +34,16 @@ def run(args: argparse.Namespace) -> int:
     from geo.store_postgis import is_postgres_url
 
     filters = filters_from_args(args)
-    if not is_postgres_url(args.source) and not os.path.exists(args.source):
-        raise InputError("store does not exist", file=args.source)
-    if args.source == args.target:
+    if not is_postgres_url(args.copy_from) and not os.path.exists(args.copy_from):
+        raise InputError("store does not exist", file=args.copy_from)
+    if args.copy_from == args.copy_to:
         raise InputError("--from and --to name the same store")
-    source = open_store(args.source)
+    source = open_store(args.copy_from)
     try:
         frame = source.read(filters)
     finally:
         source.close()
-    target = open_store(args.target)
+    target = open_store(args.copy_to)
     try:
         result = target.upsert(frame)
         total = target.count()
