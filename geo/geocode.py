@@ -36,6 +36,9 @@ SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
 FUZZY_CUTOFF = 88.0       # rapidfuzz ratio on sound keys; below it a query is "not found"
 FUZZY_MIN_LENGTH = 5      # shorter sound keys are never matched fuzzily
 NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no country is given
+CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
+BIG_CITY = 50000
+DUPLICATE_KM = 3.0        # candidates closer than this are one place          # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
 
 _NEAR = re.compile(
     r"^(?:(?:in\s+)?the\s+)?(?:near(?:by)?|around|close\s+to|outside(?:\s+of)?|(?:on\s+)?(?:the\s+)?outskirts\s+of|"
@@ -128,7 +131,12 @@ class Geocoder:
         found = self._resolve(text, scope, depth=0)
         if alias is not None:
             found = [replace(alias, query=query)] + [f for f in found if (f.name, f.lat) != (alias.name, alias.lat)]
-        return [replace(f, query=query) for f in found[:limit]]
+        unique: list[Location] = []
+        for loc in found:  # the same place from two sources (GeoNames and the project table) once
+            if not any(u.kind == loc.kind and u.region_id == loc.region_id and _km(u, loc) < DUPLICATE_KM
+                       for u in unique):
+                unique.append(loc)
+        return [replace(f, query=query) for f in unique[:limit]]
 
     def reverse(self, lat: float, lon: float) -> tuple[str | None, str | None, str | None]:
         """(country ISO2, admin1 name, admin1 ISO) of the point, by point in polygon; Nones outside every one."""
@@ -224,9 +232,12 @@ class Geocoder:
         for pattern, dir_group, name_group in ((_COUNTRYSIDE_SUFFIX, 2, 1), (_COUNTRYSIDE_PREFIX, 1, 2)):
             match = pattern.match(text)
             if match:
-                iso = self._admin1_of(match.group(name_group))
+                name, direction = match.group(name_group), match.group(dir_group)
+                inner = _DIRECTION.match(name)
+                if inner and not direction and self._region_id(name) is None:
+                    direction, name = inner.group(1), inner.group(2)
+                iso = self._admin1_of(name)
                 if iso:
-                    direction = match.group(dir_group)
                     rid = f"{iso}:{direction.lower()}" if direction and f"{iso}:{direction.lower()}" in self.regions else iso
                     return [self.region_location(rid, text, 3)]
         match = _ARABIC_COUNTRYSIDE.match(text)
@@ -300,24 +311,31 @@ class Geocoder:
             # Syria first; abroad only exact name keys (a loose match abroad is hundreds of km off), and an
             # exact match abroad comes before a feature-stripped or fuzzy match at home.
             home = ("country", self.home_country)
-            tiers = [lambda: self._exact(text, home), lambda: self._sound(text, home),
-                     lambda: {p: s for p, s in self._exact(text, None).items()
-                              if self.places[p][3] != self.home_country}]
+            def abroad(min_population: int) -> dict[int, float]:
+                return {p: s for p, s in self._exact(text, None).items()
+                        if self.places[p][3] != self.home_country and self.places[p][5] >= min_population}
+
+            tiers = [lambda: self._exact(text, home), lambda: abroad(BIG_CITY), lambda: self._sound(text, home),
+                     lambda: abroad(0)]
             if not exact_only:
                 tiers += [lambda: self._stripped(text, home), lambda: self._in_scope(self._fuzzy(text), home)]
             else:
-                tiers = [tiers[0], tiers[2]]
+                tiers = [tiers[0], tiers[3]]
         else:
             tiers = [lambda: self._exact(text, scope)]
             if not exact_only:
                 tiers += [lambda: self._sound(text, scope), lambda: self._stripped(text, scope),
                           lambda: self._in_scope(self._fuzzy(text, scope), scope)]
-        for tier in tiers:
+        # The first tier that finds anything decides the answer; the later cheap tiers only add alternatives.
+        ranked: list[tuple[int, float]] = []
+        for number, tier in enumerate(tiers):
+            if ranked and number >= CHEAP_TIERS:
+                break
             scored = tier()
-            if scored:
-                ranked = self._rank_ids(scored, scope)[:8]
-                return tuple(self._place_location(pid, text, score) for pid, score in ranked)
-        return ()
+            seen = {pid for pid, _ in ranked}
+            ranked += [(pid, min(score, ranked[0][1] - 0.01) if ranked else score)
+                       for pid, score in self._rank_ids(scored, scope) if pid not in seen]
+        return tuple(self._place_location(pid, text, score) for pid, score in ranked[:8])
 
     def _rank_ids(self, scored: dict[int, float], scope) -> list[tuple[int, float]]:
         prefer = scope[1] if scope and scope[0] == "country" else None

@@ -1,0 +1,348 @@
+"""Tests of the offline geocoder: transliteration variants, Arabic script, context, regions, reverse, aliases, CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo._normalize import name_key, sound_key, strip_feature_words
+from geo.geocode import Geocoder, get_geocoder
+from geo.location import Location
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+@pytest.fixture(scope="module")
+def geo() -> Geocoder:
+    return get_geocoder()
+
+
+# ----------------------------------------------------------------------------- seed cases
+def test_sanamayn_is_the_town_in_daraa(geo):
+    loc = geo.geocode("Al-Sanamayn")
+    assert loc is not None and loc.kind == "place" and loc.geo_precision == 1
+    assert loc.admin1_iso == "SY-DR" and loc.admin1 == "Daraa" and loc.country == "SY"
+    assert km(loc.lat, loc.lon, 33.07, 36.18) < 3
+
+
+def test_daraa_countryside_is_the_governorate_polygon(geo):
+    loc = geo.geocode("Daraa countryside")
+    assert (loc.kind, loc.region_id, loc.geo_precision, loc.admin1_iso) == ("region", "SY-DR", 3, "SY-DR")
+
+
+def test_suweida_is_as_suwayda(geo):
+    loc = geo.geocode("Suweida")
+    assert loc.admin1_iso == "SY-SU" and loc.kind == "place"
+    assert km(loc.lat, loc.lon, 32.71, 36.57) < 5
+
+
+def test_hmeimeem_base_is_the_air_base_not_hama(geo):
+    loc = geo.geocode("Hmeimeem base")
+    assert loc.admin1_iso == "SY-LA" and "Hmeimim" in loc.name
+    assert km(loc.lat, loc.lon, 35.40, 35.95) < 5
+    assert geo.geocode("Hmeimeem").admin1_iso == "SY-LA"
+
+
+def test_amman_is_in_jordan(geo):
+    loc = geo.geocode("Amman")
+    assert loc.country == "JO" and loc.admin1_iso == "JO-AM"
+
+
+# ----------------------------------------------------------------------------- Daraa towns, many spellings
+DARAA_TOWNS = {
+    # canonical spelling: (approximate lat, lon), variants incl. Arabic script
+    "Daraa": ((32.62, 36.10), ["Dar'a", "Deraa", "Dara'a", "Dar`a", "درعا"]),
+    "Tafas": ((32.74, 36.07), ["Tafass", "Ţafas", "طفس"]),
+    "Sheikh Miskin": ((32.83, 36.16), ["Shaykh Maskin", "Al-Shaykh Miskeen", "Sheikh Meskin", "Ash Shaykh Miskin",
+                                       "الشيخ مسكين"]),
+    "Jasim": ((32.99, 36.06), ["Jassem", "Jasem", "Jâssem", "جاسم"]),
+    "Nawa": ((32.89, 36.04), ["Nawá", "Naoua", "نوى"]),
+    "Al-Muzayrib": ((32.71, 36.03), ["Mzeireb", "Muzeirib", "Al Muzayrib", "المزيريب"]),
+    "Izra": ((32.87, 36.25), ["Izraa", "Ezraa", "Izra'", "Izra‘", "إزرع"]),
+    "Inkhil": ((33.02, 36.13), ["Inkhel", "Ankhel", "Enkhel", "انخل"]),
+    "Da'el": ((32.75, 36.13), ["Dael", "Da'il", "Dā‘il", "داعل"]),
+    "Busra al-Sham": ((32.52, 36.48), ["Bosra", "Bosra al-Sham", "Busra Esh-Sham", "Busra ash Sham", "بصرى الشام"]),
+    "Al-Sanamayn": ((33.07, 36.18), ["Sanamein", "As-Sanamayn", "Es Sanamein", "Aş Şanamayn", "الصنمين"]),
+    "Al-Hirak": ((32.75, 36.31), ["Al-Harak", "El Hrak", "Al Hirak", "الحراك"]),
+    "Kafr Shams": ((33.12, 36.11), ["Kafer Shams", "Kfar Shams", "Kafr Chams", "كفر شمس"]),
+    "Tasil": ((32.83, 35.97), ["Tsil", "Tasīl", "تسيل"]),
+    "Al-Musayfirah": ((32.63, 36.34), ["Al Musayfirah", "El Museifire", "Musayfirah"]),
+    "Ghabaghib": ((33.18, 36.23), ["Ghabāghib", "Gabagib", "غباغب"]),
+    "Busra al-Harir": ((32.84, 36.34), ["Busr al-Harir", "Bosra al-Harir", "Busra el-Harir", "بصر الحرير"]),
+    "Khirbet Ghazaleh": ((32.73, 36.20), ["Khirbat Ghazalah", "Khirbet el Ghazale", "Khirbat al Ghazalah"]),
+    "Al-Jiza": ((32.57, 36.32), ["Jizah", "Al Jizah", "Jize"]),
+    "Smad": ((32.48, 36.52), ["Samad", "Şamād", "صماد"]),
+    "Ghasm": ((32.55, 36.38), ["Ghasam", "Ghaşam", "غصم"]),
+    "Kafr Nasij": ((33.15, 36.04), ["Kafer Nassej", "Kefr Nasij", "كفر ناسج"]),
+    "Al-Shajara": ((32.77, 35.88), ["Ash-Shajara", "Shajarah", "Ash Shajarah", "الشجرة"]),
+    "Basir": ((33.06, 36.23), ["Bassir", "Başīr", "بصير"]),
+    "Mismiyah": ((33.13, 36.39), ["Al Mismiyah", "El Mesmiye", "المسمية"]),
+    "Al-Karak al-Sharqi": ((32.69, 36.35), ["Karak", "Al-Karak", "Karak al-Sharqi"]),
+    "Western Ghariyeh": ((32.69, 36.22), ["Al-Ghariyah al-Gharbiyah", "Ghariya Gharbiya", "الغارية الغربية"]),
+    "Nasib": ((32.56, 36.21), ["Naseeb", "نصيب"]),
+    "Tell Shihab": ((32.69, 35.97), ["Tal Shihab", "Tell Shehab", "Tal Shehab", "تل شهاب"]),
+    "Al-Yadudah": ((32.67, 36.05), ["Yadudah", "Yadouda", "اليادودة"]),
+    "Ibta": ((32.80, 36.16), ["Ibta'", "Ebta'", "ابطع"]),
+    "Nahta": ((32.79, 36.35), ["Nahteh", "ناحتة"]),
+    "Umm al-Mayadhin": ((32.59, 36.16), ["Um al-Mayadeen", "Umm al-Mayadin"]),
+    "Sahm al-Jawlan": ((32.78, 35.93), ["Saham al-Golan", "Sahm al-Golan"]),
+}
+DARAA_CASES = [(canon, spelling, point) for canon, (point, variants) in DARAA_TOWNS.items()
+               for spelling in [canon, *variants]]
+
+
+@pytest.mark.parametrize("canon,spelling,point", DARAA_CASES, ids=[c[1] for c in DARAA_CASES])
+def test_daraa_town_in_any_spelling(geo, canon, spelling, point):
+    loc = geo.geocode(spelling)
+    assert loc is not None, spelling
+    assert loc.admin1_iso == "SY-DR", (spelling, loc.name, loc.admin1_iso)
+    assert loc.kind == "place" and loc.geo_precision == 1
+    assert km(loc.lat, loc.lon, *point) < 10, (spelling, loc.name)
+
+
+@pytest.mark.parametrize("canon", list(DARAA_TOWNS))
+def test_every_spelling_of_a_town_gives_the_same_place(geo, canon):
+    names = {geo.geocode(s).name for s in [canon, *DARAA_TOWNS[canon][1]]}
+    assert len(names) == 1, names
+
+
+# ----------------------------------------------------------------------------- normalisation rules
+@pytest.mark.parametrize("a,b", [
+    ("Al-Sanamayn", "As Sanamayn"), ("Tell Abiad", "Tal Abiad"), ("Tall Tamr", "Tell Tamr"),
+    ("Deir ez-Zor", "Dayr ez Zor"), ("Dair Hafir", "Deir Hafir"), ("Kafr Shams", "Kfar Shams"),
+    ("Kafer Shams", "Kafr Shams"), ("Sheikh Miskin", "Shaykh Miskin"), ("Shaikh Miskin", "Sheikh Miskin"),
+    ("Jabal al-Zawiya", "Jebel Zawiya"), ("Maarat al-Numan", "Ma'arrat an-Nu'man"), ("Ras al-Ain", "Ra's al 'Ayn"),
+    ("Beit Jinn", "Bayt Jinn"), ("ʿAyn ʿIsa", "Ain Isa"), ("Ḩarastā", "Harasta"), ("el-Harak", "Al Harak"),
+    ("esh-Sheikh Saad", "ash-Shaykh Saad"), ("ad-Dana", "Dana"), ("ar-Rastan", "Rastan"),
+    ("az-Zabadani", "Zabadani"), ("an-Nabk", "Nabk"), ("at-Tall", "Tall"), ("Deir Ezzor", "Deir ez-Zor"),
+    ("الشَّيْخ مِسْكِين", "الشيخ مسكين"), ("إزرع", "ازرع"),
+])
+def test_name_key_ignores_articles_marks_and_common_word_spellings(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Sanamein", "Sanamayn"), ("Saraqeb", "Saraqib"), ("Qusair", "Qusayr"), ("Douma", "Duma"),
+    ("Jasem", "Jassem"), ("Hasakeh", "Hasakah"), ("Sweida", "Suweida"), ("Kansafrah", "Kansafra"),
+    ("Rihaniyeh", "Rihaniya"), ("Djebel", "Jebel"),
+])
+def test_sound_key_folds_vowels_digraphs_and_doubled_letters(a, b):
+    assert sound_key(a) == sound_key(b)
+
+
+def test_sound_key_keeps_vowel_positions_so_hmeimeem_is_not_hama():
+    assert sound_key("Hmeimeem") != sound_key("Hama")
+    assert sound_key("Hmeimeem") != sound_key("Hamah")
+
+
+def test_feature_words_are_stripped():
+    assert strip_feature_words("Hmeimim air base") == "Hmeimim"
+    assert strip_feature_words("Nawa") is None
+
+
+# ----------------------------------------------------------------------------- precision over recall
+@pytest.mark.parametrize("query", ["Qwxplk", "Zzyzx Hmrvt", "Blorptown", "", "   "])
+def test_nonsense_is_not_found(geo, query):
+    assert geo.geocode(query) is None
+
+
+def test_fuzzy_corrects_a_small_typo_but_never_jumps_far(geo):
+    loc = geo.geocode("Khan Shaykhn")
+    assert loc is not None and loc.admin1_iso == "SY-ID" and loc.score < 0.9
+    assert geo.geocode("Khan Shaykhunn").name == loc.name  # doubled letter: sound key, no fuzz needed
+    hama = geo.geocode("Hama")
+    assert km(geo.geocode("Hmeimeem").lat, geo.geocode("Hmeimeem").lon, hama.lat, hama.lon) > 50
+
+
+def test_alternatives_are_filled(geo):
+    loc = geo.geocode("Karak")
+    assert loc.admin1_iso == "SY-DR"  # Syria first without context
+    assert any(alt.country == "JO" for alt in loc.alternatives)
+    assert len(loc.alternatives) <= 5
+
+
+# ----------------------------------------------------------------------------- context
+def test_context_in_query_and_argument(geo):
+    assert geo.geocode("Nawa, Daraa").admin1_iso == "SY-DR"
+    assert geo.geocode("Nawa in Daraa").admin1_iso == "SY-DR"
+    assert geo.geocode("Nawa", context="Daraa").admin1_iso == "SY-DR"
+    assert geo.geocode("Nawa", context="SY-DR").admin1_iso == "SY-DR"
+
+
+def test_context_restricts_candidates(geo):
+    assert geo.geocode("Nawa", context="Homs") is None
+    jordan = geo.geocode("Karak", country="JO")
+    assert jordan.country == "JO"
+    assert geo.geocode("Karak", context="Jordan").country == "JO"
+    assert geo.geocode("Karak, Jordan").country == "JO"
+
+
+# ----------------------------------------------------------------------------- regions and vague places
+@pytest.mark.parametrize("query,region_id", [
+    ("Daraa countryside", "SY-DR"), ("rural Daraa", "SY-DR"), ("Daraa province", "SY-DR"),
+    ("Daraa governorate", "SY-DR"), ("the countryside of Daraa", "SY-DR"), ("ريف درعا", "SY-DR"),
+    ("Aleppo countryside", "SY-HL"), ("Idleb province", "SY-ID"), ("Rif Dimashq", "SY-RD"),
+    ("Rural Damascus", "SY-RD"), ("Damascus countryside", "SY-RD"), ("As-Sweida governorate", "SY-SU"),
+    ("southern Daraa", "SY-DR:south"), ("northern Hama countryside", "SY-HM:north"),
+    ("eastern Daraa countryside", "SY-DR:east"), ("Daraa's western countryside", "SY-DR:west"),
+    ("the western part of Idlib", "SY-ID:west"),
+    ("southern Syria", "area:southern-syria"), ("the south", "area:southern-syria"),
+    ("southwest Syria", "area:southwest-syria"), ("northwest Syria", "area:northwest-syria"),
+    ("northeast Syria", "area:northeast-syria"),
+    ("Syria", "SY"), ("Jordan", "JO"), ("Lebanon", "LB"), ("سوريا", "SY"),
+])
+def test_region_phrases(geo, query, region_id):
+    loc = geo.geocode(query)
+    assert loc is not None and loc.kind == "region" and loc.region_id == region_id
+    assert loc.geo_precision == 3
+
+
+def test_region_point_lies_inside_its_polygon(geo):
+    from shapely.geometry import Point
+
+    from geo.regions import region_geometry
+
+    for query in ("Daraa countryside", "southern Daraa", "southern Syria", "Syria"):
+        loc = geo.geocode(query)
+        assert region_geometry(loc.region_id).contains(Point(loc.lon, loc.lat)), query
+
+
+@pytest.mark.parametrize("query", ["near Nawa", "the outskirts of Nawa", "outskirts of Nawa", "Nawa outskirts",
+                                   "on the outskirts of Nawa", "north of Nawa", "around Nawa", "قرب نوى"])
+def test_near_a_town_is_the_town_at_precision_2(geo, query):
+    loc = geo.geocode(query)
+    nawa = geo.geocode("Nawa")
+    assert loc.kind == "place" and loc.geo_precision == 2
+    assert (loc.lat, loc.lon) == (nawa.lat, nawa.lon)
+
+
+def test_bare_governorate_capital_name_is_the_city(geo):
+    loc = geo.geocode("Idleb")
+    assert loc.kind == "place" and loc.admin1_iso == "SY-ID" and loc.geo_precision == 1
+
+
+# ----------------------------------------------------------------------------- reverse
+@pytest.mark.parametrize("lat,lon,expected", [
+    (32.62, 36.10, ("SY", "Daraa", "SY-DR")),
+    (36.20, 37.15, ("SY", "Aleppo", "SY-HL")),
+    (35.33, 40.14, ("SY", "Deir ez-Zor", "SY-DY")),
+    (31.95, 35.93, ("JO", "Amman", "JO-AM")),
+    (33.89, 35.50, ("LB", "Beirut", "LB-BA")),
+])
+def test_reverse(geo, lat, lon, expected):
+    assert geo.reverse(lat, lon) == expected
+
+
+def test_reverse_far_from_everything_is_none(geo):
+    assert geo.reverse(0.0, 0.0) == (None, None, None)
+
+
+def test_reverse_undof_zone_is_quneitra(geo):
+    assert geo.reverse(33.12, 35.83)[2] == "SY-QU"
+
+
+# ----------------------------------------------------------------------------- aliases
+def test_alias_persists_and_is_consulted_first(tmp_path):
+    aliases = tmp_path / "aliases.csv"
+    first = Geocoder(aliases_path=aliases)
+    target = first.geocode("Nawa")
+    assert first.geocode("the old mill of Nawa") is None
+    first.add_alias("the old mill of Nawa", target)
+    assert first.geocode("the old mill of Nawa").name == target.name
+    assert [p.name for p in tmp_path.iterdir()] == ["aliases.csv"]  # atomic: no temp file left behind
+    second = Geocoder(aliases_path=aliases)
+    again = second.geocode("The Old Mill of Nawa")
+    assert again is not None and (again.lat, again.lon) == (target.lat, target.lon) and again.source == "alias"
+    # an alias overrides the gazetteer's own answer
+    jasim = second.geocode("Jasim")
+    second.add_alias("Nawa", jasim)
+    assert Geocoder(aliases_path=aliases).geocode("Nawa").name == jasim.name
+    with open(aliases, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["alias"] for r in rows] == ["the old mill of Nawa", "Nawa"]
+
+
+def test_region_alias_round_trips(tmp_path):
+    aliases = tmp_path / "aliases.csv"
+    geo = Geocoder(aliases_path=aliases)
+    geo.add_alias("the Hauran plain", geo.geocode("Daraa countryside"))
+    loc = Geocoder(aliases_path=aliases).geocode("the Hauran plain")
+    assert (loc.kind, loc.region_id, loc.geo_precision) == ("region", "SY-DR", 3)
+
+
+def test_empty_alias_is_refused(tmp_path):
+    from geo.errors import GeocodeError
+
+    geo = Geocoder(aliases_path=tmp_path / "a.csv")
+    with pytest.raises(GeocodeError):
+        geo.add_alias("  ", geo.geocode("Nawa"))
+
+
+def test_project_extra_table_is_well_formed():
+    from geo.admin1 import all_admin1
+
+    known = {a.iso for a in all_admin1()}
+    with open(ROOT / "data" / "places_extra.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) > 100
+    for row in rows:
+        assert row["source"].strip(), row["name"]
+        assert row["admin1_iso"] in known, row["name"]
+        assert 32.0 < float(row["lat"]) < 37.5 and 35.5 < float(row["lon"]) < 42.5, row["name"]
+
+
+def test_location_json_has_alternatives():
+    loc = get_geocoder().geocode("Karak")
+    data = loc.to_json()
+    assert isinstance(data["alternatives"], list) and data["alternatives"][0]["name"]
+    assert isinstance(loc, Location)
+
+
+# ----------------------------------------------------------------------------- CLI contract
+KEYS = {"query", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision", "score"}
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", "geocode", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+
+
+def test_cli_arguments_in_order_with_contract_keys():
+    proc = run_cli("Al-Sanamayn", "Qwxplk", "Daraa countryside")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [d["query"] for d in lines] == ["Al-Sanamayn", "Qwxplk", "Daraa countryside"]
+    for data in lines:
+        assert KEYS <= set(data)
+    town, missing, region = lines
+    assert town["admin1_iso"] == "SY-DR" and town["geo_precision"] == 1 and town["kind"] == "place"
+    assert missing["lat"] is None and missing["lon"] is None and missing["error"]
+    assert region["kind"] == "region" and region["geo_precision"] == 3 and region["region_id"] == "SY-DR"
+
+
+def test_cli_reads_stdin_one_query_per_line():
+    proc = run_cli(stdin="Suweida\nAmman\n\nدرعا\n")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [d["query"] for d in lines] == ["Suweida", "Amman", "", "درعا"]
+    assert lines[0]["admin1_iso"] == "SY-SU" and lines[1]["country"] == "JO"
+    assert lines[2]["lat"] is None and "error" in lines[2]
+    assert lines[3]["admin1_iso"] == "SY-DR"
+
+
+def test_cli_context_option():
+    proc = run_cli("--context", "Homs", "Nawa")
+    data = json.loads(proc.stdout)
+    assert data["lat"] is None and data["error"]
