@@ -56,6 +56,9 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, path)
     except BaseException:
         for leftover in (tmp_path, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
