@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 #: Budget for all notes together (characters); notes are trimmed to fit it at large sizes.
-NOTES_BUDGET_CHARS = 3_500_000
+NOTES_BUDGET_CHARS = 2_500_000
 NOTES_MAX_CHARS = 1500
-NOTES_MIN_CHARS = 24
-COORD_SCALE = 100_000  # 1e-5 degree ~ 1 m
+NOTES_MIN_CHARS = 40  # below this a note says nothing: notes are left out instead
+COORD_SCALE = 10_000  # 1e-4 degree ~ 11 m (ACLED's own precision)
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -28,11 +28,15 @@ def json_for_script(value: Any) -> str:
     """JSON text that is safe inside an HTML ``<script>`` element and inside folium's templates.
 
     ``<``, ``>``, ``&`` and ``'`` become ``\\uXXXX`` escapes (so no ``</script>`` or ``<!--`` can end the
-    element, and streamlit-folium's ``{{'name'}}`` rewriting cannot match user text); so do U+2028/9.
+    element, and streamlit-folium's ``{{'name'}}`` rewriting cannot match user text); so do U+2028/9
+    and the second character of ``{{``, ``{%`` and ``{#``.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # Template delimiters ({{ {% {#) can only occur inside JSON strings: escape them there so no
+    # template engine on the way (jinja in folium/branca) can ever evaluate user text.
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
 class _Strings:
@@ -122,14 +126,17 @@ class Encoded:
     region_ids: list[str]
 
 
-def notes_limit_for(count: int) -> int | None:
-    """Character limit per note for ``count`` incidents (None = notes shown in full up to the max)."""
+def notes_limit_for(count: int) -> int:
+    """Character limit per note for ``count`` incidents (0 = notes left out of the map)."""
     if count <= 0:
         return NOTES_MAX_CHARS
-    return max(NOTES_MIN_CHARS, min(NOTES_MAX_CHARS, NOTES_BUDGET_CHARS // count))
+    limit = min(NOTES_MAX_CHARS, NOTES_BUDGET_CHARS // count)
+    return limit if limit >= NOTES_MIN_CHARS else 0
 
 
 def _trim(notes: pd.Series, limit: int) -> list[str]:
+    if limit <= 0:
+        return []
     text = notes.astype("object").where(notes.notna(), "").astype(str).str.strip()
     long = text.str.len() > limit
     if long.any():
@@ -139,12 +146,25 @@ def _trim(notes: pd.Series, limit: int) -> list[str]:
 
 
 def _tuples(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize rows of several int columns: (row -> tuple index, flat unique tuples)."""
-    stacked = np.column_stack(columns).astype(np.int64)
-    if len(stacked) == 0:
+    """Factorize rows of several int columns: (row -> tuple index, flat unique tuples, row-major)."""
+    columns = [np.asarray(c, dtype=np.int64) for c in columns]
+    n = len(columns[0])
+    if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    uniques, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return inverse.reshape(-1), uniques.reshape(-1)
+    code = np.zeros(n, dtype=np.int64)
+    for column in columns:  # hash-factorize pairwise: every intermediate code stays below n
+        local, _ = pd.factorize(column, sort=False)
+        code, _ = pd.factorize(code * (int(local.max()) + 1) + local, sort=False)
+    first = np.full(int(code.max()) + 1, -1, dtype=np.int64)
+    first[code[::-1]] = np.arange(n - 1, -1, -1)  # first row of each tuple
+    uniques = np.column_stack([c[first] for c in columns])
+    return code, uniques.reshape(-1)
+
+
+def _sparse(values: np.ndarray, default: int) -> list[int]:
+    """[row, value, row, value, ...] for the rows whose value differs from ``default``."""
+    rows = np.flatnonzero(values != default)
+    return np.column_stack([rows, values[rows]]).reshape(-1).tolist()
 
 
 def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
@@ -189,10 +209,13 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
     precision = _int_column(frame, "geo_precision", 1)
     region_codes = strings.codes(_column(frame, "region_id"))
     place_idx, place_tuples = _tuples([
-        np.round(lat * COORD_SCALE), np.round(lon * COORD_SCALE),
         strings.codes(_column(frame, "location")), strings.codes(_column(frame, "admin1")),
         strings.codes(_column(frame, "country")), precision, region_codes])
-    urls = _column(frame, "source_url").map(safe_url)
+    coord_idx, coord_tuples = _tuples([np.round(lat * COORD_SCALE), np.round(lon * COORD_SCALE)])
+    source_codes = strings.codes(_column(frame, "source"))  # before the (many, unique) URLs: short indices
+    raw_urls = _column(frame, "source_url").astype("object")
+    url_codes, url_uniques = pd.factorize(raw_urls.where(raw_urls.notna(), ""), sort=False)
+    url_table = np.array([strings.add(safe_url(u)) for u in url_uniques] or [0], dtype=np.int64)
     limit = notes_limit_for(n)
 
     wanted = {str(i) for i in highlight_ids}
@@ -209,18 +232,20 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
         "d0": first,
         "d": delta.astype(np.int64).tolist(),
         "nd": undated.tolist(),
-        "de": span.astype(np.int64).tolist(),
-        "tp": _int_column(frame, "time_precision", 1).tolist(),
+        "de": _sparse(span.astype(np.int64), 0),
+        "tp": _sparse(_int_column(frame, "time_precision", 1), 1),
         "T": type_tuples.tolist(),
         "t": type_idx.tolist(),
         "A": actor_tuples.tolist(),
         "a": actor_idx.tolist(),
         "P": place_tuples.tolist(),
         "p": place_idx.tolist(),
-        "f": _int_column(frame, "fatalities", -1).tolist(),
-        "c": _int_column(frame, "count", -1).tolist(),
-        "src": strings.codes(_column(frame, "source")).tolist(),
-        "u": strings.codes(urls).tolist(),
+        "C": coord_tuples.tolist(),
+        "xy": coord_idx.tolist(),
+        "f": _sparse(_int_column(frame, "fatalities", -1), 0),
+        "c": _sparse(_int_column(frame, "count", -1), 1),
+        "src": source_codes.tolist(),
+        "u": _sparse(url_table[url_codes] if n else np.zeros(0, dtype=np.int64), 0),
         "no": _trim(_column(frame, "notes"), limit),
         "nl": limit if limit < NOTES_MAX_CHARS else None,
         "hl": highlighted,

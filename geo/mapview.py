@@ -45,15 +45,26 @@ _NEEDED = ("event_id", "event_date", "date_end", "time_precision", "event_type",
            "source_url", "notes")
 
 
+class _Raw(Element):
+    """Pre-rendered text added to the page as is (never compiled as a template: it holds user data)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
 class AtlasLayer(MacroElement):
-    """Everything the project draws on the map, created client-side by ``IncidentAtlas.render``."""
+    """Everything the project draws on the map, created client-side by ``IncidentAtlas.render``.
+
+    The ``script`` macro is what streamlit-folium collects; :meth:`render` adds the same text to
+    the page without passing megabytes of JSON (and user text) through jinja again.
+    """
 
     _template = Template("""
-        {% macro header(this, kwargs) %}{{ this.header_html }}{% endmacro %}
-        {% macro script(this, kwargs) %}
-            {{ this.pre_script }}
-            var {{ this.get_name() }} = IncidentAtlas.render({{ this._parent.get_name() }}, {{ this.config_json }});
-        {% endmacro %}
+        {% macro script(this, kwargs) %}{{ this.script_text }}{% endmacro %}
     """)
 
     def __init__(self, config_json: str, *, header_html: str = "", pre_script: str = "") -> None:
@@ -62,6 +73,20 @@ class AtlasLayer(MacroElement):
         self.config_json = config_json
         self.header_html = header_html
         self.pre_script = pre_script
+
+    @property
+    def script_text(self) -> str:
+        """The JavaScript that draws the layer on the parent map."""
+        return (f"{self.pre_script}\nvar {self.get_name()} = IncidentAtlas.render("
+                f"{self._parent.get_name()}, {self.config_json});\n")
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if self.header_html:
+            figure.header.add_child(_Raw(self.header_html), name=self.get_name())
+        figure.script.add_child(_Raw(self.script_text), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
 
 
 @lru_cache(maxsize=1)

@@ -35,27 +35,33 @@
     var n = data.n, days = new Int32Array(n), d = data.d, acc = data.d0, undated = {};
     for (var i = 0; i < n; i++) { acc += d[i]; days[i] = acc; }
     (data.nd || []).forEach(function (k) { undated[k] = true; });
-    var S = data.s, P = data.P, T = data.T, A = data.A, cs = data.cs;
+    function dense(pairs, fill) {  // [row, value, row, value...] -> full column
+      var out = new Int32Array(n);
+      if (fill) out.fill(fill);
+      for (var k = 0; k + 1 < pairs.length; k += 2) out[pairs[k]] = pairs[k + 1];
+      return out;
+    }
+    var span = dense(data.de, 0), tp = dense(data.tp, 1), fat = dense(data.f, 0), cnt = dense(data.c, 1), url = dense(data.u, 0);
+    var S = data.s, P = data.P, T = data.T, A = data.A, C = data.C, xy = data.xy, cs = data.cs;
     this.n = n;
-    this.lat = function (i) { return P[data.p[i] * 7] / cs; };
-    this.lon = function (i) { return P[data.p[i] * 7 + 1] / cs; };
-    this.precision = function (i) { return P[data.p[i] * 7 + 5] || 1; };
-    this.region = function (i) { return S[P[data.p[i] * 7 + 6]]; };
+    this.lat = function (i) { return C[xy[i] * 2] / cs; };
+    this.lon = function (i) { return C[xy[i] * 2 + 1] / cs; };
+    this.precision = function (i) { return P[data.p[i] * 5 + 3] || 1; };
+    this.region = function (i) { return S[P[data.p[i] * 5 + 4]]; };
     this.typeIndex = function (i) { return data.t[i]; };
     this.type = function (k) {
       return {eventType: S[T[k * 4]], subType: S[T[k * 4 + 1]], kind: S[T[k * 4 + 2]], icon: S[T[k * 4 + 3]]};
     };
     this.get = function (i) {
-      var p = data.p[i] * 7, a = data.a[i] * 4, ty = this.type(data.t[i]);
-      var start = undated[i] ? null : days[i];
+      var p = data.p[i] * 5, a = data.a[i] * 4, ty = this.type(data.t[i]);
       return {
-        id: data.id[i], start: start, span: data.de[i], timePrecision: data.tp[i],
+        id: data.id[i], start: undated[i] ? null : days[i], span: span[i], timePrecision: tp[i],
         eventType: ty.eventType, subType: ty.subType, kind: ty.kind, icon: ty.icon,
         actor1: S[A[a]], assoc1: S[A[a + 1]], actor2: S[A[a + 2]], assoc2: S[A[a + 3]],
-        lat: P[p] / cs, lon: P[p + 1] / cs, location: S[P[p + 2]], admin1: S[P[p + 3]],
-        country: S[P[p + 4]], precision: P[p + 5] || 1, region: S[P[p + 6]],
-        fatalities: data.f[i], count: data.c[i], source: S[data.src[i]], url: S[data.u[i]],
-        notes: data.no[i]
+        lat: this.lat(i), lon: this.lon(i), location: S[P[p]], admin1: S[P[p + 1]],
+        country: S[P[p + 2]], precision: P[p + 3] || 1, region: S[P[p + 4]],
+        fatalities: fat[i], count: cnt[i], source: S[data.src[i]], url: S[url[i]],
+        notes: data.no.length ? data.no[i] : ''
       };
     };
   }
@@ -148,8 +154,10 @@
     if (r.notes) {
       box.appendChild(h('div', 'ia-pop-notes', r.notes));
       if (notesLimit && r.notes.length >= notesLimit) {
-        box.appendChild(h('div', 'ia-pop-trim', 'Notes shortened for this large map; filter to fewer incidents for the full text.'));
+        box.appendChild(h('div', 'ia-pop-trim', 'Notes shortened on this large map; filter to fewer incidents for the full text.'));
       }
+    } else if (notesLimit === 0) {
+      box.appendChild(h('div', 'ia-pop-trim', 'Notes are left out of maps this large; filter to fewer incidents to read them.'));
     }
     return box;
   }
