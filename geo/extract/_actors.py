@@ -136,10 +136,23 @@ def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
             if any(s < f.end - offset and f.start - offset < e for f in found):
                 continue
             found.append(ActorMention(entries[index], offset + s, offset + e, m.group(0)))
+    # "Turkish and Russian forces": the first adjective shares the noun of the second.
+    for m in _COORDINATED.finditer(text):
+        s, e = m.span("first")
+        if any(s < f.end - offset and f.start - offset < e for f in found):
+            continue
+        probe = f"{m.group('first')} {m.group('noun')}"
+        for pattern in (loose, strict):
+            hit = pattern.fullmatch(probe)
+            if hit and hit.lastgroup:
+                found.append(ActorMention(entries[int(hit.lastgroup[1:])], offset + s, offset + e, m.group("first")))
+                break
     found.sort(key=lambda a: a.start)
     return found
 
 
+_COORDINATED = re.compile(r"\b(?P<first>[A-Z][a-z]+|US|U\.S\.)\s+and\s+(?:[A-Z][a-z]+|US)\s+"
+                          r"(?P<noun>forces|troops|soldiers|officers|patrols?|warplanes|jets|military|army|drones)\b")
 _RANK = (r"(?:Maj\.?\s+Gen\.|Brig\.?\s+Gen\.|Lt\.?\s+Gen\.|Lt\.?\s+Col\.|Gen\.|Col\.|Lt\.|Maj\.|Capt\.|Brig\.|"
          r"Sgt\.|General|Colonel|Brigadier|Major|Captain|Lieutenant|Sheikh|Commander|Dr\.)")
 _NAME = r"(?:[A-Z][\w'-]+|al|el|bin|ibn|abu|Abu|Al)(?:\s+(?:[A-Z][\w'-]+|al-[A-Z][\w'-]+|al|el|bin|ibn|abu))*"

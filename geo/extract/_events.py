@@ -114,7 +114,7 @@ _NOT_HAPPENED = re.compile(
     r"did not|didn't|does not|has not|have not|had not|never|no|not|unless|if|expected to|scheduled|"
     r"propos(?:ed|es|al for)|prepar(?:ing|ed|es) (?:to|for)|seek(?:s|ing)? to|in order to|to prevent|to discuss|"
     r"in advance of|ahead of|fears? of|feared|rumou?rs? of|calls|possible|potential|upcoming|future|"
-    r"any|whether|or not|in case of)\s+(?:[\w'-]+\s+){0,3}$|\bto\s+$", re.I)
+    r"any|whether|or not|in case of)\s+(?:[\w'-]+\s+){0,3}$|(?<!continued )(?<!continue )(?<!began )(?<!started )(?<!resumed )(?<!managed )(?<!went on )\bto\s+$", re.I)
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"
@@ -122,6 +122,8 @@ _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response 
                           re.I)
 _SEEN_FLYING = re.compile(r"^[^.;]{0,40}\b(?:seen|spotted|flying|flew|flight|hovering|overflight|observed)\b|"
                           r"^\s*(?:reconnaissance|surveillance)", re.I)
+_AS_TARGET = re.compile(r"\b(?:on|against|targeting|targeted|attacked|ambushed|struck|hit|shelled|"
+                        r"intercepted|prevented|blocked|stopped)\b[^,;.]*$", re.I)
 _RECON_BEFORE = re.compile(r"\b(?:reconnaissance|surveillance|spy)\s+$", re.I)
 
 # ACLED coders start some notes with a tag naming the sub-event ("Looting: On 9 May ...").
@@ -187,6 +189,12 @@ def find_triggers(text: str, offset: int = 0) -> list[Trigger]:
                 continue
             if not _happened(text, s, e, cls):
                 continue
+            if cls == "arrest" and re.match(r"\s+(?:in|at|inside)\b", text[e:]) and not re.search(
+                    r"\b(?:was|were|been|and|who|had|have|has|,)\s*$", text[max(0, s - 12):s], re.I):
+                continue  # "fighters detained in the prison": a state, not an arrest
+            if cls in ("patrol", "reinforce", "base", "security", "meeting") and _AS_TARGET.search(
+                    text[max(0, s - 50):s]):
+                continue  # "opened fire on a patrol": the patrol is the target, not the event
             before = text[max(0, s - 80):s]
             subordinate = bool(_SUBORDINATE.search(before))
             definite = bool(_DEFINITE.search(text[max(0, s - 30):s])) and tier == 1 and m.group(0)[0].islower() \

@@ -42,6 +42,7 @@ ABSORBS: dict[str, set[str]] = {
     "disrupt": {"ied", "suicide"},
     "meeting": set(),
     "agreement": {"meeting"},
+    "kill": {"loot", "security"},
 }
 _ASSOC_LEFT = re.compile(r"\b(?:accompanied|supported|backed|assisted|joined|aided|escorted|protected)\s+"
                          r"(?:with\s+\w+\s+\w+\s+)?by\s+(?:the\s+)?$|\b(?:alongside|along with|together with|"
@@ -53,7 +54,11 @@ _UMBRELLA_LEFT = re.compile(r"\b(?:under|operat(?:ing|es|e) under|under the comm
 _TARGET_LEFT = re.compile(r"\b(?:on|at|against|targeting|targeted|toward|towards|into|to|in|from|with|"
                           r"belong(?:s|ing)? to|belonged to|of)\s+(?:the\s+|an?\s+|their\s+|its\s+)?"
                           r"(?:[\w'-]+\s+){0,2}$", re.I)
-_PASSIVE_LEFT = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.I)
+_PASSIVE_LEFT = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|is|are|got)\s+(?:\w+ly\s+)?$|"
+                           r"\bdied\s+(?:as a result of|from|under|due to|of|after)\s+(?:\w+\s+)?$")
+_MEMBER_OF = re.compile(r"^\s*(?:\w+\s+){0,1}?(?:believed|said|suspected|thought|reported|alleged(?:ly)?)?\s*(?:to\s+)?"
+                        r"(?:belong(?:ing|s)?\s+to|be\s+(?:from|members\s+of)|affiliated\s+with|linked\s+to|"
+                        r"members?\s+of|from)\s+(?:the\s+)?$", re.I)
 _ARMED_VICTIM = re.compile(r"\b(?:fighters?|soldiers?|militants?|militiam[ae]n|commanders?|officers?|lieutenant|"
                            r"colonel|general|troops|members?|checkpoints?|positions?|vehicles?|patrols?|convoy|"
                            r"bases?|posts?|recruits|personnel|guards?|policem[ae]n|elements|excavators|bulldozer|"
@@ -72,6 +77,7 @@ class _Group:
     subordinate: bool = False
     definite: bool = False
     forced: bool = False
+    tag_only: bool = False
 
     @property
     def start(self) -> int:
@@ -142,10 +148,10 @@ def _groups(sentence: Sentence, text: str) -> list[_Group]:
         tag_trigger = _events.Trigger(tag_cls, 1, sentence.start, sentence.start + max(tag_len - 2, 1),
                                       sentence.text[:max(tag_len - 2, 1)])
         if main is None:
-            groups.insert(0, _Group(tag_cls, [tag_trigger], forced=True))
+            groups.insert(0, _Group(tag_cls, [tag_trigger], forced=True, tag_only=True))
         else:
             main.cls, main.forced = tag_cls, True
-    groups.sort(key=lambda g: (g.subordinate, g.tier, g.start))
+    groups.sort(key=lambda g: (g.subordinate, g.start))
     main = groups[:1]
     rest = sorted(groups[1:], key=lambda g: g.start)
     return main + rest
@@ -176,9 +182,14 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
     assoc: list[ActorMention] = []
     victims: list[ActorMention] = []
     umbrella: list[ActorMention] = []
+    if group.tag_only and mentions:
+        # a tagged note without its own trigger word: the first actor named is the one acting
+        t0 = t1 = mentions[0].end
     for m in mentions:
         left = text[max(0, m.start - base - 45):m.start - base]
-        if _ASSOC_LEFT.search(left):
+        if m.start < t0 < m.end and not passive:
+            agents.append(m)
+        elif _ASSOC_LEFT.search(left):
             assoc.append(m)
         elif _UMBRELLA_LEFT.search(left):
             umbrella.append(m)
@@ -216,12 +227,21 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
     subject_umbrella = [u for u in umbrella if u.end <= t0]
     if passive:
         actor1 = by[0] if by else None
+        if actor1 is None and cls == "kill":
+            actor1 = next((m for m in mentions if m.start >= t1 and m.entry.armed and m not in assoc), None)
     elif subject_umbrella:
         actor1 = subject_umbrella[0]
     elif agents:
         actor1 = agents[0]
     elif by:
         actor1 = by[0]
+    if actor1 is not None and actor1.entry.name == UAG:
+        for m in mentions:
+            gap = text[actor1.end - base:m.start - base]
+            if m.start >= actor1.end and len(gap) < 45 and m.entry.armed and _MEMBER_OF.match(gap):
+                actor1 = m  # "gunmen believed to belong to IS"
+                victims = [v for v in victims if v is not m]
+                break
     victim_pool = [v for v in victims + [u for u in umbrella if u.start >= t0] if actor1 is None
                    or v.entry.name != actor1.entry.name]
     victim_umbrella = [u for u in umbrella if u.start >= t0]
@@ -235,13 +255,24 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
     return {"actor1": actor1, "actor2": actor2, "assoc1": assoc1, "victims": victim_pool, "assoc": assoc}
 
 
-def _victim_is_armed(roles: dict, scope_after: str) -> bool | None:
+def _syrian_state(entry: ActorEntry) -> bool:
+    return entry.country == "SY" and entry.actor_type == "state forces"
+
+
+def _victim_is_armed(roles: dict, scope_after: str, base: int = -1) -> bool | None:
+    """Whether the first victim named after the trigger is armed (fighter, soldier, post) or a civilian."""
+    first_actor = None
     for v in roles["victims"]:
-        if v.entry.armed:
-            return True
-        if v.entry.actor_type == "civilians":
-            return False
+        if v.entry.armed or v.entry.actor_type == "civilians":
+            first_actor = v
+            break
     armed = _ARMED_VICTIM.search(scope_after)
+    civil = _CIVIL_VICTIM.search(scope_after)
+    if first_actor is not None:
+        pos = first_actor.start - base if base >= 0 else None
+        word = civil if first_actor.entry.armed else armed
+        if pos is None or word is None or word.start() > pos:
+            return first_actor.entry.armed
     civil = _CIVIL_VICTIM.search(scope_after)
     if armed and (not civil or armed.start() < civil.start()):
         return True
@@ -252,7 +283,7 @@ def _victim_is_armed(roles: dict, scope_after: str) -> bool | None:
 
 # ---------------------------------------------------------------------------------------------- build
 
-def _classify(group: _Group, roles: dict, scope: str, after: str) -> tuple[str, str, str]:
+def _classify(group: _Group, roles: dict, scope: str, after: str, scope_start: int) -> tuple[str, str, str]:
     from geo import taxonomy
 
     cls = group.cls
@@ -263,9 +294,11 @@ def _classify(group: _Group, roles: dict, scope: str, after: str) -> tuple[str, 
         if trig == "captured" and _PLACE_OBJECT.match(after):
             cls = "territory"
         else:
-            armed = _victim_is_armed(roles, after if not _PASSIVE_LEFT.search(scope) else scope)
+            passive = bool(_PASSIVE_LEFT.search(scope[:max(0, group.triggers[0].start - scope_start)][-20:]))
+            armed = _victim_is_armed(roles, scope if passive else after, scope_start if passive else
+                                     group.triggers[0].end)
             cls = "clash" if armed else "kill"
-    if cls == "grenade" and _victim_is_armed(roles, after) is False:
+    if cls == "grenade" and _victim_is_armed(roles, after, group.triggers[0].end) is False:
         cls = "kill"
     if cls == "arrest" and a1_entry is not None and not (a1_entry.state or a1_entry.canonical.startswith("Police")):
         cls = "abduct"
@@ -280,8 +313,9 @@ def _classify(group: _Group, roles: dict, scope: str, after: str) -> tuple[str, 
         if re.search(r"\b(?:killed|shot dead|live (?:ammunition|fire)|opened fire on (?:the )?(?:protesters|"
                      r"demonstrators))\b", scope, re.I):
             sub_type = "Excessive force against protesters"
-        elif re.search(r"\b(?:dispersed|tear gas|arrested|detained|beat|fired (?:in the air|shots|warning))\b",
-                       scope, re.I):
+        elif re.search(r"\b(?:(?:dispersed|arrested|detained|beat|attacked|fired (?:on|at)) (?:the |several |some |"
+                       r"\d+ )?(?:protesters|demonstrators|participants|protest|demonstration)|tear gas|"
+                       r"fired (?:in the air|warning shots))", scope, re.I):
             sub_type = "Protest with intervention"
     if cls == "riot" and re.search(r"\b(?:protest\w*|demonstrat\w*)\b", scope, re.I):
         sub_type = "Violent demonstration"
@@ -310,7 +344,9 @@ def _final_actors(cls_kind: tuple[str, str, str], roles: dict) -> tuple[str | No
     if a2 is None and sub_type == "Arrests":
         a2 = CIVILIANS
     if event_type == "Battles" and a2 is None and a1 != UAG:
-        a2 = UAG if roles["victims"] == [] else a2
+        a2 = a1 if a1 and "{place}" in a1 else UAG
+    if event_type == "Battles" and a1 == UAG and a2 and roles["actor2"] and _syrian_state(roles["actor2"].entry):
+        a1, a2 = a2, a1  # coders list the state first when it fights an unidentified group
     assoc1 = [n for n in dict.fromkeys(assoc1) if n not in (a1, a2)]
     return a1, a2, assoc1, []
 
@@ -351,7 +387,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     mentions = [m for m in _actors.find_actors(text, base)
                 if not any(m.start < pe and ps < m.end for ps, pe in masked)]
     mentions = _merge_adjacent(mentions, text, base)
-    toponyms = _places.find_toponyms(text, base, masked + [(m.start, m.end) for m in mentions])
+    toponyms = _places.find_toponyms(text, base, masked + [(m.start, m.end) for m in mentions
+                                                             if "prison" not in m.text.lower()])
     dates = _dates.find_dates(text, ctx.published, base)
     sentence_date = dates[0] if dates else None
     out: list[Incident] = []
@@ -361,7 +398,7 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         scope_mentions = [m for m in mentions if s <= m.start and m.end <= e]
         roles = _roles(group, scope_mentions, ctx.text, 0, group.cls)
         after = ctx.text[group.triggers[0].end:e]
-        event_type, sub_type, kind = _classify(group, roles, scope, after)
+        event_type, sub_type, kind = _classify(group, roles, scope, after, s)
         a1, a2, assoc1, assoc2 = _final_actors((event_type, sub_type, kind), roles)
         if a1 is None and out and event_type not in ("Protests", "Riots"):
             a1 = out[-1].actor1  # "... by regime forces, in addition to artillery fire on ..." shares the actor
@@ -389,6 +426,10 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
                 continue
             if group.definite and not prior and not own_place:
                 continue
+            if group.tier == 2 and out:
+                if out[-1].fatalities is None:
+                    out[-1].fatalities = _counts.find_fatalities(scope)
+                continue
             if group.tier == 2 and existing and not own_place:
                 target = existing[-1]
                 if target.fatalities is None:
@@ -403,11 +444,16 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
             assoc_actor_1="; ".join(assoc1) or None, assoc_actor_2="; ".join(assoc2) or None,
             doc_id=ctx.doc.id, trigger=" / ".join(t.text for t in group.triggers),
         )
-        incident.actors = [n for n in dict.fromkeys([a1, a2, *assoc1]) if n]
         if place is not None:
             top, loc, precision = place
             incident.location, incident.geo_precision = loc, precision
             incident.location_text = top.name if top is not None else loc.name
+        label = (incident.location_text or "Unidentified").split(",")[0]
+        a1, a2 = (n.replace("{place}", label) if n else n for n in (a1, a2))
+        assoc1 = [n.replace("{place}", label) for n in assoc1]
+        incident.actor1, incident.actor2 = a1, a2
+        incident.assoc_actor_1 = "; ".join(assoc1) or None
+        incident.actors = [n for n in dict.fromkeys([a1, a2, *assoc1]) if n]
         incident.count = _counts.find_count(scope)
         incident.fatalities = _counts.find_fatalities(scope if i > 0 else ctx.text[s:sentence.end])
         incident.excerpt = text

@@ -30,13 +30,14 @@ _LEFT = re.compile(
     r"(?:\b(?:in|near|at|outside|around|on|into|onto|to|toward|towards|from|via|through|across|along|inside|"
     r"within|between|targeting|targeted|shelled|shelling|struck|bombed|bombing|hit|stormed|captured|entered|"
     r"reached|besieged|surrounding|of)\s+)"
-    r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
+    r"(?:the\s+)?(?:[\w-]+'s\s+)?(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
     r"(?:" + _DIR + r"(?:ern)?\s+)?(?:rural\s+)?$|"
     r"\b(?:rural|outskirts of|vicinity of|countryside of)\s+$|\b(?:of|west|east|north|south)\s+of\s+$", re.I)
 _RIGHT = re.compile(
     r"^(?:'s)?\s*(?:-\s*)?(?:(?:" + _DIR + r")(?:ern)?\s+)?(?P<noun>city|town|village|camp|area|countryside|"
     r"front|frontline|axis|plain|desert|road|highway|district|neighbou?rhood|governorate|province|"
-    r"air ?base|airport|base|border crossing|crossing|gas field|oil fields?|field|dam|prison|outskirts|"
+    r"air ?base|airport|base|border crossing|crossing|gas field|oil fields?|field|dam|military prison|"
+    r"central prison|prison|outskirts|"
     r"suburbs?|township|junction|roundabout|region|mountains?|countryside)\b", re.I)
 _NEAR = re.compile(r"\b(?:outskirts|vicinity|near|nearby|around|outside|km|kilometers|kilometres|miles|"
                    r"north|south|east|west|between|rural|countryside|surroundings|environs|edge|road)\b", re.I)
@@ -64,6 +65,8 @@ _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _STRIP_SUFFIX = re.compile(r"(?:[\s-]+(?:City|Town|Village|Province|Governorate|Countryside|Camp|Airbase|Air Base|"
                            r"Airport|Area|Front|Military Prison|Prison))+$")
+_NOT_PLACE_RIGHT = re.compile(r"^\s*(?:street|st\.|square|roundabout|bridge|school|mosque|bakery|hospital|"
+                              r"telecom|company|brigade|division|corps|army|front\s+(?:for|of))\b", re.I)
 _LEADING_ART = re.compile(r"^(?:the)\s+", re.I)
 
 
@@ -118,6 +121,8 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
             s += len(words[0]) + 1
             name = name[len(words[0]) + 1:]
         left, right = text[max(0, s - 70):s], text[e:e + 40]
+        if _NOT_PLACE_RIGHT.match(right):
+            continue
         list_item = s - last_end < 12 and re.search(r"\b(?:and|or|to|-)\s+$|,\s*$", left)
         arabic = "\u0600" <= name[0] <= "\u06FF"
         if not (_LEFT.search(left) or _RIGHT.match(right) or list_item or arabic):
@@ -159,7 +164,10 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
         top.queries = [(f"{direction}ern Syria", None), ("southern Syria" if "south" in direction else
                                                          f"{direction}ern Syria", None)]
         return top
-    if gov is not None and not city and not _STRIP_SUFFIX.search(name) and not noun.startswith(("air", "prison", "camp")):
+    admin_slot = bool(re.search(r"\b(?:in|across|throughout|of|rural|countryside of)\s+(?:the\s+)?(?:" + _DIR
+                                + r"(?:ern)?\s+)?(?:countryside\s+of\s+)?$", tail, re.I)) or countryside or province
+    if gov is not None and admin_slot and not city and not _STRIP_SUFFIX.search(name) and \
+            not noun.startswith(("air", "prison", "camp", "military")):
         top.admin = True
         base = _STRIP_SUFFIX.sub("", name)
         if direction:
@@ -170,7 +178,8 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
             top.queries = [(base, None)]
         return top
     full = f"{name} {noun.title()}" if noun in ("camp", "gas field", "oil field", "oil fields", "airbase",
-                                                  "air base", "airport", "prison", "dam", "crossing",
+                                                  "air base", "airport", "prison", "military prison", "dam",
+                                                  "crossing",
                                                   "border crossing") else None
     if full:
         top.queries.append((full, 1))

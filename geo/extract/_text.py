@@ -37,7 +37,7 @@ def normalise(text: str) -> str:
 
 
 def _is_abbreviation(block: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", block[:dot])
+    word = re.search(r"(?:^|[\s(])([A-Za-z.]+)$", block[:dot])
     if not word:
         return False
     token = word.group(1).lower().strip(".")
