@@ -2,3 +2,27 @@
 
 # The real PostgreSQL + PostGIS server for the shared-store tests (started only when a test needs it).
 from tests._postgis_server import postgis_db, postgis_server  # noqa: E402,F401
+
+
+# -- the embedded store and the project's own fixture files (tests/fixtures/) --------------------------------
+import pathlib  # noqa: E402
+
+import pytest  # noqa: E402
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures_dir() -> pathlib.Path:
+    """Folder of the invented fixture files (ACLED both layouts, UCDP GED, generic CSV, GeoJSON)."""
+    return FIXTURES
+
+
+@pytest.fixture
+def tmp_store(tmp_path):
+    """A new, empty GeoPackage store in a temporary folder (closed after the test)."""
+    from geo.store import open_store
+
+    store = open_store(tmp_path / "incidents.gpkg")
+    yield store
+    store.close()

@@ -225,10 +225,15 @@ def _use_geometry(table: RawTable, data: pd.DataFrame) -> None:
             table.derived[column] = geometry
 
 
+def _has_module(name: str) -> bool:
+    """True if the optional module ``name`` is installed (e.g. geo.extract, written separately)."""
+    return importlib.util.find_spec(name) is not None
+
+
 def _read_text(path: Path, *, published) -> tuple[RawTable, str, str | None]:
     """Incidents extracted from a report by :mod:`geo.extract` (which another part of the project provides)."""
     file = path.name
-    if importlib.util.find_spec("geo.extract") is None:
+    if not _has_module("geo.extract"):
         raise GeoError(f"{file}: importing report text needs geo.extract, which is not installed")
     from geo.extract import extract_records
 

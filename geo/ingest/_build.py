@@ -153,12 +153,27 @@ def _check_required_text(frame: pd.DataFrame, table: RawTable, errors: _Errors) 
                "the date is missing")
 
 
+#: Everyday labels (lenient tables only) -> (ACLED sub-event type, map kind).
+EVERYDAY_LABELS = {
+    "meeting": ("Other", "meeting"), "airstrike": ("Air/drone strike", "air strike"),
+    "air raid": ("Air/drone strike", "air strike"), "drone strike": ("Air/drone strike", "air strike"),
+    "artillery": ("Shelling/artillery/missile attack", "shelling"),
+    "rocket attack": ("Shelling/artillery/missile attack", "shelling"),
+    "ied": ("Remote explosive/landmine/IED", "explosion"), "landmine": ("Remote explosive/landmine/IED", "explosion"),
+    "car bomb": ("Remote explosive/landmine/IED", "explosion"), "kidnapping": ("Abduction/forced disappearance", "abduction"),
+    "battle": ("Armed clash", "clash"), "demonstration": ("Peaceful protest", "protest"),
+}
+
+
 def _resolve_types(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
     """Canonical ACLED type names; in lenient tables a type column may hold a sub-type or a map label."""
     subs = {s.sub_event_type.casefold(): s for s in taxonomy.sub_event_types()}
     kinds: dict[str, taxonomy.SubEventType] = {}
     for s in taxonomy.sub_event_types():
         kinds.setdefault(s.kind.casefold(), s)
+    for label, (sub_type, kind) in EVERYDAY_LABELS.items():
+        entry = subs[sub_type.casefold()]
+        kinds.setdefault(label, taxonomy.SubEventType(entry.event_type, entry.sub_event_type, kind, entry.color))
     event_col, sub_col = table.column_name("event_type"), table.column_name("sub_event_type")
     event_types, sub_types, labels = frame["event_type"].copy(), frame["sub_event_type"].copy(), frame["kind"].copy()
     for value in event_types.dropna().unique():
@@ -230,10 +245,10 @@ def _check_coordinates(frame: pd.DataFrame, table: RawTable, errors: _Errors) ->
     lat, lon = frame["latitude"], frame["longitude"]
     lat_col, lon_col = table.column_name("latitude"), table.column_name("longitude")
     errors.add(lat.notna() & ~lat.between(-90, 90), lat_col,
-               lambda pos: f"latitude {lat.iloc[pos]:g} is outside [-90, 90]")
+               lambda pos: f"latitude {float(lat.iloc[pos])} is outside [-90, 90]")
     errors.add(lon.notna() & ~lon.between(-180, 180), lon_col,
-               lambda pos: f"longitude {lon.iloc[pos]:g} is outside [-180, 180]")
-    errors.add(lat.isna() ^ lon.isna(), lat_col if lat.isna().any() else lon_col,
+               lambda pos: f"longitude {float(lon.iloc[pos])} is outside [-180, 180]")
+    errors.add((lat.isna() ^ lon.isna()) & ~pd.Series(errors.bad), lat_col if lat.isna().any() else lon_col,
                "only one of latitude/longitude is given")
 
 
