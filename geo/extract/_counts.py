@@ -14,7 +14,7 @@ _WORDS = {
     "scores of": 40, "hundreds of": 200, "hundreds": 200,
 }
 # Numbers we read as a lower bound: "at least 5", "more than 20", "over 20".
-NUMBER = (r"(?:\d[\d,]*|a hundred|hundred|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+NUMBER = (r"(?:(?<![\d,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d,]\d)|a hundred|hundred|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
           r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|one|two|three|four|"
           r"five|six|seven|eight|nine|ten|a couple of|couple of|a few|several|dozens of|dozens|a dozen|tens of|"
           r"scores of|hundreds of)")

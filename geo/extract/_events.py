@@ -114,7 +114,7 @@ _NOT_HAPPENED = re.compile(
     r"did not|didn't|does not|has not|have not|had not|never|no|not|unless|if|expected to|scheduled|"
     r"propos(?:ed|es|al for)|prepar(?:ing|ed|es) (?:to|for)|seek(?:s|ing)? to|in order to|to prevent|to discuss|"
     r"in advance of|ahead of|fears? of|feared|rumou?rs? of|calls|possible|potential|upcoming|future|"
-    r"any|whether|or not|in case of)\s+(?:[\w'-]+\s+){0,3}$|(?<!continued )(?<!continue )(?<!began )(?<!started )(?<!resumed )(?<!managed )(?<!went on )\bto\s+$", re.I)
+    r"any|whether|or not|in case of|previous|past|former|earlier|last year's)\s+(?:[\w'-]+\s+){0,3}$|(?<!continued )(?<!continue )(?<!began )(?<!started )(?<!resumed )(?<!managed )(?<!went on )\bto\s+$", re.I)
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"

@@ -36,7 +36,7 @@ ABSORBS: dict[str, set[str]] = {
     "base": {"reinforce", "patrol", "security"},
     "reinforce": {"patrol", "withdraw", "security"},
     "patrol": {"security"},
-    "security": {"patrol", "arrest"},
+    "security": {"patrol"},
     "prevent": {"patrol", "reinforce", "security"},
     "loot": {"kill", "security"},
     "disrupt": {"ied", "suicide"},
@@ -150,7 +150,9 @@ def _groups(sentence: Sentence, text: str) -> list[_Group]:
         if main is None:
             groups.insert(0, _Group(tag_cls, [tag_trigger], forced=True, tag_only=True))
         else:
-            main.cls, main.forced = tag_cls, True
+            if _events.CLASSES[main.cls][1] != _events.CLASSES[tag_cls][1]:
+                main.cls = tag_cls
+            main.forced = True
     groups.sort(key=lambda g: (g.subordinate, g.start))
     main = groups[:1]
     rest = sorted(groups[1:], key=lambda g: g.start)
@@ -357,7 +359,7 @@ def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> t
     after = [t for t in toponyms if t.start >= t0 and not t.excluded]
     before = [t for t in reversed(toponyms) if t.start < t0 and not t.excluded]
     ordered = after + before
-    specific = [t for t in ordered if not t.admin]
+    specific = sorted((t for t in ordered if not t.admin), key=lambda t: t.road)
     general = [t for t in ordered if t.admin]
     for top in specific + general:
         resolved = _places.resolve(top, ctx.geocoder, ctx.doc_admin, ctx.cache)

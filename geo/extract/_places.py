@@ -67,6 +67,9 @@ _STRIP_SUFFIX = re.compile(r"(?:[\s-]+(?:City|Town|Village|Province|Governorate|
                            r"Airport|Area|Front|Military Prison|Prison))+$")
 _NOT_PLACE_RIGHT = re.compile(r"^\s*(?:street|st\.|square|roundabout|bridge|school|mosque|bakery|hospital|"
                               r"telecom|company|brigade|division|corps|army|front\s+(?:for|of))\b", re.I)
+_ROAD_RIGHT = re.compile(r"^\s*(?:-\s*(?:[\w'-]+\s+){1,3}?)?(?:road|highway|motorway)\b", re.I)
+_ROAD_LEFT = re.compile(r"\b(?:road|highway)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?"
+                        r"(?:(?:and|to)\s+)?$", re.I)
 _LEADING_ART = re.compile(r"^(?:the)\s+", re.I)
 
 
@@ -89,6 +92,7 @@ class Toponym:
     area: bool = False            # a named multi-governorate area ("southern Syria")
     excluded: bool = False        # where a source/office/person is from, never the event's location
     context: str | None = None    # governorate named next to it
+    road: bool = False            # an end of a road ("the X - Y road", "road between X and Y"): weak evidence
 
 
 def _direction(text: str) -> str | None:
@@ -130,6 +134,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         top = _make(name, s, e, left, right, offset)
         if top is None:
             continue
+        top.road = bool(_ROAD_RIGHT.match(right) or _ROAD_LEFT.search(left))
         found.append(top)
         last_end = e
     found.sort(key=lambda t: t.start)
@@ -217,11 +222,14 @@ def _area_phrases(text: str, offset: int) -> list[Toponym]:
 
 def _assign_context(toponyms: list[Toponym]) -> None:
     """Each non-governorate toponym takes the nearest governorate named after it (else before it)."""
+    def governorate_named(t: Toponym) -> bool:
+        return t.admin or resolve_admin1(_STRIP_SUFFIX.sub("", t.name)) is not None
+
     for i, top in enumerate(toponyms):
         if top.admin or top.area:
             continue
-        after = next((t for t in toponyms[i + 1:] if t.admin), None)
-        before = next((t for t in reversed(toponyms[:i]) if t.admin), None)
+        after = next((t for t in toponyms[i + 1:] if governorate_named(t)), None)
+        before = next((t for t in reversed(toponyms[:i]) if governorate_named(t)), None)
         chosen = after or before
         if chosen is not None:
             gov = resolve_admin1(_STRIP_SUFFIX.sub("", chosen.name))
@@ -229,8 +237,20 @@ def _assign_context(toponyms: list[Toponym]) -> None:
 
 
 def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) -> tuple[Location, int] | None:
-    """Geocode a toponym: the first query that resolves, with the precision the phrase implies."""
-    ctx = top.context or context
+    """Geocode a toponym: the first query that resolves, with the precision the phrase implies.
+
+    A governorate named next to the toponym restricts the search; the document's main governorate
+    (``context``) is only a preference: if nothing matches inside it, the search is repeated without it.
+    """
+    found = _resolve_with(top, geocoder, top.context or context, cache)
+    if found is None and top.context is None and context is not None:
+        found = _resolve_with(top, geocoder, None, cache)
+        if found is not None and found[0].score < 0.97:
+            return None  # outside the document's governorate, only an exact name is trusted
+    return found
+
+
+def _resolve_with(top: Toponym, geocoder: Geocoder, ctx: str | None, cache: dict) -> tuple[Location, int] | None:
     for query, precision in top.queries:
         key = (query, ctx)
         if key not in cache:
