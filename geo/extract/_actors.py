@@ -161,14 +161,14 @@ _PERSON = re.compile(r"\b(?P<title>" + _RANK + r")\s+(?P<name>" + _NAME + r")"
                      r"spokesman|official)\b[^,;]*))?")
 
 
-_PLACE_SLOT = re.compile(r"\b(?:in|near|at|of|from|to|into|outside|around|between|and)\s+(?:the\s+)?$", re.I)
+_PLACE_SLOT = re.compile(r"\b(?:in|near|at|of|from|to|into|outside|around)\s+(?:the\s+)?$", re.I)
 
 
 def find_people(text: str, offset: int = 0) -> list[Person]:
     """Named people with a rank or title ("Gen. X, commander of the Fourth Division")."""
     people: list[Person] = []
     for m in _PERSON.finditer(text):
-        if _PLACE_SLOT.search(text[max(0, m.start() - 30):m.start()]):
+        if m.group("title") in ("Sheikh", "Commander") and _PLACE_SLOT.search(text[max(0, m.start() - 30):m.start()]):
             continue  # "the village of Sheikh Maskin" is a place, not a person
         role = (m.group("role") or "").strip().rstrip(".")
         unit = find_actors(role) if role else []

@@ -228,8 +228,8 @@ def _assign_context(toponyms: list[Toponym]) -> None:
     for i, top in enumerate(toponyms):
         if top.admin or top.area:
             continue
-        after = next((t for t in toponyms[i + 1:] if governorate_named(t)), None)
-        before = next((t for t in reversed(toponyms[:i]) if governorate_named(t)), None)
+        after = next((t for t in toponyms[i + 1:] if governorate_named(t) and t.start - top.end < 80), None)
+        before = next((t for t in reversed(toponyms[:i]) if governorate_named(t) and top.start - t.end < 80), None)
         chosen = after or before
         if chosen is not None:
             gov = resolve_admin1(_STRIP_SUFFIX.sub("", chosen.name))
