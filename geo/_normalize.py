@@ -5,8 +5,9 @@ Two levels, both used when the gazetteer index is built and when a query is look
 * :func:`name_key` — spelling-insensitive but faithful: no diacritics, apostrophes or ʿ ʾ marks, no article
   (al-, el-, as-, ash-, …), common words unified (Tell/Tal/Tall → tal, Deir/Dayr/Dair → dayr, …), no spaces.
 * :func:`sound_key` — also folds vowel and digraph variants (ou/u/oo, ee/i, ei/ay/ai/e, q/k, dj/j, doubled
-  letters, a final -h after a vowel). Vowels are folded to one class but *kept in place*, so "Hmeimeem"
-  (h·m·m·m) never collapses onto "Hama" (h·m).
+  letters, a final -h after a vowel, -iya/-ia). Vowels are folded to one class but *kept in place*, and w/y
+  stay consonants between vowels, so "Hmeimeem" (h·m·m·m) never collapses onto "Hama" (h·m) nor "Kiswah" onto
+  "Qusayr".
 
 Bump :data:`KEY_VERSION` whenever the keys change: the index records it and is rebuilt when it differs.
 """
@@ -17,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 3
+KEY_VERSION = 5
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -36,7 +37,7 @@ for _canon, _variants in {
     "kafr": "kafr kfar kafer kefr kfr kafar kfer kefer kafir",
     "shaykh": "shaykh sheikh shaikh shekh sheik sheykh shiekh sheich cheikh chaikh shykh shaykh",
     "jabal": "jabal jebel jabel jbel djebel jebal jibal gebel",
-    "maarat": "maarat maaret maarrat marat maarrat maaret maarit maara maarra mart maaratt marrat",
+    "maarat": "maarat maaret maarrat marat maarit maara maarra maaratt",
     "ras": "ras raas",
     "bayt": "bayt beit bait beyt bet beyth",
     "ayn": "ayn ain ein aine ayin en aïn",
@@ -123,8 +124,11 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, repl in (
         (r"dj", "j"), (r"tch", "ch"), (r"ch", "sh"), (r"ph", "f"), (r"gh", "g"), (r"kh", "k"), (r"q", "k"),
         (r"ck", "k"), (r"c", "k"), (r"th", "t"), (r"dh", "d"), (r"zh", "z"), (r"x", "ks"), (r"ou", "u"),
-        (r"w", "u"), (r"(?<=[aeiouy])h(?=[^aeiouy]|$)", ""), (r"([a-z])\1+", r"\1"),
-        (r"(?<=[aeiou])y|y(?=[aeiou])|(?<=[^aeiou])y(?=[^aeiou]|$)", "a"),
+        (r"oo", "u"), (r"ee", "i"),
+        (r"iy(?=[aeiou])", "i"), (r"uw(?=[aeiou])", "u"),          # -iya/-ia, -uwa/-ua
+        (r"(?<=[aeiouy])h(?=[^aeiouy]|$)", ""),                     # final or pre-consonant h after a vowel
+        (r"([a-z])\1+", r"\1"),
+        (r"(?<=[aeiou])[wy](?![aeiou])", "a"),                       # diphthongs ay/ey/aw/ow fold to a vowel
         (r"[aeiou]+", "a"), (r"([a-z])\1+", r"\1"),
     )
 )

@@ -94,6 +94,7 @@ class Geocoder:
         self.regions: dict[str, dict] = index["regions"]
         self._region_keys: dict[str, str] = index["region_keys"]
         self._fuzzy_keys: dict[str | None, list[str]] = {}
+        self._pid_keys: dict[int, list[str]] | None = None
         self.home_country = "SY"
         self.aliases_path = Path(aliases_path or ALIASES_PATH)
         self._aliases: dict[str, Location] = {}
@@ -267,8 +268,28 @@ class Geocoder:
             compound = self._resolve_compound(text, scope, depth)
             if compound:
                 return compound
-        # 6. the place itself, then "Tishrine - Ar-Raqqa" style compounds
-        return self._places(text, scope) or self._resolve_compound(text, scope, depth)
+        # 6. the place itself, then "Tishrine - Ar-Raqqa" style compounds, then without a qualifier
+        places = self._places(text, scope)
+        if places and places[0].score >= SCORE_STRIPPED:
+            return places
+        # a fuzzy match is the last resort: structure first
+        return self._resolve_compound(text, scope, depth) or self._without_qualifier(text, scope) or places
+
+    def _without_qualifier(self, text: str, scope) -> list[Location]:
+        """"Eastern Xyz" / "Xyz al-Kabira" unknown but "Xyz" known: the twin village is nearby (precision 2)."""
+        words = text.split()
+        if len(words) < 2:
+            return []
+        if name_key(words[0]) in _QUALIFIERS:
+            base = words[1:]
+        elif name_key(words[-1]) in _QUALIFIERS:
+            base = words[:-1]
+            if len(base) >= 2 and name_key(base[-1]) in ARTICLES_KEYS:
+                base = base[:-1]
+        else:
+            return []
+        found = [loc for loc in self._places(" ".join(base), scope) if loc.score >= SCORE_SOUND]
+        return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found]
 
     def _resolve_compound(self, text: str, scope, depth: int) -> list[Location]:
         if "," in text:
@@ -312,6 +333,8 @@ class Geocoder:
             # exact match abroad comes before a feature-stripped or fuzzy match at home.
             home = ("country", self.home_country)
             def abroad(min_population: int) -> dict[int, float]:
+                if len(name_key(text)) < 3:
+                    return {}
                 return {p: s for p, s in self._exact(text, None).items()
                         if self.places[p][3] != self.home_country and self.places[p][5] >= min_population}
 
@@ -352,7 +375,26 @@ class Geocoder:
         return self._in_scope(scored, scope)
 
     def _sound(self, text: str, scope) -> dict[int, float]:
-        return self._in_scope({pid: SCORE_SOUND for pid in self._k2.get(sound_key(text), ())}, scope)
+        """Same sound key; ranked by how close the spelling is to one of the place's names (0.85–0.9)."""
+        found = self._in_scope({pid: SCORE_SOUND for pid in self._k2.get(sound_key(text), ())}, scope)
+        if len(found) > 1:
+            from rapidfuzz import fuzz
+
+            key = name_key(text)
+            keys = self._keys_of_places()
+            found = {pid: round(SCORE_STRIPPED + (SCORE_SOUND - SCORE_STRIPPED)
+                                * max((fuzz.ratio(key, k) for k in keys.get(pid, ())), default=0) / 100, 3)
+                     for pid in found}
+        return found
+
+    def _keys_of_places(self) -> dict[int, list[str]]:
+        if self._pid_keys is None:
+            pid_keys: dict[int, list[str]] = {}
+            for key, pids in self._k1.items():
+                for pid in pids:
+                    pid_keys.setdefault(pid, []).append(key)
+            self._pid_keys = pid_keys
+        return self._pid_keys
 
     def _stripped(self, text: str, scope) -> dict[int, float]:
         stripped = strip_feature_words(text)
@@ -435,6 +477,9 @@ class Geocoder:
 
 
 _GENERIC_DIRECTIONS = {"gharbi", "sharqi", "shamali", "janubi", "kabir", "saghir"}
+_QUALIFIERS = _GENERIC_DIRECTIONS | {"fawqani", "tahtani", "jadid", "jadida", "qadim", "qadima", "upper", "lower",
+                                     "new", "old", "wusta", "awsat"}
+ARTICLES_KEYS = {"al", "el", "ash", "as", "ad", "ar", "at", "az", "an"}
 
 
 def _word_order_variants(text: str) -> list[str]:

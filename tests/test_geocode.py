@@ -135,11 +135,21 @@ def test_name_key_ignores_articles_marks_and_common_word_spellings(a, b):
 
 @pytest.mark.parametrize("a,b", [
     ("Sanamein", "Sanamayn"), ("Saraqeb", "Saraqib"), ("Qusair", "Qusayr"), ("Douma", "Duma"),
-    ("Jasem", "Jassem"), ("Hasakeh", "Hasakah"), ("Sweida", "Suweida"), ("Kansafrah", "Kansafra"),
+    ("Jasem", "Jassem"), ("Hasakeh", "Hasakah"), ("Suwayda", "Suweida"), ("Kansafrah", "Kansafra"),
     ("Rihaniyeh", "Rihaniya"), ("Djebel", "Jebel"),
 ])
 def test_sound_key_folds_vowels_digraphs_and_doubled_letters(a, b):
     assert sound_key(a) == sound_key(b)
+
+
+def test_w_and_y_between_vowels_stay_consonants():
+    assert sound_key("Kiswah") != sound_key("Qusayr")
+    assert sound_key("Mayadin") != sound_key("Maadan")
+
+
+def test_sweida_spellings_reach_the_same_city(geo):
+    names = {geo.geocode(q).name for q in ("Sweida", "Suweida", "Suwayda", "As-Sweida", "Soueida")}
+    assert len(names) == 1
 
 
 def test_sound_key_keeps_vowel_positions_so_hmeimeem_is_not_hama():
