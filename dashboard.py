@@ -78,25 +78,16 @@ def cached_map(token: str, filters_key: str, highlight: tuple[str, ...], _frame)
 
 
 def _build_map(frame, highlight: tuple[str, ...] = ()):
-    try:
-        from geo.mapview import build_map
-    except ImportError:  # TEMPORARY stand-in until geo.mapview lands
-        import folium
+    from geo.mapview import build_map
 
-        fmap = folium.Map(location=[34.8, 38.5], zoom_start=6, tiles=None)
-        for row in frame.itertuples():
-            folium.Marker([row.latitude, row.longitude]).add_to(fmap)
-        return fmap
     return build_map(frame, target="streamlit", tiles=False, highlight_ids=highlight)
 
 
 @st.cache_resource
 def static_assets_ready() -> bool:
     """Copy Leaflet & co. into ./static/vendor once per server (served at /app/static/)."""
-    try:
-        from geo.mapview import ensure_static_assets
-    except ImportError:  # TEMPORARY until geo.mapview lands
-        return False
+    from geo.mapview import ensure_static_assets
+
     ensure_static_assets()
     return True
 
@@ -388,9 +379,11 @@ def import_section(db: str) -> None:
         upload = st.file_uploader("ACLED / UCDP / CSV / GeoJSON / GeoPackage table, or a text report",
                                   type=["csv", "tsv", "xlsx", "json", "geojson", "gpkg", "txt", "md", "html"],
                                   key="imp_file")
+        skip_bad = st.checkbox("Skip bad rows (import the good ones, list the rest)", key="imp_skip")
         if st.button("Preview upload", disabled=upload is None, key="imp_preview_file"):
             try:
-                ss.preview = ingest_session.preview_upload(upload.name, upload.getvalue(), published=published)
+                ss.preview = ingest_session.preview_upload(upload.name, upload.getvalue(), published=published,
+                                                           skip_bad=skip_bad)
             except (GeoError, ImportError) as exc:
                 ss.pop("preview", None)
                 _show_error(exc)

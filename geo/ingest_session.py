@@ -34,7 +34,6 @@ from geo.schema import COLUMNS, CRS, validate_record
 #: Largest upload the dashboard accepts (the Streamlit config enforces the same limit in MB).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
-TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".json", ".geojson", ".gpkg"}
 USER_DB_ENV_VAR = "INCIDENT_ATLAS_USER_DB"
 
 
@@ -122,54 +121,40 @@ def _ensure_ids(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return frame
 
 
-def preview_upload(name: str, data: bytes, *, format: str = "auto",
-                   published: dt.date | None = None) -> Preview:
+def preview_upload(name: str, data: bytes, *, format: str = "auto", published: dt.date | None = None,
+                   skip_bad: bool = False) -> Preview:
     """Parse an uploaded file (table or report) into a :class:`Preview`; nothing is stored.
 
-    Reports (.txt/.md/.html) need ``published`` to resolve relative dates. Raises :class:`InputError`
-    (naming the file, row and column) for unreadable input.
+    Reports (.txt/.md/.html) need ``published`` to resolve relative dates. Bad rows raise
+    :class:`RowErrors` (every bad row named by file, row and column) unless ``skip_bad``, which keeps
+    the good rows and lists the bad ones in ``Preview.rejected``.
     """
     safe = _safe_name(name)
     if len(data) == 0:
         raise InputError("the file is empty", file=safe)
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", file=safe)
-    suffix = Path(safe).suffix.lower()
-    if format == "text" or (format == "auto" and suffix in REPORT_SUFFIXES):
-        text = _decode_report(data, safe)
-        return preview_text(text, published=published, source_name=safe)
+    is_report = format == "text" or (format == "auto" and Path(safe).suffix.lower() in REPORT_SUFFIXES)
+    if is_report and published is None:
+        raise InputError("a report needs its publication date to resolve its dates", file=safe)
     from geo import ingest
 
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as tmp:
         path = Path(tmp) / safe
         path.write_bytes(data)
         try:
-            result = ingest.load(str(path), format=format, skip_bad=True)
+            result = ingest.load(str(path), format=format, skip_bad=skip_bad,
+                                 published=published if is_report else None)
         except GeoError:
             raise
         except Exception as exc:  # parser bug or unexpected content: report it, never crash the app
             raise InputError(f"could not read the file ({type(exc).__name__})", file=safe) from exc
+    if result.frame is None or not len(result.frame):
+        raise InputError("no incident was found in the file", file=safe)
     frame = _ensure_ids(_to_geoframe(result.frame), Path(safe).stem)
     rejected = [str(r) for r in (result.rejected or [])]
-    return Preview(source_name=safe, kind="table", frame=frame, rejected=rejected,
-                   format=str(getattr(result, "format", format)))
-
-
-def _decode_report(data: bytes, name: str) -> str:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("this looks like a binary file, not a text report", file=name)
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = data.decode(encoding)
-            if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                continue
-            return text
-        except UnicodeDecodeError:
-            continue
-    try:
-        return data.decode("cp1256")
-    except UnicodeDecodeError:
-        raise InputError("the report is not UTF-8, UTF-16 or Windows-1256 text", file=name) from None
+    return Preview(source_name=safe, kind="report" if is_report else "table", frame=frame,
+                   rejected=rejected, format=str(getattr(result, "format", format)))
 
 
 def preview_text(text: str, *, published: dt.date | None, source_name: str = "pasted report",

@@ -1,0 +1,225 @@
+"""Dashboard benchmark: server time per filter change, map payload, first paint in Chromium.
+
+For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
+* server time per filter change = Filters.apply + summary metrics + timeline + build_map + the map
+  serialisation st_folium performs (render, leaflet script, header, html) — what happens between a
+  widget change and the map arguments being ready to send;
+* payload = bytes of the st_folium arguments (script + header + html);
+* baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
+  rendered the same way;
+* first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
+  blocked except localhost) from navigation until the map shows markers/clusters.
+
+Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo import query, taxonomy  # noqa: E402
+from geo.admin1 import all_admin1  # noqa: E402
+from geo.filters import Filters  # noqa: E402
+from geo.schema import COLUMNS  # noqa: E402
+
+ACTORS = [f"Synthetic Group {i:02d}" for i in range(60)]
+
+
+def synthetic(n: int, seed: int = 7):
+    """``n`` invented incidents (schema columns + geometry), deterministic for a seed."""
+    import geopandas as gpd
+
+    rng = np.random.default_rng(seed)
+    subs = taxonomy.sub_event_types()
+    pick = rng.integers(0, len(subs), n)
+    units = [u for u in all_admin1() if u.country == "SY"]
+    unit = rng.integers(0, len(units), n)
+    lat = rng.uniform(32.4, 37.2, n)
+    lon = rng.uniform(35.8, 42.2, n)
+    start = np.datetime64("2024-01-01")
+    dates = start + rng.integers(0, 730, n).astype("timedelta64[D]")
+    frame = pd.DataFrame({c: None for c in COLUMNS}, index=range(n))
+    frame["event_id"] = [f"SYN{i}" for i in range(n)]
+    frame["event_date"] = pd.to_datetime(dates)
+    frame["time_precision"] = 1
+    frame["event_type"] = [subs[i].event_type for i in pick]
+    frame["sub_event_type"] = [subs[i].sub_event_type for i in pick]
+    frame["kind"] = [subs[i].kind for i in pick]
+    frame["actor1"] = np.array(ACTORS)[rng.integers(0, len(ACTORS), n)]
+    frame["actor2"] = np.where(rng.random(n) < 0.5, np.array(ACTORS)[rng.integers(0, len(ACTORS), n)], None)
+    frame["country"] = "SY"
+    frame["admin1"] = [units[i].name for i in unit]
+    frame["admin1_iso"] = [units[i].iso for i in unit]
+    frame["location"] = [f"Place {i % 900}" for i in range(n)]
+    frame["latitude"], frame["longitude"] = lat, lon
+    frame["geo_precision"] = rng.choice([1, 1, 1, 2, 2, 3], n)
+    frame["region_id"] = np.where(frame["geo_precision"] == 3, frame["admin1_iso"], None)
+    frame["fatalities"] = rng.poisson(0.8, n)
+    frame["count"] = 1
+    frame["source"] = np.array(["Synthetic Wire", "Synthetic Monitor", "Synthetic Daily"])[rng.integers(0, 3, n)]
+    frame["notes"] = [f"Synthetic incident number {i} for the benchmark; no real event." for i in range(n)]
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+
+
+def filter_changes(frame) -> list[Filters]:
+    """A sequence of filter states like an analyst's clicks."""
+    actors = query.actor_counts(frame).index
+    return [
+        Filters(),
+        Filters(since=dt.date(2025, 1, 1)),
+        Filters(since=dt.date(2025, 1, 1), types=("Battles",)),
+        Filters(since=dt.date(2025, 1, 1), types=("Battles",), actors=(actors[0],)),
+        Filters(regions=("SY-DR", "SY-ID")),
+        Filters(text="number 12"),
+    ]
+
+
+def st_folium_args(fmap) -> int:
+    """Render the map as st_folium does and return the size (bytes) of what it sends to the browser."""
+    import streamlit_folium as sf
+
+    fmap.get_root().render()
+    fmap.render()
+    html, header = sf._get_html(fmap), sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    return len(script.encode()) + len(header.encode()) + len(html.encode())
+
+
+def ours(frame, filters: Filters) -> tuple[float, int, int]:
+    """Server work for one filter change with the dashboard's pipeline: (seconds, payload bytes, shown)."""
+    from geo.mapview import build_map
+
+    t0 = time.perf_counter()
+    view = filters.apply(frame)
+    query.summarize(view)
+    query.timeline(view, "week")
+    fmap = build_map(view, target="streamlit", tiles=False)
+    size = st_folium_args(fmap)
+    return time.perf_counter() - t0, size, len(view)
+
+
+def baseline(frame, filters: Filters) -> tuple[float, int, int]:
+    """The same filter change with one plain folium.Marker (with popup) per incident."""
+    import folium
+
+    t0 = time.perf_counter()
+    view = filters.apply(frame)
+    query.summarize(view)
+    query.timeline(view, "week")
+    fmap = folium.Map(location=[35, 38.5], zoom_start=7, tiles=None)
+    for row in view[["latitude", "longitude", "event_date", "kind", "actor1", "notes"]].itertuples():
+        folium.Marker([row.latitude, row.longitude],
+                      popup=folium.Popup(f"{row.event_date:%Y-%m-%d} {row.kind} {row.actor1}: {row.notes}")
+                      ).add_to(fmap)
+    size = st_folium_args(fmap)
+    return time.perf_counter() - t0, size, len(view)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def first_paint(frame) -> float:
+    """Seconds from navigation to a map with markers in headless Chromium (fresh server, cold caches)."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        db = Path(tmp) / "bench.gpkg"
+        store = open_store(str(db))
+        store.upsert(frame)
+        store.close()
+        port = _free_port()
+        env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(Path(tmp) / "u.gpkg"))
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py",
+                                 "--server.headless", "true", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(url + "_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            with sync_playwright() as p:
+                b = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                            "--disable-component-update", "--disable-sync", "--no-first-run"])
+                page = b.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "")
+                           in {"127.0.0.1", "localhost"} else r.abort())
+                t0 = time.perf_counter()
+                page.goto(url, wait_until="commit")
+                elapsed = float("nan")
+                while time.perf_counter() - t0 < 120:
+                    handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+                    frame_ = handle.content_frame() if handle else None
+                    try:
+                        if frame_ and frame_.evaluate(
+                                "() => document.querySelectorAll('.leaflet-marker-pane > *').length") > 0:
+                            elapsed = time.perf_counter() - t0
+                            break
+                    except Exception:
+                        pass
+                    time.sleep(0.05)
+                b.close()
+            return elapsed
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--baseline-max", type=int, default=100_000,
+                        help="skip the plain-marker baseline above this many incidents")
+    parser.add_argument("--baseline-changes", type=int, default=2,
+                        help="above 20k incidents the (slow) baseline runs only this many filter changes")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium first-paint measurement")
+    args = parser.parse_args()
+    print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
+    for n in args.sizes:
+        frame = synthetic(n)
+        changes = filter_changes(frame)
+        ours(frame, Filters())  # warm imports and caches of static data
+        rows = [("incident-atlas", ours)]
+        if n <= args.baseline_max:
+            rows.append(("folium.Marker baseline", baseline))
+        for name, fn in rows:
+            times, sizes = [], []
+            todo = changes if (fn is ours or n <= 20_000) else changes[:args.baseline_changes]
+            for f in todo:
+                seconds, size, _ = fn(frame, f)
+                times.append(seconds)
+                sizes.append(size)
+            paint = ""
+            if name == "incident-atlas" and not args.no_browser:
+                paint = f"{first_paint(frame):.2f}"
+            print(f"{n} | {name} | {len(todo)} | {np.median(times):.3f} | {max(times):.3f} | "
+                  f"{max(sizes) / 1e6:.2f} | {paint}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""End to end: `streamlit run dashboard.py` on a temporary store, driven by the Debian Chromium through
+Playwright with every non-local request blocked. Checks the map, marker counts after filter changes,
+a governorate click, a shared URL, uploads of a CSV and of a report, and saves a screenshot."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from geo.store import open_store
+from tests.dashboard_fixtures import sample_frame
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL = {"127.0.0.1", "localhost"}
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+UPLOAD_CSV = """event_id,event_date,event_type,sub_event_type,actor1,actor2,admin1,location,latitude,longitude,geo_precision,fatalities,source,notes
+UP1,2026-03-05,Battles,Armed clash,Blue Brigade,Red Front,Daraa,Newtown,32.70,36.20,1,1,Upload Test,Invented upload row one
+UP2,2026-03-06,Protests,Peaceful protest,Protesters (Syria),,Hama,Othertown,35.10,36.70,1,0,Upload Test,Invented upload row two
+"""
+REPORT = ("Local sources said that on Tuesday an air strike hit the outskirts of Busra al-Harir in Daraa "
+          "governorate, killing two people. Invented test report; no such event is claimed.\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free port, on a temporary store of the invented incidents."""
+    tmp = tmp_path_factory.mktemp("dash")
+    db = tmp / "atlas.gpkg"
+    store = open_store(str(db))
+    store.upsert(sample_frame())
+    store.close()
+    port = _free_port()
+    env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(tmp / "user.gpkg"),
+               HOME=str(tmp))
+    exe = Path(sys.executable).with_name("streamlit")
+    proc = subprocess.Popen([str(exe), "run", "dashboard.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("the dashboard did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield {"url": url, "db": db}
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A page that blocks and records every non-local request and records failed local ones."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    pg = context.new_page()
+    pg.external, pg.failed, pg.errors = [], [], []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname or ""
+        if host in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
+            return r.continue_()
+        pg.external.append(r.request.url)
+        return r.abort()
+
+    pg.route("**/*", route)
+    pg.on("requestfailed", lambda r: (urlparse(r.url).hostname or "") in LOCAL
+          and "_stcore/stream" not in r.url and pg.failed.append(r.url))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def metric(pg) -> int:
+    pg.wait_for_selector('[data-testid="stMetricValue"]', timeout=60000)
+    return int(pg.locator('[data-testid="stMetricValue"]').first.inner_text().replace(",", ""))
+
+
+def map_frame(pg):
+    pg.wait_for_selector(MAP_IFRAME, state="attached", timeout=60000)
+    return pg.frame_locator(MAP_IFRAME)
+
+
+def marker_count(pg) -> int:
+    handle = pg.query_selector(MAP_IFRAME)
+    frame = handle.content_frame() if handle else None
+    if frame is None:
+        return -1
+    try:
+        return frame.evaluate("() => document.querySelectorAll('.leaflet-marker-pane > *').length")
+    except Exception:  # the iframe is being replaced by a new map
+        return -1
+
+
+def settled(pg, expected: int | None = None, timeout: float = 60) -> tuple[int, int]:
+    """Wait until the app is idle and the map shows as many markers as the metric says (or ``expected``)."""
+    deadline = time.time() + timeout
+    last = (-1, -2)
+    while time.time() < deadline:
+        if pg.locator('[data-testid="stStatusWidget"]').count() == 0:
+            shown, markers = metric(pg), marker_count(pg)
+            last = (shown, markers)
+            if shown == markers and (expected is None or shown == expected):
+                time.sleep(0.8)  # stable?
+                if (metric(pg), marker_count(pg)) == last:
+                    return last
+        time.sleep(0.4)
+    return last
+
+
+def pick(pg, label: str, option: str) -> None:
+    """Choose ``option`` in the sidebar multiselect labelled ``label``."""
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").click()
+    box.locator("input").fill(option)
+    pg.locator('[role="option"]').filter(has_text=option).first.click()
+    pg.keyboard.press("Escape")
+
+
+def set_date(pg, label: str, value: str, *, where: str = '[data-testid="stSidebar"] ') -> None:
+    """Type an ISO date into the date field labelled ``label`` (segment by segment, then Tab)."""
+    box = pg.locator(where + '[data-testid="stDateInput"]').filter(has_text=label)
+    year, month, day = value.split("-")
+    for part, digits in (("year", year), ("month", month), ("day", day)):
+        segment = box.locator(f'[data-type="{part}"]')
+        segment.click()
+        pg.keyboard.type(digits)
+    pg.keyboard.press("Tab")
+
+
+def test_map_shows_incidents_and_filters_keep_markers_equal_to_metric(server, page):
+    page.goto(server["url"], wait_until="load")
+    map_frame(page)
+    assert settled(page, 8) == (8, 8)
+
+    pick(page, "Actors", "Red Front")  # T2, T8, T1 (actor2)
+    assert settled(page, 3) == (3, 3)
+    assert "actor=Red+Front" in page.url or "actor=Red%20Front" in page.url
+
+    pick(page, "Event type", "Battles")  # T1, T8
+    assert settled(page, 2) == (2, 2)
+
+    set_date(page, "To", "2026-03-31")  # T1 only
+    assert settled(page, 1) == (1, 1)
+    assert "until=2026-03-31" in page.url
+
+    page.locator('[data-testid="stSidebar"] button').filter(has_text="Reset filters").click()
+    assert settled(page, 8) == (8, 8)
+    pick(page, "Governorates", "Aleppo")  # T5, T6
+    assert settled(page, 2) == (2, 2)
+    assert "region=SY-HL" in page.url
+    assert page.external == [] and page.failed == [] and page.errors == []
+
+
+def _click_latlon(pg, lat: float, lon: float) -> None:
+    handle = pg.query_selector(MAP_IFRAME)
+    handle.scroll_into_view_if_needed()
+    frame = handle.content_frame()
+    point = frame.evaluate("([la, lo]) => { const p = window.__atlas.map.latLngToContainerPoint([la, lo]);"
+                           " return [p.x, p.y]; }", [lat, lon])
+    inner = frame.evaluate("() => { const r = document.querySelector('.leaflet-container')"
+                           ".getBoundingClientRect(); return [r.left, r.top]; }")
+    box = handle.bounding_box()
+    pg.mouse.click(box["x"] + inner[0] + point[0], box["y"] + inner[1] + point[1])
+
+
+def test_clicking_a_governorate_filters_to_it_and_shared_url_restores(server, browser, page):
+    page.goto(server["url"], wait_until="load")
+    map_frame(page)
+    assert settled(page, 8) == (8, 8)
+    # a point inside Hama governorate, away from any incident marker
+    _click_latlon(page, 35.25, 37.9)
+    assert settled(page, 1) == (1, 1)  # T7 in Hama
+    assert "region=SY-HM" in page.url
+    governorates = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Governorates")
+    assert "Hama" in governorates.inner_text()
+    shared = page.url
+
+    other = browser.new_page(viewport={"width": 1400, "height": 1100})
+    try:
+        other.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "") in LOCAL
+                    else r.abort())
+        other.goto(shared, wait_until="load")
+        map_frame(other)
+        assert settled(other, 1) == (1, 1)
+        other.goto(server["url"] + "?type=Battles&region=SY-DR", wait_until="load")
+        map_frame(other)
+        assert settled(other, 2) == (2, 2)  # T1, T8
+        ARTIFACTS.mkdir(exist_ok=True)
+        other.screenshot(path=str(ARTIFACTS / "dashboard-shared-url.png"), full_page=True)
+    finally:
+        other.close()
+    assert page.external == [] and page.failed == []
+
+
+def _open_import(pg):
+    pg.get_by_role("tab", name="Import").click()
+    pg.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=30000)
+
+
+def _upload(pg, tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    pg.wait_for_selector(f'text="{name}"', timeout=30000)
+    button = pg.get_by_role("button", name="Preview upload")
+    button.wait_for(timeout=30000)
+    time.sleep(0.5)
+    button.click()
+    pg.wait_for_selector("text=/Preview: \\d+ incident/", timeout=60000)
+
+
+def test_upload_csv_and_report_then_commit(server, page, tmp_path):
+    page.goto(server["url"], wait_until="load")
+    map_frame(page)
+    before = settled(page)[0]
+    _open_import(page)
+    _upload(page, tmp_path, "new_rows.csv", UPLOAD_CSV)
+    assert page.locator("text=/Preview: 2 incident/").count() == 1
+    page.get_by_role("button", name="Commit to store").click()
+    page.wait_for_selector("text=/2 added, 0 updated/", timeout=60000)
+    assert settled(page, before + 2) == (before + 2, before + 2)
+
+    _open_import(page)
+    set_date(page, "Publication date", "2026-03-12", where="")
+    _upload(page, tmp_path, "report.txt", REPORT)
+    text = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Preview:").first.inner_text()
+    found = int(re.search(r"Preview: (\d+) incident", text).group(1))
+    assert found >= 1
+    page.get_by_role("button", name="Commit to store").click()
+    page.wait_for_selector(f"text=/{found} added/", timeout=60000)
+    assert settled(page, before + 2 + found)[0] == before + 2 + found
+
+    store = open_store(str(server["db"]))
+    try:
+        ids = set(store.read()["event_id"])
+    finally:
+        store.close()
+    assert {"UP1", "UP2"} <= ids
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.get_by_role("tab", name="Table").click()
+    time.sleep(1)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    assert page.external == [] and page.failed == [] and page.errors == []
