@@ -37,8 +37,8 @@ FUZZY_CUTOFF = 88.0       # rapidfuzz ratio on sound keys; below it a query is "
 FUZZY_MIN_LENGTH = 5      # shorter sound keys are never matched fuzzily
 NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no country is given
 CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
-BIG_CITY = 50000
-DUPLICATE_KM = 3.0        # candidates closer than this are one place          # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
+BIG_CITY = 150000         # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
+DUPLICATE_KM = 3.0        # candidates closer than this are one place
 
 _NEAR = re.compile(
     r"^(?:(?:in\s+)?the\s+)?(?:near(?:by)?|around|close\s+to|outside(?:\s+of)?|(?:on\s+)?(?:the\s+)?outskirts\s+of|"
