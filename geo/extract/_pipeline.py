@@ -501,7 +501,11 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
     for sentence in split_sentences(text):
         if sentence.heading:
             continue
-        incidents.extend(_incidents_in_sentence(ctx, sentence, incidents))
+        found = _incidents_in_sentence(ctx, sentence, incidents)
+        if not found and incidents and incidents[-1].fatalities is None:
+            # "No casualties were reported." / "Unknown fatalities coded as 10." complete the last event
+            incidents[-1].fatalities = _counts.find_fatalities(sentence.text)
+        incidents.extend(found)
     for inc in incidents:
         if inc.location is None and ctx.geocoder is not None and ctx.doc_admin:
             loc = _places.resolve(_places.Toponym(ctx.doc_admin, 0, 0, [(ctx.doc_admin, 3)], admin=True),
