@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 TABLE = "incidents"
 #: How often an upsert is retried when PostgreSQL aborts it to break a deadlock between writers.
 RETRIES = 5
+#: Imports of at least this many rows refresh the planner's statistics right away.
+ANALYZE_ROWS = 10_000
 
 
 def is_postgres_url(db: str) -> bool:
@@ -205,6 +207,8 @@ class PostgisStore:
             try:
                 with self._lock:
                     added, updated = self._merge(prepared)
+                    if added + updated >= ANALYZE_ROWS:
+                        self._analyze()
                 return UpsertResult(added=added, updated=updated)
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == RETRIES:
@@ -234,6 +238,16 @@ class PostgisStore:
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
             """).fetchone()
         return int(row[0]), int(row[1])
+
+    def _analyze(self) -> None:
+        """Refresh planner statistics after a large import so the next filters pick the right indexes
+        (autovacuum would too, but only after a while). Best effort: non-owners are skipped by PostgreSQL."""
+        import psycopg
+
+        try:
+            self._conn.execute(f"ANALYZE {TABLE}")
+        except psycopg.Error:
+            pass
 
     def _before_merge(self) -> None:
         """Hook between loading and merging (tests use it to fail an import half-way)."""

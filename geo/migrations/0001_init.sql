@@ -5,13 +5,12 @@
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
--- Lower-cased, trimmed parts of a ';'-separated list ("A; B" -> {a,b}); empty parts dropped.
+-- Lower-cased, trimmed parts of a ';'-separated list ("A ; B" -> {a,b}); empty parts dropped.
+-- One expression without FROM, so PostgreSQL inlines it (a per-row function call is ~5x slower).
 CREATE OR REPLACE FUNCTION atlas_split_keys(value text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(part), '{}'::text[])
-    FROM (SELECT lower(btrim(piece, E' \t\n\r\f\v\u00a0')) AS part
-          FROM unnest(string_to_array(value, ';')) AS piece) AS parts
-    WHERE part <> ''
+    SELECT array_remove(string_to_array(
+        lower(btrim(regexp_replace(value, '\s*;\s*', ';', 'g'), E' \t\n\r\f\v\u00a0')), ';'), '')
 $$;
 
 -- The text that free-text search looks in: notes and location, lower-cased.
@@ -59,8 +58,8 @@ CREATE TABLE incidents (
     period      daterange
                 GENERATED ALWAYS AS (daterange(event_date, greatest(event_date, date_end), '[]')) STORED,
     actor_keys  text[]
-                GENERATED ALWAYS AS (atlas_split_keys(actor1) || atlas_split_keys(assoc_actor_1)
-                                     || atlas_split_keys(actor2) || atlas_split_keys(assoc_actor_2)) STORED,
+                GENERATED ALWAYS AS (atlas_split_keys(coalesce(actor1, '') || ';' || coalesce(assoc_actor_1, '')
+                                     || ';' || coalesce(actor2, '') || ';' || coalesce(assoc_actor_2, ''))) STORED,
     type_keys   text[]
                 GENERATED ALWAYS AS (ARRAY[lower(event_type), lower(sub_event_type), lower(kind)]) STORED,
     source_keys text[]
