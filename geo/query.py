@@ -125,30 +125,47 @@ def without_bbox(filters: Filters) -> Filters:
 
 # --- facets -------------------------------------------------------------------------------------
 
-def _split_names(series: pd.Series) -> pd.Series:
-    """One row per (incident index, name) for a column holding ``;``-separated names."""
-    names = series.dropna().astype(str).str.split(";").explode().str.strip()
-    return names[names != ""]
-
-
 def actor_counts(frame: pd.DataFrame) -> pd.Series:
     """Incidents per actor, counting every actor position (actor1/2 and associated actors) once per incident.
 
     Returns a Series indexed by actor name, largest first (ties alphabetical).
     """
-    parts = [_split_names(frame[c]) for c in ACTOR_COLUMNS if c in frame and len(frame)]
-    if not parts:
+    return _multi_column_counts(frame, [c for c in ACTOR_COLUMNS if c in frame])
+
+
+def _multi_column_counts(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Rows per name over ``columns`` holding ``;``-separated names, each row counted once per name."""
+    if not columns or not len(frame):
         return pd.Series(dtype="int64", name="incidents")
-    stacked = pd.concat(parts)
-    pairs = pd.DataFrame({"row": stacked.index, "actor": stacked.to_numpy()}).drop_duplicates()
-    counts = pairs["actor"].value_counts()
-    return _sorted_counts(counts)
+    rows = np.arange(len(frame))
+    parts_rows, parts_values = [], []
+    for column in columns:
+        values = frame[column].to_numpy(dtype=object)
+        ok = pd.notna(values)
+        parts_rows.append(rows[ok])
+        parts_values.append(values[ok].astype(str))
+    row = np.concatenate(parts_rows)
+    value = pd.Series(np.concatenate(parts_values), dtype=object)
+    multi = value.str.contains(";", regex=False).to_numpy()
+    if multi.any():  # only the few multi-name cells are split
+        split = value[multi].str.split(";").explode()
+        row = np.concatenate([row[~multi], row[multi][np.repeat(np.arange(int(multi.sum())),
+                                                                value[multi].str.count(";") + 1)]])
+        value = pd.concat([value[~multi], split], ignore_index=True)
+    value = value.str.strip()
+    keep = (value != "").to_numpy()
+    codes, names = pd.factorize(value[keep])
+    row = row[keep]
+    pairs = np.unique(row.astype(np.int64) * (len(names) + 1) + codes)
+    counts = np.bincount(pairs % (len(names) + 1), minlength=len(names))
+    return _sorted_counts(pd.Series(counts[:len(names)], index=pd.Index(names, dtype=object)))
 
 
 def _sorted_counts(counts: pd.Series) -> pd.Series:
-    out = counts.rename("incidents").rename_axis(None)
-    order = sorted(out.index, key=lambda k: (-int(out[k]), str(k).casefold()))
-    return out.reindex(order).astype("int64")
+    out = counts[counts > 0].rename("incidents").rename_axis(None).astype("int64")
+    keys = pd.DataFrame({"n": -out.to_numpy(), "k": [str(k).casefold() for k in out.index]})
+    order = keys.sort_values(["n", "k"], kind="stable").index
+    return out.iloc[order]
 
 
 def value_counts(frame: pd.DataFrame, column: str, *, split: bool = False) -> pd.Series:
@@ -156,9 +173,7 @@ def value_counts(frame: pd.DataFrame, column: str, *, split: bool = False) -> pd
     if column not in frame or not len(frame):
         return pd.Series(dtype="int64", name="incidents")
     if split:
-        names = _split_names(frame[column])
-        pairs = pd.DataFrame({"row": names.index, "v": names.to_numpy()}).drop_duplicates()
-        return _sorted_counts(pairs["v"].value_counts())
+        return _multi_column_counts(frame, [column])
     values = frame[column].dropna().astype(str).str.strip()
     return _sorted_counts(values[values != ""].value_counts())
 
