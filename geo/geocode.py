@@ -39,6 +39,9 @@ NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no co
 CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
 BIG_CITY = 150000         # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
 DUPLICATE_KM = 3.0        # candidates closer than this are one place
+MIN_ABROAD = 10000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
+MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
+FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
 
 _NEAR = re.compile(
     r"^(?:(?:in\s+)?the\s+)?(?:near(?:by)?|around|close\s+to|outside(?:\s+of)?|(?:on\s+)?(?:the\s+)?outskirts\s+of|"
@@ -339,7 +342,7 @@ class Geocoder:
                         if self.places[p][3] != self.home_country and self.places[p][5] >= min_population}
 
             tiers = [lambda: self._exact(text, home), lambda: abroad(BIG_CITY), lambda: self._sound(text, home),
-                     lambda: abroad(0)]
+                     lambda: abroad(MIN_ABROAD)]
             if not exact_only:
                 tiers += [lambda: self._stripped(text, home), lambda: self._in_scope(self._fuzzy(text), home)]
             else:
@@ -376,7 +379,10 @@ class Geocoder:
 
     def _sound(self, text: str, scope) -> dict[int, float]:
         """Same sound key; ranked by how close the spelling is to one of the place's names (0.85–0.9)."""
-        found = self._in_scope({pid: SCORE_SOUND for pid in self._k2.get(sound_key(text), ())}, scope)
+        key2 = sound_key(text)
+        if len(key2) < MIN_SOUND_KEY:
+            return {}
+        found = self._in_scope({pid: SCORE_SOUND for pid in self._k2.get(key2, ())}, scope)
         if len(found) > 1:
             from rapidfuzz import fuzz
 
@@ -402,7 +408,9 @@ class Geocoder:
             return {}
         wanted_feature = not _only_generic(text, stripped)
         scored: dict[int, float] = {}
-        for pid in self._k1.get(name_key(stripped), ()) or self._k2.get(sound_key(stripped), ()):
+        key2 = sound_key(stripped)
+        sound = self._k2.get(key2, ()) if len(key2) >= FUZZY_MIN_LENGTH else ()
+        for pid in self._k1.get(name_key(stripped), ()) or sound:
             bonus = 0.06 if wanted_feature and self.places[pid][6] != "PPL" else 0.0
             scored[pid] = SCORE_STRIPPED + bonus
         return self._in_scope(scored, scope)
@@ -429,11 +437,14 @@ class Geocoder:
         hits = process.extract(key, self._fuzzy_keys[country], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
                                limit=10)
         scored: dict[int, float] = {}
+        key1, keys_of = name_key(text), self._keys_of_places()
         for choice, ratio, _ in hits:
             if choice[0] != key[0]:
                 continue
             for pid in self._k2[choice]:
-                scored[pid] = max(scored.get(pid, 0.0), round(0.8 * ratio / 100, 3))
+                spelling = max((fuzz.ratio(key1, k) for k in keys_of.get(pid, ())), default=0)
+                if spelling >= FUZZY_MIN_NAME_RATIO:
+                    scored[pid] = max(scored.get(pid, 0.0), round(0.4 * ratio / 100 + 0.4 * spelling / 100, 3))
         return scored
 
     def _place_location(self, pid: int, query: str, score: float) -> Location:
