@@ -101,8 +101,8 @@ def safe_url(value: Any) -> str:
 
 def coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(lat, lon) float arrays from latitude/longitude, falling back to the point geometry."""
-    lat = pd.to_numeric(_column(frame, "latitude"), errors="coerce").to_numpy(dtype=float)
-    lon = pd.to_numeric(_column(frame, "longitude"), errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(_column(frame, "latitude"), errors="coerce").to_numpy(dtype=float, copy=True)
+    lon = pd.to_numeric(_column(frame, "longitude"), errors="coerce").to_numpy(dtype=float, copy=True)
     geometry = getattr(frame, "geometry", None) if "geometry" in frame.columns else None
     missing = np.isnan(lat) | np.isnan(lon)
     if geometry is not None and missing.any():

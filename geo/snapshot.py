@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Literal, Sequence
@@ -204,6 +205,8 @@ def _chromium_shot(html: str, out: Path, *, width: int, height: int, scale: floa
                 if allow_tiles:
                     page.wait_for_timeout(1500)
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                if os.environ.get("INCIDENT_ATLAS_DEBUG_TIMINGS"):
+                    print("atlas timings (ms):", page.evaluate("() => window.__atlasTimings"), file=sys.stderr)
                 if pdf:
                     page.pdf(path=str(out), width=f"{width}px", height=f"{height}px", print_background=True,
                              page_ranges="1")

@@ -274,6 +274,7 @@
   /* ---- main ----------------------------------------------------------------------------- */
   function render(map, cfg) {
     var opts = cfg.options || {}, data = cfg.data, meta = cfg.meta || {};
+    var t0 = Date.now(), timings = {};
     var rows = new Rows(data), icons = new IconMaker(cfg);
     var container = map.getContainer();
     container.classList.add('ia-map');
@@ -327,7 +328,7 @@
         icon: icons.icon(tk, ty, prec, highlighted[i]), keyboard: false, riseOnHover: true,
         zIndexOffset: highlighted[i] ? 1000 : 0});
       m.iaIndex = i;
-      m.bindPopup(popupFor(i), {maxWidth: 360, minWidth: 220, className: 'ia-popup-wrap'});
+      if (!opts.snapshot) m.bindPopup(popupFor(i), {maxWidth: 360, minWidth: 220, className: 'ia-popup-wrap'});
       markers[i] = m;
       if (prec === 3) {
         var rid = rows.region(i);
@@ -365,10 +366,13 @@
     if (areaCount) hatchDefs(map, hatchColors);
     areas.addTo(map);
 
+    timings.markers = Date.now() - t0;
     var threshold = opts.clusterThreshold === undefined ? 500 : opts.clusterThreshold;
     var clustered = rows.n > threshold && typeof L.markerClusterGroup === 'function';
     var group;
     function ready() {
+      timings.ready = Date.now() - t0;
+      window.__atlasTimings = timings;
       window.__atlasReady = true;
       container.setAttribute('data-atlas-ready', String(rows.n));
     }
@@ -431,6 +435,11 @@
       }).observe(container);
     }
 
+    if (clustered && opts.snapshot) {
+      // A picture never zooms: clustering only the frozen zoom level is the same image, much faster.
+      var z = map.getZoom();
+      map.setMinZoom(z); map.setMaxZoom(Math.ceil(z));
+    }
     group.addTo(map);
     if (clustered) {
       group.addLayers(markers);
