@@ -25,7 +25,8 @@ FORCE_NOUNS = (
     "units|patrols|patrol|convoys|convoy|military column|column|fighters|positions|position|bases|base|"
     "observation posts|observation post|outposts|posts|checkpoints|checkpoint|personnel|side|authorities|"
     "intelligence|tanks|border guards|commanders|commander|delegation|officials|military police|"
-    "reconnaissance drones|air defenses|air defences|special forces|militias|militia|counterparts"
+    "reconnaissance drones|air defenses|air defences|special forces|militias|militia|counterparts|gunfire|"
+    "sniper fire|snipers|sniper|fire|gunboats|gendarmes|guards|raids|air raids|bombardment"
 )
 
 

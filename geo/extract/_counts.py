@@ -29,7 +29,7 @@ _COUNT = re.compile(r"\b" + _QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:[\w-]+\s+
 _VICTIM = (r"(?:people|persons|civilians?|children|child|women|men|man|woman|soldiers?|fighters?|members?|"
            r"militants?|militiamen|troops|officers?|rebels?|policemen|others?|individuals|combatants|"
            r"residents|workers|gunmen|elements|personnel|loyalists|boys?|girls?|infants?|staff|recruits|"
-           r"volunteers|employees|shepherds?|farmers?|IDPs?)")
+           r"volunteers|employees|shepherds?|farmers?|IDPs?|smugglers?|attackers?|assailants?|prisoners?|detainees?)")
 _KILLED_AFTER = re.compile(
     r"\b(?:killing|killed|kill|killed off|executing|executed|leaving|left)\s+" + _QUALIFIER
     + r"(?P<n>" + NUMBER + r")\b(?!\s+(?:injur|wound))", re.I)

@@ -56,6 +56,9 @@ _TARGET_LEFT = re.compile(r"\b(?:on|at|against|targeting|targeted|toward|towards
                           r"(?:[\w'-]+\s+){0,2}$", re.I)
 _PASSIVE_LEFT = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|is|are|got)\s+(?:\w+ly\s+)?$|"
                            r"\bdied\s+(?:as a result of|from|under|due to|of|after)\s+(?:\w+\s+)?$")
+_SUFFERED = re.compile(r"^(?:'s)?\s+(?:[\w'-]+\s+){0,4}?(?:was|were|had been|has been|have been)\s+(?:\w+\s+)?"
+                       r"(?:killed|injured|wounded|shot|targeted|attacked|kidnapped|abducted|arrested|detained|"
+                       r"found|hit|executed|assassinated)\b", re.I)
 _MEMBER_OF = re.compile(r"^\s*(?:\w+\s+){0,1}?(?:believed|said|suspected|thought|reported|alleged(?:ly)?)?\s*(?:to\s+)?"
                         r"(?:belong(?:ing|s)?\s+to|be\s+(?:from|members\s+of)|affiliated\s+with|linked\s+to|"
                         r"members?\s+of|from)\s+(?:the\s+)?$", re.I)
@@ -86,6 +89,11 @@ class _Group:
     @property
     def end(self) -> int:
         return self.triggers[-1].end
+
+    @property
+    def head(self) -> _events.Trigger:
+        """The trigger that names the group's own class (absorbed generic words come second)."""
+        return next((t for t in self.triggers if t.cls == self.cls), self.triggers[0])
 
     @property
     def tier(self) -> int:
@@ -175,8 +183,8 @@ def _merge_adjacent(mentions: list[ActorMention], text: str, base: int) -> list[
 
 
 def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cls: str) -> dict:
-    t0, t1 = group.start, group.end
-    first = group.triggers[0]
+    first = group.head
+    t0, t1 = first.start, first.end
     passive = bool(_PASSIVE_LEFT.search(text[max(0, first.start - base - 20):first.start - base])) or \
         first.text.lower().startswith(("found", "bod"))
     agents: list[ActorMention] = []
@@ -197,6 +205,8 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
             umbrella.append(m)
         elif _BY_LEFT.search(left):
             by.append(m)
+        elif m.end <= t0 and _SUFFERED.match(text[m.end - base:m.end - base + 60]):
+            victims.append(m)  # "a HTS commander was killed when an IED ..."
         elif m.end <= t0 and not passive and (not _TARGET_LEFT.search(left) or re.search(r"\bof\s+(?:the\s+)?\S*\s*$", left)):
             agents.append(m)
         elif m.end <= t0 and passive:
@@ -273,7 +283,7 @@ def _victim_is_armed(roles: dict, scope_after: str, base: int = -1) -> bool | No
     if first_actor is not None:
         pos = first_actor.start - base if base >= 0 else None
         word = civil if first_actor.entry.armed else armed
-        if pos is None or word is None or word.start() > pos:
+        if pos is None or word is None or word.start() >= pos:
             return first_actor.entry.armed
     civil = _CIVIL_VICTIM.search(scope_after)
     if armed and (not civil or armed.start() < civil.start()):
@@ -292,15 +302,15 @@ def _classify(group: _Group, roles: dict, scope: str, after: str, scope_start: i
     a1: ActorMention | None = roles["actor1"]
     a1_entry: ActorEntry | None = a1.entry if a1 else None
     if cls == "kill":
-        trig = group.triggers[0].text.lower()
+        trig = group.head.text.lower()
         if trig == "captured" and _PLACE_OBJECT.match(after):
             cls = "territory"
         else:
-            passive = bool(_PASSIVE_LEFT.search(scope[:max(0, group.triggers[0].start - scope_start)][-20:]))
+            passive = bool(_PASSIVE_LEFT.search(scope[:max(0, group.head.start - scope_start)][-20:]))
             armed = _victim_is_armed(roles, scope if passive else after, scope_start if passive else
-                                     group.triggers[0].end)
+                                     group.head.end)
             cls = "clash" if armed else "kill"
-    if cls == "grenade" and _victim_is_armed(roles, after, group.triggers[0].end) is False:
+    if cls == "grenade" and _victim_is_armed(roles, after, group.head.end) is False:
         cls = "kill"
     if cls == "arrest" and a1_entry is not None and not (a1_entry.state or a1_entry.canonical.startswith("Police")):
         cls = "abduct"
@@ -399,18 +409,18 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         scope = ctx.text[s:e]
         scope_mentions = [m for m in mentions if s <= m.start and m.end <= e]
         roles = _roles(group, scope_mentions, ctx.text, 0, group.cls)
-        after = ctx.text[group.triggers[0].end:e]
+        after = ctx.text[group.head.end:e]
         event_type, sub_type, kind = _classify(group, roles, scope, after, s)
         a1, a2, assoc1, assoc2 = _final_actors((event_type, sub_type, kind), roles)
         if a1 is None and out and event_type not in ("Protests", "Riots"):
             a1 = out[-1].actor1  # "... by regime forces, in addition to artillery fire on ..." shares the actor
         scope_tops = [t for t in toponyms if s <= t.start and t.end <= e]
-        place = _resolve_place(ctx, scope_tops, group.start)
+        place = _resolve_place(ctx, scope_tops, group.head.start)
         if place is None and i > 0 and out:
             place_src = out[-1]
             place = (None, place_src.location, place_src.geo_precision) if place_src.location else None
         if place is None:
-            place = _resolve_place(ctx, toponyms, group.start)
+            place = _resolve_place(ctx, toponyms, group.head.start)
         scope_dates = [d for d in dates if s <= d.span[0] < e]
         when = scope_dates[0] if scope_dates else sentence_date or ctx.last_date
         own_date = bool(scope_dates or sentence_date)
