@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo import _safety
 from geo.errors import InputError, UnknownFormatError
 
 #: Tried in this order; the first that decodes the whole file wins (latin-1 always does).
@@ -23,7 +24,13 @@ def decode(data: bytes, *, file: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise InputError("the file starts like UTF-16 but does not decode as UTF-16", file=file) from None
-    if b"\x00" in data[:8192]:
+    utf16 = _safety.sniff_utf16(data)
+    if utf16:  # UTF-16 saved without a byte-order mark
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            raise InputError(f"the file looks like {utf16.upper()} text but does not decode as it", file=file) from None
+    if _safety.looks_binary(data[:8192]):
         raise UnknownFormatError("this is a binary file, not a text table or report", file=file)
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -63,6 +70,7 @@ def _has_utf8_multibyte(data: bytes) -> bool:
 def read_text(path: str | Path, *, file: str | None = None) -> tuple[str, str]:
     """``(text, encoding)`` of the file at ``path`` (see :func:`decode`)."""
     name = file or Path(path).name
+    _safety.check_input_size(path, file=name)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

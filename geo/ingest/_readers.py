@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import _safety
 from geo.errors import InputError, UnknownFormatError
 
 #: Characters after which our CSV export put an apostrophe (see geo.export); reversed on re-import.
@@ -45,6 +46,10 @@ def read_csv(text: str, *, file: str) -> tuple[pd.DataFrame, list[int]]:
         message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
         match = _PARSER_LINE.search(message)
         row = int(match.group(1)) if match else None
+        if "EOF inside string" in message:  # pandas counts these rows from 0 (header = row 0)
+            row = row + 1 if row is not None else None
+            message = ("a quoted field opened in this row is never closed: unbalanced quotes or a truncated "
+                       "file; EOF inside string")
         raise InputError(f"malformed CSV ({message})", file=file, row=row) from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     if any(c.startswith("Unnamed: ") for c in frame.columns):
@@ -70,6 +75,7 @@ def unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def read_xlsx(path: Path, *, file: str) -> tuple[pd.DataFrame, list[int]]:
     """The first sheet of an Excel workbook: native cell values (None when empty) and row numbers."""
+    _safety.check_input_file(path, file=file)  # size limit; zip paths, links and bomb ratios
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for damaged files
@@ -125,6 +131,7 @@ def read_gpkg(path: Path, *, file: str) -> tuple[pd.DataFrame, list[int], list[t
     """Attributes of the point layer of a GeoPackage (``incidents`` preferred), like :func:`read_geojson`."""
     import pyogrio
 
+    _safety.check_input_size(path, file=file)
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:
