@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 5
+KEY_VERSION = 6
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -51,8 +51,8 @@ for _canon, _variants in {
     "qasr": "qasr kasr qsar",
     "hamam": "hammam hamam hamman",
     "marj": "marj marj merj",
-    "saghir": "saghir saghira sagheer sghir saghirah small little",
-    "kabir": "kabir kabira kbir kebir kabeer kabirah big great",
+    "saghir": "saghir saghira sagheer sghir saghirah small little sughra soghra sgheer",
+    "kabir": "kabir kabira kbir kebir kabeer kabirah big great kubra kobra",
     "sharqi": "sharqi sharqiya sharqiyah sharki eastern east",
     "gharbi": "gharbi gharbiya gharbiyah gharby western west",
     "shamali": "shamali shamaliya shamaliyah northern north",

@@ -382,7 +382,11 @@ class Geocoder:
         key2 = sound_key(text)
         if len(key2) < MIN_SOUND_KEY:
             return {}
-        found = self._in_scope({pid: SCORE_SOUND for pid in self._k2.get(key2, ())}, scope)
+        found = {pid: SCORE_SOUND for pid in self._k2.get(key2, ())}
+        for variant in _word_order_variants(text):
+            for pid in self._k2.get(sound_key(variant), ()):
+                found.setdefault(pid, SCORE_SOUND)
+        found = self._in_scope(found, scope)
         if len(found) > 1:
             from rapidfuzz import fuzz
 
