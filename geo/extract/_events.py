@@ -109,12 +109,21 @@ TRIGGERS = [(cls, tier, re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w])", re
 
 _NOT_HAPPENED = re.compile(
     r"\b(?:call(?:ed|s|ing)? for|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|plan(?:s|ned|ning)?(?: to| for)?|"
-    r"intend(?:s|ed)? to|aim(?:s|ed)? to|would|will|shall|may|might|could|should|can|threat(?:en(?:ed|s|ing)?)?(?: to)?|"
-    r"warn(?:ed|s|ing)? (?:of|against|that)|den(?:y|ied|ies|ying)|refus(?:ed|es|ing) to|reject(?:ed|s|ing)|"
-    r"did not|didn't|does not|has not|have not|had not|never|no|not|unless|if|expected to|scheduled|"
-    r"propos(?:ed|es|al for)|prepar(?:ing|ed|es) (?:to|for)|seek(?:s|ing)? to|in order to|to prevent|to discuss|"
-    r"in advance of|ahead of|fears? of|feared|rumou?rs? of|calls|possible|potential|upcoming|future|"
-    r"any|whether|or not|in case of|previous|past|former|earlier|last year's)\s+(?:[\w'-]+\s+){0,3}$|(?<!continued )(?<!continue )(?<!began )(?<!started )(?<!resumed )(?<!managed )(?<!went on )\bto\s+$", re.I)
+    r"intend(?:s|ed)? to|aim(?:s|ed)? to|would|will|shall|(?-i:may)|might|could|should|can|"
+    r"threat(?:en(?:ed|s|ing)?)?(?: to)?|warn(?:ed|s|ing)? (?:of|against|that)|den(?:y|ied|ies|ying)|"
+    r"refus(?:ed|es|ing) to|reject(?:ed|s|ing)|did not|didn't|does not|has not|have not|had not|never|no|not|"
+    r"unless|if|expected to|scheduled|propos(?:ed|es|al for)|prepar(?:ing|ed|es) (?:to|for)|seek(?:s|ing)? to|"
+    r"in order to|to prevent|to discuss|in advance of|ahead of|fears? of|feared|rumou?rs? of|calls|possible|"
+    r"potential|upcoming|future|any|whether|or not|in case of|previous|past|former|earlier|last year's)"
+    r"\s+(?:[\w'-]+\s+){0,3}$", re.I)
+# "to" right before a verb in its base form is an intention ("trying to steal", "arrived to meet"),
+# unless the verb before says the action went ahead ("continued to loot").
+_TO_INFINITIVE = re.compile(r"(?<!continued )(?<!continue )(?<!began )(?<!started )(?<!resumed )(?<!managed )"
+                            r"(?<!went on )\bto\s+$", re.I)
+_BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", "abduct", "shell", "bomb", "strike",
+               "kill", "target", "capture", "establish", "deploy", "withdraw", "patrol", "protest", "demonstrate",
+               "storm", "seize", "execute", "assassinate", "raid", "clash", "fight", "ambush", "hit", "take",
+               "set", "open", "blow", "detonate", "hand", "reinforce", "bring", "send", "build", "sign", "reach"}
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"
@@ -164,6 +173,8 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     before = text[max(0, start - 60):start]
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
+        return False
+    if _TO_INFINITIVE.search(clause) and text[start:end].split()[0].lower() in _BASE_VERBS:
         return False
     if cls in ("meeting", "agreement", "base", "reinforce") and _BACKGROUND_AFTER.match(text[end:end + 40]):
         return False
