@@ -37,7 +37,8 @@ def score(rows: list[dict], lookup) -> dict:
     misses = []
     for row in rows:
         truth_iso = resolve_admin1(row["admin1"]).iso if resolve_admin1(row["admin1"]) else None
-        hit = lookup(row["location"])
+        hit = lookup(row["location"], row["admin1"]) if getattr(lookup, "wants_context", False) \
+            else lookup(row["location"])
         if hit is None:
             missing += 1
             misses.append((row["location"], "not found", ""))
@@ -160,9 +161,16 @@ def main() -> int:
         loc = geonames_only.geocode(name)
         return (loc.lat, loc.lon, loc.admin1_iso) if loc else None
 
+    def ours_in_context(name: str, admin1: str):
+        loc = geocoder.geocode(name, context=admin1)
+        return (loc.lat, loc.lon, loc.admin1_iso) if loc else None
+
+    ours_in_context.wants_context = True
+
     print(f"{len(rows)} rows, {len({r['location'] for r in rows})} distinct names from {Path(args.table).name}")
     results = {"baseline (exact primary name)": score(rows, baseline),
-               "geo.geocode, GeoNames only": score(rows, rules_only), "geo.geocode": score(rows, ours)}
+               "geo.geocode, GeoNames only": score(rows, rules_only), "geo.geocode": score(rows, ours),
+               "geo.geocode, context=admin1": score(rows, ours_in_context)}
     print(f"{'method':32} {'within10km+gov':>15} {'wrong gov':>10} {'not found':>10} {'gov ok,>10km':>13}")
     for label, res in results.items():
         print(f"{label:32} {res['within_10km_right_gov']:>15.1%} {res['wrong_governorate']:>10.1%} "

@@ -39,6 +39,7 @@ NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no co
 CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
 BIG_CITY = 150000         # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
 DUPLICATE_KM = 3.0        # candidates closer than this are one place
+BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governorate still counts as in it
 MIN_ABROAD = 10000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
 MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
 FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
@@ -133,6 +134,8 @@ class Geocoder:
         if context is not None and scope is None:
             scope = None  # an unknown context restricts nothing rather than hiding every answer
         found = self._resolve(text, scope, depth=0)
+        if not found and scope and scope[0] == "admin1":
+            found = self._near_governorate(text, scope[1])
         if alias is not None:
             found = [replace(alias, query=query)] + [f for f in found if (f.name, f.lat) != (alias.name, alias.lat)]
         unique: list[Location] = []
@@ -205,6 +208,20 @@ class Geocoder:
                 if self.regions[rid].get("admin1_iso"):
                     return ("admin1", self.regions[rid]["admin1_iso"])
         return None
+
+    def _near_governorate(self, text: str, iso: str) -> list[Location]:
+        """Places named ``text`` just across the border of governorate ``iso`` (simplified polygons, and
+        sources that disagree about which side a border village lies on); never fuzzy matches."""
+        from shapely.geometry import Point
+
+        from geo.regions import region_geometry
+
+        area = region_geometry(iso)
+        if area is None:
+            return []
+        near = [loc for loc in self._places(text, ("country", self.regions[iso]["country"]))
+                if loc.score >= SCORE_SOUND and area.distance(Point(loc.lon, loc.lat)) <= BORDER_DEG]
+        return [replace(loc, score=round(loc.score * 0.95, 3)) for loc in near]
 
     def _region_id(self, text: str) -> str | None:
         rid = self._region_keys.get(name_key(text))

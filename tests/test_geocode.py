@@ -199,6 +199,14 @@ def test_context_restricts_candidates(geo):
     assert geo.geocode("Karak, Jordan").country == "JO"
 
 
+def test_context_admits_a_place_just_across_the_governorate_border(geo):
+    atmeh = geo.geocode("Atmeh")
+    assert atmeh.admin1_iso == "SY-ID"
+    near_border = geo.geocode("Atmeh", context="Aleppo")  # a few km from Aleppo governorate: kept
+    assert near_border is not None and near_border.name == atmeh.name and near_border.score < atmeh.score
+    assert geo.geocode("Atmeh", context="Daraa") is None  # far away: restricted out
+
+
 # ----------------------------------------------------------------------------- regions and vague places
 @pytest.mark.parametrize("query,region_id", [
     ("Daraa countryside", "SY-DR"), ("rural Daraa", "SY-DR"), ("Daraa province", "SY-DR"),
