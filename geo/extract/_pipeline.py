@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from geo.admin1 import resolve_admin1
 from geo.extract import _actors, _counts, _dates, _events, _places
@@ -473,8 +473,32 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         incident.people = list(people)
         incident.confidence = _confidence(group, incident, own_date)
         out.append(incident)
+        if place is not None and place[0] is not None:
+            out.extend(_same_event_elsewhere(ctx, incident, place[0], scope_tops))
     if sentence_date is not None:
         ctx.last_date = sentence_date
+    return out
+
+
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$", re.I)
+
+
+def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Toponym,
+                          toponyms: list[_places.Toponym]) -> list[Incident]:
+    """"shelled Kansafra, Bara and Fleifel": one incident per listed place (ACLED codes one event per place)."""
+    out: list[Incident] = []
+    previous = top
+    for other in (t for t in toponyms if t.start > top.start):
+        if not _LIST_GAP.match(ctx.text[previous.end:other.start]) or other.admin or other.area or other.excluded:
+            break
+        previous = other
+        resolved = _places.resolve(other, ctx.geocoder, ctx.doc_admin, ctx.cache)
+        if resolved is None or resolved[0].name == (incident.location.name if incident.location else None):
+            continue
+        twin = replace(incident, location=resolved[0], geo_precision=resolved[1], location_text=other.name,
+                       actors=list(incident.actors), people=list(incident.people),
+                       confidence=max(0.05, incident.confidence - 0.05))
+        out.append(twin)
     return out
 
 
