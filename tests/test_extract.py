@@ -375,3 +375,13 @@ def test_extract_records_from_text_is_repeatable():
     assert first.loc[0, "kind"] == "shelling" and first.loc[0, "fatalities"] == 0
     with pytest.raises(InputError):
         extract_records("Regime forces shelled Saraqib.")
+
+
+def test_extract_records_reads_html_and_its_date_when_given_markup():
+    markup = (REPORTS / "dael_clashes.html").read_text(encoding="utf-8")
+    frame = extract_records(markup, doc_id="dael")
+    assert list(frame["kind"]) == ["clash", "arrest"]
+    assert list(frame["event_id"]) == ["doc:dael:1", "doc:dael:2"]
+    assert frame.loc[0, "source"] == "Gunmen and regime soldiers clash in Dael"
+    assert not frame["notes"].str.contains("<").any()
+

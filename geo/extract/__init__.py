@@ -22,8 +22,8 @@ from pathlib import Path
 from geo.errors import InputError
 from geo.extract._model import Document, Incident
 
-__all__ = ["Document", "Incident", "read_document", "extract", "incidents_to_frame", "extract_records",
-           "parse_published"]
+__all__ = ["Document", "Incident", "read_document", "document_from_text", "extract", "incidents_to_frame",
+           "extract_records", "parse_published"]
 
 _TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ""}
 _DATE_LINE = re.compile(r"^\s*(?:[*_#>-]+\s*)?(?:published|posted|date|dated|updated|first published|"
@@ -86,31 +86,47 @@ def read_document(path: str | Path, *, published: str | dt.date | None = None, d
         markup = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         markup = raw.decode("cp1252", errors="replace")
-    title: str | None = None
+    is_html = path.suffix.lower() in (".html", ".htm")
+    return document_from_text(markup, name=name, doc_id=doc_id or _document_id(path), published=published,
+                              url=url, html=is_html or None)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or len(re.findall(r"</(?:p|div|h1|article|body)>", head)) >= 2
+
+
+def document_from_text(markup: str, *, name: str, doc_id: str, published: str | dt.date | None = None,
+                       title: str | None = None, url: str | None = None, html: bool | None = None) -> Document:
+    """A :class:`Document` from the contents of a report (plain text, Markdown with front matter, or HTML).
+
+    ``html=None`` recognises HTML by its markup. ``name`` is used in error messages.
+    """
     date_text: str | None = None
-    is_html = path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", markup[:200], re.I)
-    if is_html:
+    page_title: str | None = None
+    if html or (html is None and _looks_like_html(markup)):
         from geo.extract._html import parse_html
 
         page = parse_html(markup)
-        text, title, date_text = page.text, page.title, page.date_text
+        text, page_title, date_text = page.text, page.title, page.date_text
     else:
         text = markup
         front = _FRONT_MATTER.match(text)
         if front:
             for line in front.group("body").splitlines():
                 key, _, value = line.partition(":")
-                if key.strip().lower() in ("date", "published") and value.strip():
-                    date_text = value.strip().strip("'\"")
-                elif key.strip().lower() == "title" and value.strip():
-                    title = value.strip().strip("'\"")
-                elif key.strip().lower() in ("url", "source_url") and value.strip():
-                    url = url or value.strip()
-            text = " " * front.end() + text[front.end():]  # keep offsets of the file
-        if title is None:
+                key, value = key.strip().lower(), value.strip().strip("'\"")
+                if key in ("date", "published") and value:
+                    date_text = value
+                elif key == "title" and value:
+                    page_title = value
+                elif key in ("url", "source_url") and value:
+                    url = url or value
+            text = " " * front.end() + text[front.end():]  # blank it out, so spans stay offsets into the file
+        if page_title is None:
             for line in (ln.strip() for ln in text.splitlines()[:12] if ln.strip()):
                 if line.startswith("#") or (not line.endswith(".") and 4 <= len(line.split()) < 25):
-                    title = line.lstrip("# ").strip() or None
+                    page_title = line.lstrip("# ").strip() or None
                     break
                 if line.endswith("."):
                     break
@@ -125,7 +141,7 @@ def read_document(path: str | Path, *, published: str | dt.date | None = None, d
         raise InputError("no publication date found in the document; pass --published YYYY-MM-DD", file=name)
     if not text.strip():
         raise InputError("no text found in the document", file=name)
-    return Document(doc_id or _document_id(path), text, when, title, url)
+    return Document(doc_id, text, when, title or page_title, url)
 
 
 def extract(doc: Document, *, geocoder=None) -> list[Incident]:
@@ -218,9 +234,7 @@ def extract_records(path_or_text: str | Path, *, published: str | dt.date | None
             doc.title = title
     else:
         text = str(path_or_text)
-        when = parse_published(published, file=doc_id) or _date_from_lines(text)
-        if when is None:
-            raise InputError("no publication date: pass published=YYYY-MM-DD", file=doc_id)
         ident = doc_id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-        doc = Document(ident, text, when, title, url)
+        doc = document_from_text(text, name=doc_id or "<text>", doc_id=ident, published=published, title=title,
+                                 url=url)
     return incidents_to_frame(extract(doc, geocoder=geocoder), doc)
