@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
 from geo import _gpkg
+from geo._textcols import clean_text
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.schema import COLUMN_TYPES, COLUMNS, CRS
@@ -144,29 +146,7 @@ def _coerce(values: pd.Series, kind: str) -> pd.Series:
 
 def _text(values: pd.Series) -> pd.Series:
     """Object Series of str or None (blank strings and NaN become None)."""
-    result = values.astype(object)
-    result = result.where(result.notna(), None)
-    if len(result) and pd.api.types.infer_dtype(result, skipna=True) not in ("string", "empty"):
-        result = result.map(lambda v: None if v is None else str(v))
-    if len(result):
-        blank = result.str.strip().eq("").fillna(False).astype(bool)
-        if blank.any():
-            result = result.where(~blank, None)
-    return result
-
-
-def _sql_value(value, kind: str):
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if kind == "date":
-        return value.strftime("%Y-%m-%d")
-    if kind == "datetime":
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if kind == "int":
-        return int(value)
-    if kind == "float":
-        return None if value != value else float(value)
-    return value
+    return clean_text(values)
 
 
 def _row_tuples(frame: pd.DataFrame) -> Iterator[tuple]:
@@ -203,6 +183,8 @@ class GeoPackageStore:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._wal = False
+        #: Read through GDAL/Arrow when possible (tests switch it off to check the sqlite3 path).
+        self.fast_read = True
         try:
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 uri = f"file:{self.path.resolve()}?mode=ro"
@@ -311,19 +293,64 @@ class GeoPackageStore:
         return found
 
     def read(self, filters: Filters | None = None) -> "gpd.GeoDataFrame":
-        """Incidents passing ``filters``, oldest first (simple filters run in SQL, the rest in pandas)."""
+        """Incidents passing ``filters``, oldest first (simple filters run in SQL, the rest in pandas).
+
+        Reads through GDAL's Arrow interface (several times faster than row tuples from sqlite3);
+        falls back to plain sqlite3 if GDAL cannot open the file.
+        """
         where, params = _where(filters)
-        quoted = ", ".join(f'"{c}"' for c in COLUMNS)
-        sql = f"SELECT {quoted} FROM {TABLE}{where} ORDER BY event_date, event_id"
-        with self._lock:
+        frame = None
+        if self.fast_read:
             try:
-                rows = self._conn.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: could not read incidents ({exc})") from None
-        frame = frame_from_rows(rows)
+                frame = self._read_arrow(_inline(where, params))
+            except Exception:  # GDAL missing, file locked read-only in an odd way, ...: use sqlite3
+                frame = None
+        if frame is None:
+            quoted = ", ".join(f'"{c}"' for c in COLUMNS)
+            sql = f"SELECT {quoted} FROM {TABLE}{where}"
+            with self._lock:
+                try:
+                    rows = self._conn.execute(sql, params).fetchall()
+                except sqlite3.DatabaseError as exc:
+                    raise StoreError(f"{self.path}: could not read incidents ({exc})") from None
+            frame = frame_from_rows(rows)
+            order = np.lexsort((frame["event_id"].to_numpy(dtype=object).astype(str),
+                                frame["event_date"].to_numpy()))
+            frame = frame.iloc[order].reset_index(drop=True)
         if filters is not None and not filters.is_empty():
             frame = filters.apply(frame).reset_index(drop=True)
         return frame
+
+    def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
+        import pyarrow as pa
+        import pyogrio
+
+        import pyarrow.compute as pc
+
+        _meta, table = pyogrio.read_arrow(self.path, layer=TABLE, columns=list(COLUMNS), read_geometry=False,
+                                          where=where.removeprefix(" WHERE ") or None)
+        table = table.take(pc.sort_indices(table, sort_keys=[("event_date", "ascending"),
+                                                             ("event_id", "ascending")]))
+        data: dict[str, pd.Series] = {}
+        for column, kind in COLUMN_TYPES.items():
+            values = table.column(column)
+            if kind == "date":
+                values = values.cast(pa.timestamp("s")) if not pa.types.is_timestamp(values.type) else values
+                series = values.to_pandas()
+                data[column] = series.dt.tz_convert(None) if series.dt.tz is not None else series
+            elif kind == "datetime":
+                series = values.to_pandas()
+                data[column] = series.dt.tz_convert(None) if series.dt.tz is not None else series
+            elif kind == "int":
+                data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64").astype("Int64")
+            elif kind == "float":
+                data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64")
+            else:
+                data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+        for column, kind in COLUMN_TYPES.items():
+            if kind in ("date", "datetime"):
+                data[column] = data[column].astype("datetime64[ns]")
+        return with_geometry(pd.DataFrame(data))
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL into the file)."""
@@ -367,6 +394,20 @@ def frame_from_rows(rows: list[tuple]) -> "gpd.GeoDataFrame":
 def empty_frame() -> "gpd.GeoDataFrame":
     """An incident GeoDataFrame with no rows but the right columns and types."""
     return frame_from_rows([])
+
+
+def _inline(where: str, params: list) -> str:
+    """``where`` with each ``?`` replaced by its parameter as an SQL literal (for GDAL attribute filters)."""
+    parts = where.split("?")
+    if len(parts) - 1 != len(params):
+        raise ValueError("parameter count mismatch")
+    out = [parts[0]]
+    for value, tail in zip(params, parts[1:]):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError(f"cannot inline {type(value).__name__}")
+        literal = repr(value) if isinstance(value, (int, float)) else "'" + value.replace("'", "''") + "'"
+        out.append(literal + tail)
+    return "".join(out)
 
 
 def _where(filters: Filters | None) -> tuple[str, list]:

@@ -410,3 +410,16 @@ def test_report_text_without_extractor_is_a_clear_error(tmp_path, monkeypatch):
     path.write_text("# A report")
     with pytest.raises(GeoError, match="needs geo.extract"):
         load(path)
+
+
+def test_sparse_extra_columns_stay_on_their_rows(tmp_path):
+    path = tmp_path / "sparse.csv"
+    path.write_text("date,latitude,longitude,colour,shape\n"
+                    "2022-01-01,32.6,36.1,,\n"
+                    "2022-01-02,32.6,36.1,red,\n"
+                    "2022-01-03,32.6,36.1,,\n"
+                    "2022-01-04,32.6,36.1,,\"round \"\"ish\"\"\"\n")
+    frame = load(path).frame
+    assert frame["extra"].tolist()[0] is None and frame["extra"].tolist()[2] is None
+    assert json.loads(frame.loc[1, "extra"]) == {"colour": "red"}
+    assert json.loads(frame.loc[3, "extra"]) == {"shape": 'round "ish"'}

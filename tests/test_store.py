@@ -184,3 +184,18 @@ def test_bundled_sample_store_holds_the_seed_incidents():
     assert (raids["date_end"] - raids["event_date"]).days == 1
     assert frame["admin1_iso"].nunique() >= 8
     assert frame["event_type"].nunique() == 6
+
+
+def test_arrow_and_sqlite_reads_agree(tmp_store):
+    tmp_store.upsert(incidents(25))
+    for filters in (None, Filters(regions=("O'Brien's Land", "Daraa")), Filters(types=("x'); DROP TABLE incidents; --",)),
+                    Filters(since=dt.date(2020, 5, 10))):
+        tmp_store.fast_read = True
+        fast = tmp_store.read(filters)
+        tmp_store.fast_read = False
+        plain = tmp_store.read(filters)
+        pd.testing.assert_frame_equal(fast.drop(columns="geometry"), plain.drop(columns="geometry"))
+        assert list(fast.geometry.x) == list(plain.geometry.x)
+    assert tmp_store.count() == 25
+    dates = list(plain["event_date"])
+    assert dates == sorted(dates)  # oldest first

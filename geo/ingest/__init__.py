@@ -208,7 +208,7 @@ def _generic(data: pd.DataFrame, rows: list[int], columns: list[str], mapping: d
     if not has_point and "location" not in full:
         problems.append("no coordinates or place-name column (use --map latitude=COL --map longitude=COL, "
                         "or --map location=COL)")
-    if problems:
+    if problems and len(data):
         raise MissingColumnsError("; ".join(problems) + f"; the file's columns are: {', '.join(columns[:25])}",
                                   file=file)
     return RawTable(data, file, rows, full, strict_types=False)

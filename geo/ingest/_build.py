@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import taxonomy
+from geo._textcols import as_arrow_strings, clean_text
 from geo.admin1 import resolve_admin1
 from geo.errors import GeoError, InputError
 from geo.ingest import _geo_hooks
@@ -129,21 +132,7 @@ def _show(value) -> str:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    result = values.astype(object)
-    result = result.where(~blank(values), None)
-    if len(result) and pd.api.types.infer_dtype(result, skipna=True) not in ("string", "empty"):
-        result = result.map(_as_text)
-    return result
-
-
-def _as_text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return clean_text(values.reset_index(drop=True))
 
 
 def _check_required_text(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
@@ -268,6 +257,10 @@ def _extra(data: pd.DataFrame, table: RawTable, given: pd.Series) -> pd.Series:
     """JSON object per row: the source columns no record column took, merged with a given ``extra``."""
     used = set(table.mapping.values())
     columns = [c for c in data.columns if c not in used and not str(c).startswith("__")]
+    if given.isna().all():
+        fast = _extra_from_text_columns(data, columns)
+        if fast is not None:
+            return fast
     n = len(data)
     out: list[str | None] = [None] * n
     keys = [str(c) for c in columns]
@@ -294,6 +287,48 @@ def _extra(data: pd.DataFrame, table: RawTable, given: pd.Series) -> pd.Series:
         if obj:
             out[i] = dumps(obj, ensure_ascii=False, default=str)
     return pd.Series(out, dtype=object)
+
+
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'  # what json.dumps escapes (RE2 syntax)
+
+
+def _extra_from_text_columns(data: pd.DataFrame, columns: list) -> pd.Series | None:
+    """Vectorised :func:`_extra` for the common case: every extra column holds text (CSV files).
+
+    Builds ``{"key": "value", ...}`` per row with pyarrow, skipping blank values; returns None if some
+    column holds non-text values (then the row-by-row path is used).
+    """
+    if not columns:
+        return pd.Series([None] * len(data), dtype=object)
+    pieces = []
+    for column in columns:
+        strings = as_arrow_strings(data[column])
+        if strings is None:
+            return None
+        empty = pc.or_kleene(pc.is_null(strings), pc.equal(pc.utf8_trim_whitespace(strings), ""))
+        strings = pc.if_else(empty.fill_null(True), pa.scalar(None, pa.string()), strings)
+        escape = pc.match_substring_regex(strings, _NEEDS_ESCAPE).fill_null(False)
+        quoted = pc.binary_join_element_wise('"', strings, '"', "")
+        if pc.any(escape).as_py():
+            positions = np.flatnonzero(escape.to_numpy(zero_copy_only=False))
+            encoded = quoted.to_pylist()
+            for pos in positions:
+                encoded[pos] = json.dumps(strings[int(pos)].as_py(), ensure_ascii=False)
+            quoted = pa.array(encoded, type=pa.string())
+        if strings.null_count < len(strings):
+            pieces.append(pc.binary_join_element_wise(json.dumps(str(column), ensure_ascii=False) + ": ", quoted,
+                                                      ""))
+    if not pieces:
+        return pd.Series([None] * len(data), dtype=object)
+    # A non-null first piece keeps every row: pyarrow 26 drops rows whose inputs are all null with "skip".
+    sentinel = pa.array([""] * len(data), type=pa.string())
+    joined = pc.binary_join_element_wise(sentinel, *pieces, ", ", null_handling="skip")
+    joined = pc.utf8_ltrim(joined, characters=", ")
+    if len(joined) != len(data):  # pragma: no cover - defensive, see above
+        return None
+    wrapped = pc.binary_join_element_wise("{", joined, "}", "")
+    wrapped = pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
+    return pd.Series(wrapped.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def reraise_geo(exc: Exception, file: str) -> GeoError:

@@ -8,6 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from geo._textcols import blank_mask
+
 #: Date spellings tried in order on the distinct values of a column (day/month order decided per column).
 DATE_FORMATS = ("%Y-%m-%d", "ISO8601", "%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y",
                 "%b %d, %Y", "%B %d %Y", "%d-%B-%Y", "%Y/%m/%d", "%d.%m.%Y")
@@ -17,17 +19,7 @@ _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 def blank(values: pd.Series) -> pd.Series:
     """True where a raw value is missing: None, NaN, NaT or whitespace only."""
-    missing = values.isna()
-    if pd.api.types.is_string_dtype(values) and values.dtype != object:
-        return (missing | values.str.strip().eq("")).fillna(True).astype(bool)
-    if values.dtype == object and len(values):
-        kind = pd.api.types.infer_dtype(values, skipna=True)
-        if kind == "string":
-            return (missing | values.str.strip().eq("").fillna(False)).astype(bool)
-        if kind in ("mixed", "mixed-integer"):
-            text = values.map(lambda v: isinstance(v, str) and not v.strip())
-            return (missing | text).astype(bool)
-    return missing.astype(bool)
+    return pd.Series(blank_mask(values), index=values.index)
 
 
 def parse_dates(values: pd.Series, *, day: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -99,22 +91,24 @@ def _day_first(values: pd.Index) -> bool:
 
 
 def parse_floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``(float64, bad)``; decimal commas ("33,07") are accepted."""
+    """``(float64, bad)``; surrounding spaces and decimal commas ("33,07") are accepted."""
     empty = blank(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64"), pd.Series(False, index=values.index)
-    text = values.astype(object).where(~empty, None)
-    if pd.api.types.infer_dtype(text, skipna=True) == "string":
-        is_str = text.notna()
-    else:
-        is_str = text.map(lambda v: isinstance(v, str))
-    if is_str.any():
-        strings = text[is_str].str.strip()
-        comma = strings.str.match(_DECIMAL_COMMA)
-        strings = strings.where(~comma, strings.str.replace(",", ".", regex=False))
-        text = text.copy()
-        text.loc[strings.index] = strings
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    raw = values.astype(object).where(~empty, None)
+    numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+    retry = numbers.isna() & ~empty
+    if retry.any():
+        def one(value):
+            if isinstance(value, str):
+                value = value.strip()
+                if _DECIMAL_COMMA.match(value):
+                    value = value.replace(",", ".")
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                return np.nan
+        numbers.loc[retry] = raw[retry].map(one).astype("float64")
     numbers = numbers.where(np.isfinite(numbers))
     bad = ~empty & numbers.isna()
     return numbers, bad
