@@ -97,7 +97,7 @@ class Geocoder:
         self._k2: dict[str, list[int]] = index["k2"]
         self.regions: dict[str, dict] = index["regions"]
         self._region_keys: dict[str, str] = index["region_keys"]
-        self._fuzzy_keys: dict[str | None, list[str]] = {}
+        self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
         self.home_country = "SY"
         self.aliases_path = Path(aliases_path or ALIASES_PATH)
@@ -452,16 +452,16 @@ class Geocoder:
         country = self.home_country
         if scope is not None:
             country = scope[1] if scope[0] == "country" else self.regions.get(scope[1], {}).get("country")
-        if country not in self._fuzzy_keys:
-            self._fuzzy_keys[country] = [k for k, pids in self._k2.items()
-                                         if any(self.places[p][3] == country for p in pids)]
-        hits = process.extract(key, self._fuzzy_keys[country], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                               limit=10)
+        bucket = (country, key[0])  # candidates must share the first sound: bucket the keys by it
+        if not self._fuzzy_keys:
+            for k, pids in self._k2.items():
+                for cc in {self.places[p][3] for p in pids}:
+                    self._fuzzy_keys.setdefault((cc, k[0]), []).append(k)
+        hits = process.extract(key, self._fuzzy_keys.get(bucket, ()), scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF, limit=10)
         scored: dict[int, float] = {}
         key1, keys_of = name_key(text), self._keys_of_places()
         for choice, ratio, _ in hits:
-            if choice[0] != key[0]:
-                continue
             for pid in self._k2[choice]:
                 spelling = max((fuzz.ratio(key1, k) for k in keys_of.get(pid, ())), default=0)
                 if spelling >= FUZZY_MIN_NAME_RATIO:
