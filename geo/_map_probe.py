@@ -21,6 +21,11 @@ COUNT_JS = """() => ({
   ready: window.__atlasReady === true,
   broken_images: Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length,
   pwned: !!window.__pwned,
+  title: (document.querySelector('.ia-title') || {}).textContent || '',
+  legend: (document.querySelector('.ia-legend') || {}).textContent || '',
+  north_arrow: !!document.querySelector('.ia-north'),
+  scale_bar: !!document.querySelector('.leaflet-control-scale'),
+  attribution: (document.querySelector('.leaflet-control-attribution') || {}).textContent || '',
 })"""
 
 OPEN_POPUPS_JS = """(limit) => {
@@ -49,6 +54,11 @@ class PageReport:
     outlines: int = 0
     ready: bool = False
     broken_images: int = 0
+    title: str = ""
+    legend: str = ""
+    north_arrow: bool = False
+    scale_bar: bool = False
+    attribution: str = ""
     pwned: bool = False
     external: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)

@@ -71,7 +71,7 @@ def _nice_km(max_km: float) -> float:
 
 def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int, scale: float, title: str,
                   subtitle: str, filters_text: str | None, generated: str,
-                  highlight_ids: Sequence[str] = (), tiles_note: bool = False) -> None:
+                  highlight_ids: Sequence[str] = (), tiles_note: bool = False, legend: bool = True) -> None:
     """Draw the map picture into ``out`` (format from its extension: .png, .svg or .pdf)."""
     import matplotlib
 
@@ -223,8 +223,9 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
                                   markeredgecolor="#555555", label="approximate (dashed halo)"))
         if (precision == 3).any():
             handles.append(Patch(facecolor="none", edgecolor="#555555", hatch="///", label="region only (hatched area)"))
-        ax.legend(handles=handles, loc="lower right", fontsize=8, title="Legend", title_fontsize=9,
-                  framealpha=0.94, ncol=1 if len(handles) <= 16 else 2, borderaxespad=1.2)
+        if legend:
+            ax.legend(handles=handles, loc="lower right", fontsize=8, title="Legend", title_fontsize=9,
+                      framealpha=0.94, ncol=1 if len(handles) <= 16 else 2, borderaxespad=1.2)
 
         # scale bar (true length at the map centre) and north arrow
         lat_c = math.degrees(2 * math.atan(math.exp(cy / R_EARTH)) - math.pi / 2)

@@ -127,7 +127,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
               tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
               title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
               generated_at: str | dt.datetime | None = None, snapshot: bool = False,
-              height: str | int = "100%") -> folium.Map:
+              legend: bool = True, height: str | int = "100%") -> folium.Map:
     """The folium map of ``incidents`` (a GeoDataFrame/DataFrame with the schema's columns).
 
     One marker element per incident with coordinates (``.leaflet-marker-pane > *`` equals the
@@ -152,7 +152,8 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     if snapshot:
         meta["counts"] = f"{encoded.count} incident{'s' if encoded.count != 1 else ''} shown" + (
             f" ({encoded.dropped} without coordinates not shown)" if encoded.dropped else "")
-    options = {"clusterThreshold": int(cluster_threshold), "tiles": bool(tiles), "snapshot": bool(snapshot)}
+    options = {"clusterThreshold": int(cluster_threshold), "tiles": bool(tiles), "snapshot": bool(snapshot),
+               "legend": bool(legend)}
     data_json = json_for_script(encoded.payload)
     config_json = ('{"data":' + data_json + ',"outlines":' + _outlines_json() + ',"regions":' +
                    json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
@@ -162,7 +163,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     if snapshot:
         map_options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
                            zoom_snap=0.25)
-    m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=True,
+    m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=False,
                    zoom_control=not snapshot, height=height, **map_options)
     m.options.update(max_zoom=18, min_zoom=3)  # markercluster needs a maxZoom when there are no tiles
     if target == "streamlit":

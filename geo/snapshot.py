@@ -127,7 +127,8 @@ def snapshot_png(incidents: pd.DataFrame, out_path: str | os.PathLike, *, width:
                  height: int = 1000, scale: float = 1.0, renderer: Renderer = "auto",
                  title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
                  tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
-                 generated_at: str | dt.datetime | None = None, timeout_s: float = 120.0) -> Path:
+                 generated_at: str | dt.datetime | None = None, legend: bool = True,
+                 timeout_s: float = 120.0) -> Path:
     """Write a picture of the map: PNG (Chromium or static), SVG or PDF (static; PDF also Chromium).
 
     ``width``/``height`` are CSS pixels of the map page; ``scale`` multiplies the pixel density
@@ -151,12 +152,12 @@ def snapshot_png(incidents: pd.DataFrame, out_path: str | os.PathLike, *, width:
         return _atomic_write(out_path, lambda tmp: render_static(
             incidents, tmp, width=int(width), height=int(height), scale=float(scale), title=title,
             subtitle=subtitle, filters_text=filters_text, generated=generated,
-            highlight_ids=highlight_ids, tiles_note=tiles))
+            highlight_ids=highlight_ids, tiles_note=tiles, legend=legend))
     from geo.mapview import build_map
 
     fmap = build_map(incidents, target="standalone", tiles=tiles, highlight_ids=highlight_ids,
                      cluster_threshold=cluster_threshold, title=title, subtitle=subtitle,
-                     filters_text=filters_text, generated_at=generated, snapshot=True)
+                     filters_text=filters_text, generated_at=generated, snapshot=True, legend=legend)
     html = fmap.get_root().render()
     return _atomic_write(out_path, lambda tmp: _chromium_shot(
         html, tmp, width=int(width), height=int(height), scale=float(scale), allow_tiles=tiles,

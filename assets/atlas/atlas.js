@@ -390,6 +390,7 @@
     var overlays = {'Incidents': group, 'Region-level areas': areas, 'Outlines': outlines, 'Place labels': labels,
                     'OpenStreetMap tiles (online only)': tiles};
     if (!opts.snapshot) L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(map);
+    L.control.scale({position: 'bottomleft', maxWidth: opts.snapshot ? 220 : 140}).addTo(map);
     if (!opts.snapshot || opts.northArrow !== false) northArrow().addTo(map);
     if (meta.title || meta.subtitle || meta.filters || meta.generated) titlePanel(meta).addTo(map);
     if (opts.legend !== false) legend(map, rows, icons, cfg, usedTypes, usedKinds, usedPrecisions, areaCount).addTo(map);

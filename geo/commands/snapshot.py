@@ -40,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     look.add_argument("--title", help="title line (default: Incident Atlas)")
     look.add_argument("--subtitle", help="second line (default: the incidents' date range)")
     look.add_argument("--tiles", action="store_true", help="add OpenStreetMap tiles (needs the internet)")
+    look.add_argument("--no-legend", action="store_true", help="leave the legend out of pictures")
     look.add_argument("--generated-at", metavar="TEXT",
                       help="fixed text for the generated-at line (for byte-identical repeat runs)")
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         renderer = resolve_renderer(args.renderer, suffix)
         path = snapshot_png(frame, out, width=args.width, height=args.height, scale=args.scale,
-                            renderer=renderer, **common)
+                            renderer=renderer, legend=not args.no_legend, **common)
     print(f"wrote a map of {len(frame)} incident(s) to {path} ({renderer})", file=sys.stderr)
     print(json.dumps({"out": str(path), "format": suffix.lstrip("."), "renderer": renderer, "count": len(frame)},
                      ensure_ascii=False))
