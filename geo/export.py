@@ -106,8 +106,12 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------------ CSV
 def neutralise(value):
-    """``value`` with a leading apostrophe if it is text a spreadsheet could run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """``value`` with a leading apostrophe if it is text a spreadsheet could run as a formula.
+
+    Text that already starts with apostrophes before such a character gets one more, so that
+    removing exactly one on re-import always gives the original back.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -146,7 +150,8 @@ def csv_table(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """CSV, UTF-8, ISO dates, ACLED column names and order first (see :func:`csv_table`)."""
     table = csv_table(frame)
-    _atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+    # CRLF line ends (RFC 4180): the csv writer then also quotes cells holding a lone CR
+    _atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n"))
 
 
 # -------------------------------------------------------------------------------------------- GeoJSON

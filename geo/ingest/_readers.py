@@ -67,7 +67,7 @@ def unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column]
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue
-        marked = values.str.startswith("'", na=False) & values.str[1:2].isin(FORMULA_STARTS)
+        marked = values.str.startswith("'", na=False) & values.str.lstrip("'").str[:1].isin(FORMULA_STARTS)
         if marked.any():
             frame[column] = values.where(~marked, values.str[1:])
     return frame
