@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geo.admin1 import resolve_admin1
+
+if TYPE_CHECKING:  # pandas is imported where frames are filtered: the CLI starts without it
+    import pandas as pd
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 
@@ -46,6 +48,8 @@ class Filters:
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
         """Boolean Series: which rows of an incident frame pass every filter."""
+        import pandas as pd
+
         keep = pd.Series(True, index=frame.index)
         if len(frame) == 0:
             return keep
