@@ -109,34 +109,53 @@ def load_actor_table(path: str | Path = ACTORS_CSV) -> tuple[tuple[ActorEntry, s
     return tuple(rows)
 
 
+def _first_word(alias: str) -> str:
+    """Lower-cased first word of an alias (for a regular expression: its leading literal letters)."""
+    if alias.startswith("re:"):
+        lead = re.match(r"[A-Za-z]+", alias[3:])
+        return lead.group(0).lower() if lead else ""
+    return re.split(r"[\s-]+", alias.strip())[0].lower()
+
+
 @lru_cache(maxsize=4)
-def _matchers(path: str | Path = ACTORS_CSV) -> tuple[re.Pattern[str], re.Pattern[str], list[ActorEntry]]:
-    """Two alternations (case-insensitive phrases, case-sensitive acronyms) with one group per alias."""
+def _matchers(path: str | Path = ACTORS_CSV):
+    """Two alternations (case-insensitive phrases, case-sensitive acronyms) with one group per alias, and the
+    first words aliases can start with (so the alternations are only tried where a mention can begin)."""
     entries: list[ActorEntry] = []
     loose: list[str] = []
     strict: list[str] = []
+    firsts: set[str] = set()
     for entry, alias in load_actor_table(path):
         group = f"(?P<a{len(entries)}>{_alias_regex(alias)})"
         (strict if _is_acronym(alias) else loose).append(group)
         entries.append(entry)
+        firsts.add(_first_word(alias))
     boundary = r"(?<![\w'-])(?:{})(?![\w-])"
     return (re.compile(boundary.format("|".join(loose)), re.I),
-            re.compile(boundary.format("|".join(strict))), entries)
+            re.compile(boundary.format("|".join(strict))), entries, frozenset(firsts))
+
+
+_WORD = re.compile(r"(?<![\w'])[^\W_][\w'.]*")
 
 
 def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
     """Actor mentions in ``text``, longest match first, non-overlapping, in text order."""
-    loose, strict, entries = _matchers()
+    loose, strict, entries, firsts = _matchers()
     found: list[ActorMention] = []
-    for pattern in (loose, strict):
-        for m in pattern.finditer(text):
-            index = int(m.lastgroup[1:]) if m.lastgroup else None
-            if index is None:
-                continue
-            s, e = m.span()
-            if any(s < f.end - offset and f.start - offset < e for f in found):
-                continue
-            found.append(ActorMention(entries[index], offset + s, offset + e, m.group(0)))
+    last_end = 0
+    for word in _WORD.finditer(text):
+        pos = word.start()
+        if pos < last_end:
+            continue
+        key = word.group(0).lower()
+        if key not in firsts and key.rstrip(".") not in firsts and key.split("'")[0] not in firsts:
+            continue
+        for pattern in (loose, strict):
+            m = pattern.match(text, pos)
+            if m and m.lastgroup:
+                found.append(ActorMention(entries[int(m.lastgroup[1:])], offset + pos, offset + m.end(), m.group(0)))
+                last_end = m.end()
+                break
     # "Turkish and Russian forces": the first adjective shares the noun of the second.
     for m in _COORDINATED.finditer(text):
         s, e = m.span("first")

@@ -78,8 +78,9 @@ _RULES: list[tuple[str, int, str]] = [
     ("loot", 1, r"loot(?:ed|ing|s)?|plunder(?:ed|ing)?|stole|stolen|steal(?:ing)?|royalties|extort(?:ed|ion)?|"
                 r"(?:seized|confiscated) (?:an? )?(?:number of )?(?:[\w-]+ ){0,2}(?:tankers|crops|houses|homes|property|"
                 r"properties|vehicles|land|shops|cars|trucks|livestock|sheep)|"
-                r"(?:burned|burnt|demolished|bulldozed|destroyed|blew up) (?:[\w-]+ ){0,2}(?:houses|homes|"
-                r"crops|fields|property|properties|shops)"),
+                r"(?:burned|burnt|demolished|bulldozed|destroyed|blew up|set fire to|torched) (?:[\w-]+ ){0,2}(?:houses|homes|"
+                r"crops|fields|property|properties|shops|land|lands|farms|farmland|wheat|harvest|trees|olive trees|"
+                r"buildings?|a house|a shop)"),
     ("transfer", 1, r"handed over|hand over|handover"),
     ("base", 1, r"(?:established|set up|setting up|built|building|erected|opened|installed|establishing) (?:an? )?"
                 r"(?:new )?(?:military )?(?:base|bases|outposts?|headquarters|observation posts?|military points?)|"
@@ -102,7 +103,8 @@ _RULES: list[tuple[str, int, str]] = [
     ("kill", 2, r"shot (?:and )?(?:killed|dead|wounded|injured)|shot|killed|killing|kills|assassinat(?:ed|ion|ing)|"
                 r"executed|execution|opened fire|gunned down|stabbed|tortured|torture|beat(?:en)?|assaulted|"
                 r"attacked|attacking|attacks?|targeted|targeting|found dead|found killed|bod(?:y|ies) (?:was|were) found|"
-                r"captured|gunshots?|gunfire|small arms fire|murdered|murder|injured|wounded"),
+                r"captured|gunshots?|gunfire|small arms fire|sniper fire|sniped|snipers?|murdered|murder|injured|"
+                r"wounded"),
 ]
 
 TRIGGERS = [(cls, tier, re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w])", re.I)) for cls, tier, pattern in _RULES]
@@ -119,7 +121,7 @@ _NOT_HAPPENED = re.compile(
 # "to" right before a verb in its base form is an intention ("trying to steal", "arrived to meet"),
 # unless the verb before says the action went ahead ("continued to loot").
 _TO_INFINITIVE = re.compile(r"(?<!continued )(?<!continue )(?<!began )(?<!started )(?<!resumed )(?<!managed )"
-                            r"(?<!went on )\bto\s+$", re.I)
+                            r"(?<!went on )(?<!attempted )(?<!tried )(?<!trying )(?<!attempting )\bto\s+$", re.I)
 _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", "abduct", "shell", "bomb", "strike",
                "kill", "target", "capture", "establish", "deploy", "withdraw", "patrol", "protest", "demonstrate",
                "storm", "seize", "execute", "assassinate", "raid", "clash", "fight", "ambush", "hit", "take",
