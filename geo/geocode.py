@@ -9,27 +9,25 @@ restricts the candidates; otherwise they are ranked by match quality, then Syria
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
-import os
 import re
-import tempfile
 import threading
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words, tokens
+from geo._aliases import AliasFile
+from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words
+from geo._phrases import (ARABIC_COUNTRYSIDE, ARABIC_NEAR, ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX,
+                          DASH, DIRECTION, DIRECTION_OF, IN_REGION, NEAR, NEAR_SUFFIX, QUALIFIERS, km,
+                          only_generic, word_order_variants)
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
 from geo.paths import DATA_DIR
 
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 ALIASES_PATH = DATA_DIR / "aliases.csv"
-ALIAS_COLUMNS = ("alias", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision",
-                 "region_id", "added")
 
 # Scores by how a candidate was found.
 SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
@@ -43,31 +41,6 @@ BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governo
 MIN_ABROAD = 10000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
 MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
 FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
-
-_NEAR = re.compile(
-    r"^(?:(?:in\s+)?the\s+)?(?:near(?:by)?|around|close\s+to|outside(?:\s+of)?|(?:on\s+)?(?:the\s+)?outskirts\s+of|"
-    r"(?:in\s+)?(?:the\s+)?vicinity\s+of|(?:the\s+)?surroundings\s+of|(?:the\s+)?(?:north|south|east|west|"
-    r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:outskirts|edges?|side|entrance)\s+of|"
-    r"(?:\d+\s*km\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of|"
-    r"(?:the\s+)?(?:area|areas|environs|farms|fields|hills|road|highway)\s+(?:of|around|near)|between)\s+(.+)$",
-    re.IGNORECASE)
-_NEAR_SUFFIX = re.compile(r"^(.+?)(?:'s)?\s+(?:outskirts|surroundings|vicinity|environs|area|farms|fields|"
-                          r"suburbs?|surrounding\s+area)$", re.IGNORECASE)
-_COUNTRYSIDE_SUFFIX = re.compile(
-    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside|province|governorate|"
-    r"muhafazah?|region|rural\s+areas?|desert|badia|countryside\s+areas?)$", re.IGNORECASE)
-_COUNTRYSIDE_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside\s+of|rural|rif|reef|province\s+of|"
-    r"governorate\s+of|countryside|desert\s+of|region\s+of)\s+(.+)$", re.IGNORECASE)
-_DIRECTION = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part\s+of\s+|parts\s+of\s+)?(.+)$",
-                        re.IGNORECASE)
-_DIRECTION_OF = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part|parts|side)\s+of\s+(.+)$",
-                           re.IGNORECASE)
-_IN = re.compile(r"^(.+?)\s+(?:in|of|,)\s+(?:the\s+)?(.+)$", re.IGNORECASE)
-_DASH = re.compile(r"\s+[-–—]\s+")
-_ARABIC_COUNTRYSIDE = re.compile(r"^(?:ريف|ارياف|أرياف)\s+(.+)$")
-_ARABIC_NEAR = re.compile(r"^(?:قرب|بالقرب من|محيط|أطراف|اطراف|ضواحي)\s+(.+)$")
-
 
 def _rank(place: list, prefer_country: str | None) -> float:
     population = max(place[5], 1)
@@ -101,9 +74,9 @@ class Geocoder:
         self._pid_keys: dict[int, list[str]] | None = None
         self.home_country = "SY"
         self.aliases_path = Path(aliases_path or ALIASES_PATH)
-        self._aliases: dict[str, Location] = {}
+        self._alias_file = AliasFile(self.aliases_path)
+        self._aliases: dict[str, Location] = self._alias_file.load()
         self._lock = threading.Lock()
-        self._load_aliases()
         self._cache: dict[tuple, Location | None] = {}
 
     # ---------------------------------------------------------------- public API
@@ -131,8 +104,6 @@ class Geocoder:
             return []
         alias = self._aliases.get(name_key(text))
         scope = self._scope(context, country)
-        if context is not None and scope is None:
-            scope = None  # an unknown context restricts nothing rather than hiding every answer
         found = self._resolve(text, scope, depth=0)
         if not found and scope and scope[0] == "admin1":
             found = self._near_governorate(text, scope[1])
@@ -140,7 +111,7 @@ class Geocoder:
             found = [replace(alias, query=query)] + [f for f in found if (f.name, f.lat) != (alias.name, alias.lat)]
         unique: list[Location] = []
         for loc in found:  # the same place from two sources (GeoNames and the project table) once
-            if not any(u.kind == loc.kind and u.region_id == loc.region_id and _km(u, loc) < DUPLICATE_KM
+            if not any(u.kind == loc.kind and u.region_id == loc.region_id and km(u, loc) < DUPLICATE_KM
                        for u in unique):
                 unique.append(loc)
         return [replace(f, query=query) for f in unique[:limit]]
@@ -156,20 +127,10 @@ class Geocoder:
 
     def add_alias(self, alias: str, location: Location) -> None:
         """Remember that ``alias`` means ``location`` (persisted to the alias file, consulted first)."""
-        if not alias or not alias.strip():
-            raise GeocodeError("an alias needs a name")
-        stored = replace(location, query=alias, score=1.0, source="alias", alternatives=())
         with self._lock:
+            stored = self._alias_file.save(alias, location)
             self._aliases[name_key(alias)] = stored
             self._cache.clear()
-            rows = self._alias_rows()
-            rows = [r for r in rows if name_key(r["alias"]) != name_key(alias)]
-            rows.append({"alias": alias.strip(), "name": stored.name, "lat": f"{stored.lat:.5f}",
-                         "lon": f"{stored.lon:.5f}", "country": stored.country or "", "admin1": stored.admin1 or "",
-                         "admin1_iso": stored.admin1_iso or "", "kind": stored.kind,
-                         "geo_precision": str(stored.geo_precision), "region_id": stored.region_id or "",
-                         "added": date.today().isoformat()})
-            self._write_aliases(rows)
 
     def admin1_name(self, iso: str | None) -> str | None:
         """English name of the admin-1 unit with ISO 3166-2 code ``iso``."""
@@ -250,38 +211,38 @@ class Geocoder:
             if level in ("country", "area", "part") or not self._places(text, ("admin1", rid), exact_only=True):
                 return [self.region_location(rid, text, 3)] + self._places(text, scope)[:4]
         # 2. "X countryside", "rural X", "X province", "southern X countryside"
-        for pattern, dir_group, name_group in ((_COUNTRYSIDE_SUFFIX, 2, 1), (_COUNTRYSIDE_PREFIX, 1, 2)):
+        for pattern, dir_group, name_group in ((COUNTRYSIDE_SUFFIX, 2, 1), (COUNTRYSIDE_PREFIX, 1, 2)):
             match = pattern.match(text)
             if match:
                 name, direction = match.group(name_group), match.group(dir_group)
-                inner = _DIRECTION.match(name)
+                inner = DIRECTION.match(name)
                 if inner and not direction and self._region_id(name) is None:
                     direction, name = inner.group(1), inner.group(2)
                 iso = self._admin1_of(name)
                 if iso:
                     rid = f"{iso}:{direction.lower()}" if direction and f"{iso}:{direction.lower()}" in self.regions else iso
                     return [self.region_location(rid, text, 3)]
-        match = _ARABIC_COUNTRYSIDE.match(text)
+        match = ARABIC_COUNTRYSIDE.match(text)
         if match:
             iso = self._admin1_of(match.group(1))
             if iso:
                 return [self.region_location(iso, text, 3)]
         # 3. "northern Daraa", "the southern part of Idlib"
-        match = _DIRECTION_OF.match(text) or _DIRECTION.match(text)
+        match = DIRECTION_OF.match(text) or DIRECTION.match(text)
         if match:
             part = match.group(1).lower()
             target = self._region_id(match.group(2))
             if target and self.regions[target]["level"] == "admin1" and f"{target}:{part}" in self.regions:
                 return [self.region_location(f"{target}:{part}", text, 3)]
         # 4. "near X", "the outskirts of X", "X outskirts", "north of X"
-        match = _NEAR.match(text) or _NEAR_SUFFIX.match(text) or _ARABIC_NEAR.match(text)
+        match = NEAR.match(text) or NEAR_SUFFIX.match(text) or ARABIC_NEAR.match(text)
         if match:
             inner = self._resolve(match.group(1), scope, depth + 1)
             if inner:
                 return [replace(loc, geo_precision=max(loc.geo_precision, 2), score=round(loc.score * 0.95, 3))
                         for loc in inner]
         # 5. "Nawa, Daraa", "Nawa in Daraa": context inside the query, before the whole text is fuzzily matched
-        if "," in text or _IN.match(text):
+        if "," in text or IN_REGION.match(text):
             exact = self._places(text, scope, exact_only=True)
             if exact:
                 return exact
@@ -300,11 +261,11 @@ class Geocoder:
         words = text.split()
         if len(words) < 2:
             return []
-        if name_key(words[0]) in _QUALIFIERS:
+        if name_key(words[0]) in QUALIFIERS:
             base = words[1:]
-        elif name_key(words[-1]) in _QUALIFIERS:
+        elif name_key(words[-1]) in QUALIFIERS:
             base = words[:-1]
-            if len(base) >= 2 and name_key(base[-1]) in ARTICLES_KEYS:
+            if len(base) >= 2 and name_key(base[-1]) in ARTICLE_WORDS:
                 base = base[:-1]
         else:
             return []
@@ -318,12 +279,12 @@ class Geocoder:
             if inner:
                 return self._resolve(head.strip(), inner, depth + 1) or []
             return self._resolve(head.strip(), scope, depth + 1) or self._resolve(tail.strip(), scope, depth + 1)
-        match = _IN.match(text)
+        match = IN_REGION.match(text)
         if match:
             inner = self._scope(match.group(2), None)
             if inner:
                 return self._resolve(match.group(1), inner, depth + 1)
-        parts = _DASH.split(text)
+        parts = DASH.split(text)
         if len(parts) == 2:
             first, second = parts
             joined = self._places(f"{first} {second}", scope) or self._places(f"{second} {first}", scope)
@@ -334,7 +295,7 @@ class Geocoder:
             if city and inner_scope is None:
                 inner_scope = ("admin1", city[0].admin1_iso) if city[0].admin1_iso else scope
             sub = self._places(second, inner_scope or scope)
-            if sub and city and _km(sub[0], city[0]) < 40:
+            if sub and city and km(sub[0], city[0]) < 40:
                 return sub
             if city:  # "Al-Hasakeh - Ghoweran": a quarter of the city, the city itself is near enough
                 return [replace(c, geo_precision=max(c.geo_precision, 1), score=round(c.score * 0.9, 3)) for c in city]
@@ -389,7 +350,7 @@ class Geocoder:
         scored: dict[int, float] = {}
         for pid in self._k1.get(name_key(text), ()):
             scored[pid] = SCORE_EXACT if self.places[pid][0].casefold() == text.casefold() else SCORE_KEY
-        for variant in _word_order_variants(text):
+        for variant in word_order_variants(text):
             for pid in self._k1.get(name_key(variant), ()):
                 scored.setdefault(pid, SCORE_KEY - 0.02)
         return self._in_scope(scored, scope)
@@ -400,7 +361,7 @@ class Geocoder:
         if len(key2) < MIN_SOUND_KEY:
             return {}
         found = {pid: SCORE_SOUND for pid in self._k2.get(key2, ())}
-        for variant in _word_order_variants(text):
+        for variant in word_order_variants(text):
             for pid in self._k2.get(sound_key(variant), ()):
                 found.setdefault(pid, SCORE_SOUND)
         found = self._in_scope(found, scope)
@@ -427,7 +388,7 @@ class Geocoder:
         stripped = strip_feature_words(text)
         if not stripped:
             return {}
-        wanted_feature = not _only_generic(text, stripped)
+        wanted_feature = not only_generic(text, stripped)
         scored: dict[int, float] = {}
         key2 = sound_key(stripped)
         sound = self._k2.get(key2, ()) if len(key2) >= FUZZY_MIN_LENGTH else ()
@@ -473,65 +434,6 @@ class Geocoder:
         return Location(query=query, name=name, lat=lat, lon=lon, country=cc, admin1=self.admin1_name(iso),
                         admin1_iso=iso, kind=PLACE, geo_precision=1, score=round(score, 3), geonameid=gid,
                         feature_code=feature, source=source)
-
-    # ---------------------------------------------------------------- aliases
-    def _alias_rows(self) -> list[dict]:
-        if not self.aliases_path.exists():
-            return []
-        with open(self.aliases_path, encoding="utf-8", newline="") as handle:
-            return [row for row in csv.DictReader(handle) if row.get("alias")]
-
-    def _load_aliases(self) -> None:
-        for number, row in enumerate(self._alias_rows(), start=2):
-            try:
-                loc = Location(query=row["alias"], name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
-                               country=row["country"] or None, admin1=row["admin1"] or None,
-                               admin1_iso=row["admin1_iso"] or None, kind=REGION if row["kind"] == REGION else PLACE,
-                               geo_precision=int(row["geo_precision"] or 1), score=1.0,
-                               region_id=row.get("region_id") or None, source="alias")
-            except (KeyError, TypeError, ValueError):
-                raise GeocodeError(f"{self.aliases_path}:{number}: bad alias row") from None
-            self._aliases[name_key(row["alias"])] = loc
-
-    def _write_aliases(self, rows: list[dict]) -> None:
-        self.aliases_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.aliases_path.parent, prefix=".aliases", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=ALIAS_COLUMNS)
-                writer.writeheader()
-                writer.writerows(rows)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.aliases_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-_GENERIC_DIRECTIONS = {"gharbi", "sharqi", "shamali", "janubi", "kabir", "saghir"}
-_QUALIFIERS = _GENERIC_DIRECTIONS | {"fawqani", "tahtani", "jadid", "jadida", "qadim", "qadima", "upper", "lower",
-                                     "new", "old", "wusta", "awsat"}
-ARTICLES_KEYS = {"al", "el", "ash", "as", "ad", "ar", "at", "az", "an"}
-
-
-def _word_order_variants(text: str) -> list[str]:
-    """"Western Ghariyeh" → "Ghariyeh Western": Arabic puts the qualifier after the name."""
-    words = text.split()
-    if len(words) >= 2 and name_key(words[0]) in _GENERIC_DIRECTIONS:
-        return [" ".join(words[1:] + words[:1])]
-    return []
-
-
-def _only_generic(text: str, stripped: str) -> bool:
-    return len(tokens(text)) == len(tokens(stripped))
-
-
-def _km(a: Location, b: Location) -> float:
-    from math import asin, cos, radians, sin, sqrt
-
-    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
-    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
-    return 2 * 6371 * asin(sqrt(h))
 
 
 _INSTANCE: Geocoder | None = None

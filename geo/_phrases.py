@@ -1,0 +1,68 @@
+"""How reports phrase vague places: "near X", "X countryside", "southern X", "X, Daraa", qualifiers.
+
+Pure text patterns used by :mod:`geo.geocode`; no gazetteer knowledge here.
+"""
+
+from __future__ import annotations
+
+import re
+from math import asin, cos, radians, sin, sqrt
+
+from geo._normalize import name_key, tokens
+
+_SIDES = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+
+# "near X", "the outskirts of X", "north of X", "the farms of X" → X at precision 2.
+NEAR = re.compile(
+    r"^(?:(?:in\s+)?the\s+)?(?:near(?:by)?|around|close\s+to|outside(?:\s+of)?|(?:on\s+)?(?:the\s+)?outskirts\s+of|"
+    r"(?:in\s+)?(?:the\s+)?vicinity\s+of|(?:the\s+)?surroundings\s+of|(?:the\s+)?" + _SIDES +
+    r"(?:ern)?\s+(?:outskirts|edges?|side|entrance)\s+of|(?:\d+\s*km\s+)?" + _SIDES + r"\s+of|"
+    r"(?:the\s+)?(?:area|areas|environs|farms|fields|hills|road|highway)\s+(?:of|around|near)|between)\s+(.+)$",
+    re.IGNORECASE)
+NEAR_SUFFIX = re.compile(r"^(.+?)(?:'s)?\s+(?:outskirts|surroundings|vicinity|environs|area|farms|fields|"
+                         r"suburbs?|surrounding\s+area)$", re.IGNORECASE)
+# "X countryside", "Daraa's eastern countryside", "X province" → the governorate (or its part).
+COUNTRYSIDE_SUFFIX = re.compile(
+    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside|province|governorate|"
+    r"muhafazah?|region|rural\s+areas?|desert|badia|countryside\s+areas?)$", re.IGNORECASE)
+# "rural Daraa", "the western countryside of Daraa", "Rif Idlib".
+COUNTRYSIDE_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside\s+of|rural|rif|reef|province\s+of|"
+    r"governorate\s+of|countryside|desert\s+of|region\s+of)\s+(.+)$", re.IGNORECASE)
+# "southern Daraa", "the western part of Idlib".
+DIRECTION = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part\s+of\s+|parts\s+of\s+)?(.+)$",
+                       re.IGNORECASE)
+DIRECTION_OF = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part|parts|side)\s+of\s+(.+)$",
+                          re.IGNORECASE)
+# "Nawa in Daraa", "Nawa of Daraa" (the comma form is split separately).
+IN_REGION = re.compile(r"^(.+?)\s+(?:in|of|,)\s+(?:the\s+)?(.+)$", re.IGNORECASE)
+# ACLED's "Ar-Raqqa - Tishrine": a town and a quarter or facility of it.
+DASH = re.compile(r"\s+[-–—]\s+")
+ARABIC_COUNTRYSIDE = re.compile(r"^(?:ريف|ارياف|أرياف)\s+(.+)$")
+ARABIC_NEAR = re.compile(r"^(?:قرب|بالقرب من|محيط|أطراف|اطراف|ضواحي)\s+(.+)$")
+
+# Name keys (see geo._normalize) of words that qualify a name: "Western X", "X al-Kabira", "Upper X".
+DIRECTION_WORDS = frozenset({"gharbi", "sharqi", "shamali", "janubi", "kabir", "saghir"})
+QUALIFIERS = DIRECTION_WORDS | {"fawqani", "tahtani", "jadid", "jadida", "qadim", "qadima", "upper", "lower",
+                                "new", "old", "wusta", "awsat"}
+ARTICLE_WORDS = frozenset({"al", "el", "ash", "as", "ad", "ar", "at", "az", "an"})
+
+
+def word_order_variants(text: str) -> list[str]:
+    """"Western Ghariyeh" → ["Ghariyeh Western"]: Arabic puts the qualifier after the name."""
+    words = text.split()
+    if len(words) >= 2 and name_key(words[0]) in DIRECTION_WORDS:
+        return [" ".join(words[1:] + words[:1])]
+    return []
+
+
+def only_generic(text: str, stripped: str) -> bool:
+    """True when stripping feature words removed nothing but generic words (same word count)."""
+    return len(tokens(text)) == len(tokens(stripped))
+
+
+def km(a, b) -> float:
+    """Great-circle distance in km between two objects with ``lat`` and ``lon``."""
+    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
+    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
+    return 2 * 6371 * asin(sqrt(h))
