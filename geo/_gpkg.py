@@ -85,10 +85,23 @@ def create_feature_table(conn: sqlite3.Connection, table: str, column_types: dic
     conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)", (table, SRS_ID))
 
 
-def touch_contents(conn: sqlite3.Connection, table: str) -> None:
-    """Refresh the layer's last_change time and extent in gpkg_contents (inside the caller's transaction)."""
+def touch_contents(conn: sqlite3.Connection, table: str,
+                   bounds: tuple[float, float, float, float] | None = None) -> None:
+    """Refresh the layer's last_change time and extent in gpkg_contents (inside the caller's transaction).
+
+    With ``bounds`` (min_x, min_y, max_x, max_y of the rows just written) the stored extent is grown to
+    include them, which avoids scanning the table; without, the extent is recomputed from the table.
+    """
+    if bounds is None:
+        conn.execute(
+            f"""UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+                min_x = (SELECT min(longitude) FROM "{table}"), min_y = (SELECT min(latitude) FROM "{table}"),
+                max_x = (SELECT max(longitude) FROM "{table}"), max_y = (SELECT max(latitude) FROM "{table}")
+                WHERE table_name = ?""", (table,))
+        return
     conn.execute(
-        f"""UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
-            min_x = (SELECT min(longitude) FROM "{table}"), min_y = (SELECT min(latitude) FROM "{table}"),
-            max_x = (SELECT max(longitude) FROM "{table}"), max_y = (SELECT max(latitude) FROM "{table}")
-            WHERE table_name = ?""", (table,))
+        """UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+            min_x = min(coalesce(min_x, :x0), :x0), min_y = min(coalesce(min_y, :y0), :y0),
+            max_x = max(coalesce(max_x, :x1), :x1), max_y = max(coalesce(max_y, :y1), :y1)
+            WHERE table_name = :t""",
+        {"x0": bounds[0], "y0": bounds[1], "x1": bounds[2], "y1": bounds[3], "t": table})

@@ -239,6 +239,9 @@ class GeoPackageStore:
             mode = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":
                 self._conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL never corrupts the file; a power cut may lose the last commit, not half of it
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA cache_size = -65536")
             self._wal = True
 
     # -- API ----------------------------------------------------------------------------------------
@@ -271,7 +274,9 @@ class GeoPackageStore:
                     if not batch:
                         break
                     self._conn.executemany(sql, batch)
-                _gpkg.touch_contents(self._conn, TABLE)
+                _gpkg.touch_contents(self._conn, TABLE, (
+                    float(prepared["longitude"].min()), float(prepared["latitude"].min()),
+                    float(prepared["longitude"].max()), float(prepared["latitude"].max())))
                 self._conn.execute("COMMIT")
             except BaseException as exc:
                 self._conn.execute("ROLLBACK")

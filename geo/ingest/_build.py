@@ -165,54 +165,66 @@ def _resolve_types(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> Non
         kinds.setdefault(label, taxonomy.SubEventType(entry.event_type, entry.sub_event_type, kind, entry.color))
     event_col, sub_col = table.column_name("event_type"), table.column_name("sub_event_type")
     event_types, sub_types, labels = frame["event_type"].copy(), frame["sub_event_type"].copy(), frame["kind"].copy()
-    for value in event_types.dropna().unique():
-        rows = event_types.eq(value)
+    for value, rows in _groups(event_types):
         canonical = taxonomy.canonical_event_type(value)
         if canonical:
-            event_types[rows] = canonical
+            if canonical != value:
+                event_types[rows] = canonical
             continue
         entry = subs.get(value.strip().casefold()) or kinds.get(value.strip().casefold())
         if table.strict_types:
             errors.add(rows, event_col, f"{_show(value)} is not an ACLED event type")
         elif entry:
             event_types[rows] = entry.event_type
-            sub_types[rows & sub_types.isna()] = entry.sub_event_type
-            labels[rows & labels.isna()] = entry.kind
+            sub_types[rows & sub_types.isna().to_numpy()] = entry.sub_event_type
+            labels[rows & labels.isna().to_numpy()] = entry.kind
         else:
             event_types[rows] = None
-            labels[rows & labels.isna()] = value.strip()
-    for value in sub_types.dropna().unique():
-        rows = sub_types.eq(value)
+            labels[rows & labels.isna().to_numpy()] = value.strip()
+    for value, rows in _groups(sub_types):
         entry = subs.get(value.strip().casefold())
         if entry is None:
             if table.strict_types:
                 errors.add(rows, sub_col, f"{_show(value)} is not an ACLED sub-event type")
             else:
                 sub_types[rows] = None
-                labels[rows & labels.isna()] = value.strip()
+                labels[rows & labels.isna().to_numpy()] = value.strip()
             continue
-        sub_types[rows] = entry.sub_event_type
-        mismatch = rows & event_types.notna() & event_types.ne(entry.event_type)
+        if entry.sub_event_type != value:
+            sub_types[rows] = entry.sub_event_type
+        mismatch = rows & event_types.notna().to_numpy() & event_types.ne(entry.event_type).to_numpy()
         if table.strict_types:
             errors.add(mismatch, sub_col, f"{_show(value)} does not belong to the event type in this row")
         else:
             event_types[mismatch] = entry.event_type
-        event_types[rows & event_types.isna()] = entry.event_type
-        labels[rows & labels.isna()] = entry.kind
+        unset = rows & event_types.isna().to_numpy()
+        if unset.any():
+            event_types[unset] = entry.event_type
+        unlabelled = rows & labels.isna().to_numpy()
+        if unlabelled.any():
+            labels[unlabelled] = entry.kind
     frame["event_type"], frame["sub_event_type"], frame["kind"] = event_types, sub_types, labels
+
+
+def _groups(values: pd.Series):
+    """(value, boolean row mask as numpy array) for each distinct non-null value."""
+    codes, uniques = pd.factorize(values)
+    for code, value in enumerate(uniques):
+        yield value, codes == code
 
 
 def _resolve_admin1(frame: pd.DataFrame) -> None:
     """Canonical governorate name and ISO code from any known spelling (unknown names are kept)."""
-    names, isos = frame["admin1"].copy(), frame["admin1_iso"].copy()
-    for value in pd.unique(pd.concat([names.dropna(), isos.dropna()])):
-        unit = resolve_admin1(value)
-        if unit is None:
-            continue
-        rows = names.eq(value) | (names.isna() & isos.eq(value))
-        names[rows] = unit.name
-        isos[rows & (isos.isna() | isos.eq(value))] = unit.iso
-    frame["admin1"], frame["admin1_iso"] = names, isos
+    names, isos = frame["admin1"], frame["admin1_iso"]
+    units = {v: resolve_admin1(v) for v in pd.unique(pd.concat([names.dropna(), isos.dropna()]))}
+    name_of = {k: u.name for k, u in units.items() if u is not None}
+    iso_of = {k: u.iso for k, u in units.items() if u is not None}
+    if not name_of:
+        return
+    new_names = names.map(name_of).fillna(isos.map(name_of)).fillna(names)
+    new_isos = isos.map(iso_of).fillna(isos).fillna(names.map(iso_of))
+    frame["admin1"] = new_names.astype(object).where(new_names.notna(), None)
+    frame["admin1_iso"] = new_isos.astype(object).where(new_isos.notna(), None)
 
 
 def _check_dates(frame: pd.DataFrame, table: RawTable, errors: _Errors) -> None:
