@@ -182,7 +182,19 @@ def _merge_adjacent(mentions: list[ActorMention], text: str, base: int) -> list[
     return out
 
 
-def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cls: str) -> dict:
+@dataclass
+class _Roles:
+    """Who did what to whom in one trigger group."""
+
+    actor1: ActorMention | None
+    actor2: ActorMention | None
+    assoc1: list[ActorMention]
+    victims: list[ActorMention]
+
+
+def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cls: str) -> _Roles:
+    """Assign actor mentions around the head trigger: agents before it (or after "by"), victims after it;
+    umbrella operations ("under OPS") take the lead, partners ("accompanied by") are associated."""
     first = group.head
     t0, t1 = first.start, first.end
     passive = bool(_PASSIVE_LEFT.search(text[max(0, first.start - base - 20):first.start - base])) or \
@@ -214,7 +226,7 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
         elif m.start >= t1 or m.start >= t0:
             victims.append(m)
         else:
-            agents.append(m) if m.end <= t0 else victims.append(m)
+            (agents if m.end <= t0 else victims).append(m)
     agents = [a for a in agents if a.entry.armed or cls in ("meeting", "agreement", "protest", "riot")]
     actor1: ActorMention | None = None
     if cls in ("meeting", "agreement"):
@@ -223,7 +235,7 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
         actor1 = next((m for m in ordered if m.entry.name == names[0]), None) if names else None
         actor2 = next((m for m in ordered if len(names) > 1 and m.entry.name == names[1]), None)
         assoc1 = [m for m in ordered if m.entry.name not in names[:2]]
-        return {"actor1": actor1, "actor2": actor2, "assoc1": assoc1, "victims": [], "assoc": assoc}
+        return _Roles(actor1, actor2, assoc1, [])
     if cls == "clash":
         ordered = [m for m in mentions if m not in assoc and m.entry.armed]
         if umbrella:
@@ -235,7 +247,7 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
                 and not actor2.entry.unit:
             actor2 = None
         assoc1 = [m for m in agents if m not in (actor1, actor2)]
-        return {"actor1": actor1, "actor2": actor2, "assoc1": assoc1, "victims": victims, "assoc": assoc}
+        return _Roles(actor1, actor2, assoc1, victims)
     subject_umbrella = [u for u in umbrella if u.end <= t0]
     if passive:
         actor1 = by[0] if by else None
@@ -264,17 +276,17 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
     assoc1 = [m for m in agents + assoc if m is not actor1 and m.end <= t0 and m is not actor2]
     if subject_umbrella and agents:
         assoc1 = [m for m in agents if m is not actor1]
-    return {"actor1": actor1, "actor2": actor2, "assoc1": assoc1, "victims": victim_pool, "assoc": assoc}
+    return _Roles(actor1, actor2, assoc1, victim_pool)
 
 
 def _syrian_state(entry: ActorEntry) -> bool:
     return entry.country == "SY" and entry.actor_type == "state forces"
 
 
-def _victim_is_armed(roles: dict, scope_after: str, base: int = -1) -> bool | None:
+def _victim_is_armed(roles: _Roles, scope_after: str, base: int = -1) -> bool | None:
     """Whether the first victim named after the trigger is armed (fighter, soldier, post) or a civilian."""
     first_actor = None
-    for v in roles["victims"]:
+    for v in roles.victims:
         if v.entry.armed or v.entry.actor_type == "civilians":
             first_actor = v
             break
@@ -285,7 +297,6 @@ def _victim_is_armed(roles: dict, scope_after: str, base: int = -1) -> bool | No
         word = civil if first_actor.entry.armed else armed
         if pos is None or word is None or word.start() >= pos:
             return first_actor.entry.armed
-    civil = _CIVIL_VICTIM.search(scope_after)
     if armed and (not civil or armed.start() < civil.start()):
         return True
     if civil:
@@ -295,11 +306,12 @@ def _victim_is_armed(roles: dict, scope_after: str, base: int = -1) -> bool | No
 
 # ---------------------------------------------------------------------------------------------- build
 
-def _classify(group: _Group, roles: dict, scope: str, after: str, scope_start: int) -> tuple[str, str, str]:
+def _classify(group: _Group, roles: _Roles, scope: str, after: str, scope_start: int) -> tuple[str, str, str]:
+    """ACLED event type, sub-event type and map kind of a group, refined by its actors and victims."""
     from geo import taxonomy
 
     cls = group.cls
-    a1: ActorMention | None = roles["actor1"]
+    a1: ActorMention | None = roles.actor1
     a1_entry: ActorEntry | None = a1.entry if a1 else None
     if cls == "kill":
         trig = group.head.text.lower()
@@ -335,11 +347,12 @@ def _classify(group: _Group, roles: dict, scope: str, after: str, scope_start: i
     return (entry.event_type if entry else event_type), sub_type, kind
 
 
-def _final_actors(cls_kind: tuple[str, str, str], roles: dict) -> tuple[str | None, str | None, list[str], list[str]]:
+def _final_actors(cls_kind: tuple[str, str, str], roles: _Roles) -> tuple[str | None, str | None, list[str], list[str]]:
+    """ACLED actor names with the coders' conventions (protesters, rioters, unidentified groups, civilians)."""
     event_type, sub_type, kind = cls_kind
-    a1 = roles["actor1"].entry.name if roles["actor1"] else None
-    a2 = roles["actor2"].entry.name if roles["actor2"] else None
-    assoc1 = [m.entry.name for m in roles["assoc1"]]
+    a1 = roles.actor1.entry.name if roles.actor1 else None
+    a2 = roles.actor2.entry.name if roles.actor2 else None
+    assoc1 = [m.entry.name for m in roles.assoc1]
     if event_type == "Protests":
         others = [n for n in (a1, a2) if n and n not in (PROTESTERS, CIVILIANS)]
         intervening = others[0] if others and sub_type != "Peaceful protest" else None
@@ -357,7 +370,7 @@ def _final_actors(cls_kind: tuple[str, str, str], roles: dict) -> tuple[str | No
         a2 = CIVILIANS
     if event_type == "Battles" and a2 is None and a1 != UAG:
         a2 = a1 if a1 and "{place}" in a1 else UAG
-    if event_type == "Battles" and a1 == UAG and a2 and roles["actor2"] and _syrian_state(roles["actor2"].entry):
+    if event_type == "Battles" and a1 == UAG and a2 and roles.actor2 and _syrian_state(roles.actor2.entry):
         a1, a2 = a2, a1  # coders list the state first when it fights an unidentified group
     assoc1 = [n for n in dict.fromkeys(assoc1) if n not in (a1, a2)]
     return a1, a2, assoc1, []
