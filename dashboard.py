@@ -302,6 +302,9 @@ def table_section(frame) -> tuple[str, ...]:
         st.caption(f"Showing the {TABLE_LIMIT:,} most recent of {len(shown):,} incidents.")
         shown = shown.sort_values("event_date", ascending=False).head(TABLE_LIMIT)
     shown = pd.DataFrame(shown).reset_index(drop=True)
+    for column in ("event_date", "date_end"):
+        if column in shown:
+            shown[column] = pd.to_datetime(shown[column], errors="coerce").dt.date
     event = st.dataframe(shown, hide_index=True, width="stretch", height=360, key="table",
                          on_select="rerun", selection_mode="multi-row")
     rows = list(event.selection.rows) if event and event.selection else []
@@ -519,25 +522,26 @@ def main() -> None:
     view = state.filters.apply(map_frame) if state.filters.bbox else map_frame
 
     st.title("Incident Atlas")
+    notice = st.empty()  # always present, so the layout below never shifts
     if msg := st.session_state.pop("import_message", None):
-        st.success(query.escape_markdown(msg))
+        notice.success(query.escape_markdown(msg))
     metrics(query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected)
-    tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"])
-    with tabs[0]:
-        timeline_section(view, state)
-    with tabs[1]:
-        ids = table_section(view)
-        if ids != selected:
-            st.session_state.selected_ids = ids
-            st.rerun()
-    with tabs[2]:
-        density_section(view)
-    with tabs[3]:
-        import_section(db)
-    with tabs[4]:
-        export_section(view, state)
+    tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
+    sections = [lambda: timeline_section(view, state), lambda: _table_and_highlight(view, selected),
+                lambda: density_section(view), lambda: import_section(db), lambda: export_section(view, state)]
+    for tab, section in zip(tabs, sections):
+        if tab.open:  # only the open tab's content runs
+            with tab:
+                section()
+
+
+def _table_and_highlight(view, selected: tuple[str, ...]) -> None:
+    ids = table_section(view)
+    if ids != selected:
+        st.session_state.selected_ids = ids
+        st.rerun()
 
 
 main()

@@ -157,14 +157,15 @@ def pick(pg, label: str, option: str) -> None:
 
 
 def set_date(pg, label: str, value: str, *, where: str = '[data-testid="stSidebar"] ') -> None:
-    """Type an ISO date into the date field labelled ``label`` (segment by segment, then Tab)."""
+    """Type an ISO date into the date field labelled ``label`` (segment by segment; leaving the field
+    commits it)."""
     box = pg.locator(where + '[data-testid="stDateInput"]').filter(has_text=label)
     year, month, day = value.split("-")
     for part, digits in (("year", year), ("month", month), ("day", day)):
         segment = box.locator(f'[data-type="{part}"]')
         segment.click()
         pg.keyboard.type(digits)
-    pg.keyboard.press("Tab")
+    pg.locator("h1").first.click()
 
 
 def test_map_shows_incidents_and_filters_keep_markers_equal_to_metric(server, page):
@@ -247,7 +248,9 @@ def _upload(pg, tmp_path: Path, name: str, content: str) -> None:
     button.wait_for(timeout=30000)
     time.sleep(0.5)
     button.click()
-    pg.wait_for_selector("text=/Preview: \\d+ incident/", timeout=60000)
+    pg.wait_for_selector("text=/Preview: \\d+ incident/", state="attached", timeout=60000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"dashboard-preview-{name}.png"), full_page=True)
 
 
 def test_upload_csv_and_report_then_commit(server, page, tmp_path):
