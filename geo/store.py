@@ -279,7 +279,8 @@ class GeoPackageStore:
                     float(prepared["longitude"].max()), float(prepared["latitude"].max())))
                 self._conn.execute("COMMIT")
             except BaseException as exc:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite already rolled back after e.g. SQLITE_FULL
+                    self._conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.DatabaseError):
                     raise StoreError(f"{self.path}: import failed, nothing was written ({exc})") from None
                 raise
