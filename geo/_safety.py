@@ -273,3 +273,31 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     finally:
         os.close(dir_fd)
     return target
+
+
+def swap_suspects(countries, latitudes, longitudes):
+    """Boolean numpy array: rows whose point is outside their country's box while the swapped point is inside.
+
+    ``countries`` holds names or ISO codes (None where unknown: such rows are never suspects).
+    """
+    import numpy as np
+
+    lat = np.asarray(latitudes, dtype="float64")
+    lon = np.asarray(longitudes, dtype="float64")
+    codes = [country_code(c) if isinstance(c, str) else None for c in countries]
+    out = np.zeros(len(lat), dtype=bool)
+    for code in set(codes) - {None}:
+        rows = np.array([c == code for c in codes])
+        south, west, north, east = COUNTRY_BOXES[code]
+        inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
+        swapped = (lon >= south) & (lon <= north) & (lat >= west) & (lat <= east)
+        out |= rows & ~inside & swapped
+    return out
+
+
+def swap_message(country: str, lat: float, lon: float) -> str:
+    """The error for a point that looks like latitude and longitude swapped (see :func:`swap_suspects`)."""
+    code = country_code(country) or country
+    name = next((n.title() for n, c in COUNTRY_NAMES.items() if c == code), code)
+    return (f"latitude {lat:g}, longitude {lon:g} is outside {name}; latitude and longitude look swapped: "
+            f"latitude {lon:g}, longitude {lat:g} would be in {name} (swap the two columns)")
