@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo import taxonomy
+from geo import _safety, taxonomy
 from geo._textcols import as_arrow_strings, clean_text
 from geo.admin1 import resolve_admin1
 from geo.errors import GeoError, InputError
@@ -251,6 +251,9 @@ def _check_coordinates(frame: pd.DataFrame, table: RawTable, errors: _Errors) ->
                lambda pos: f"longitude {float(lon.iloc[pos])} is outside [-180, 180]")
     errors.add((lat.isna() ^ lon.isna()) & ~pd.Series(errors.bad), lat_col if lat.isna().any() else lon_col,
                "only one of latitude/longitude is given")
+    country = frame["country"].where(frame["country"].notna(), frame["admin1_iso"].str[:2])
+    swapped = _safety.swap_suspects(country, lat, lon) & ~errors.bad
+    errors.add(swapped, lat_col, lambda pos: _safety.swap_message(country.iloc[pos], lat.iloc[pos], lon.iloc[pos]))
 
 
 def _jsonable(value):
