@@ -38,6 +38,16 @@ DIRECTION_OF = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:par
 IN_REGION = re.compile(r"^(.+?)\s+(?:in|of|,)\s+(?:the\s+)?(.+)$", re.IGNORECASE)
 # ACLED's "Ar-Raqqa - Tishrine": a town and a quarter or facility of it.
 DASH = re.compile(r"\s+[-–—]\s+")
+# "the town of X", "in X", "at X" → X itself.
+TOWN_OF = re.compile(r"^(?:(?:in|at)\s+)?(?:the\s+)?(?:(?:city|town|village|hamlet|locality|district|"
+                     r"neighbou?rhood|area)\s+of\s+|(?:in|at)\s+)(.+)$", re.IGNORECASE)
+# "Nawa (Daraa)", "Nawa/Daraa" → "Nawa, Daraa".
+PARENTHESES = re.compile(r"^(.+?)\s*(?:\((.+)\)|/\s*(.+))$")
+# "the Tafas-Daraa road" → near the first town (precision 2).
+ROAD = re.compile(r"^(?:the\s+)?(.+?)\s*[-–/]\s*.+?\s+(?:road|highway|motorway|route|railway|axis|front)$",
+                  re.IGNORECASE)
+# "Jasim and Nawa" → the first place named.
+AND = re.compile(r"^(.+?)\s+(?:and|&|or)\s+(.+)$", re.IGNORECASE)
 ARABIC_COUNTRYSIDE = re.compile(r"^(?:ريف|ارياف|أرياف)\s+(.+)$")
 ARABIC_NEAR = re.compile(r"^(?:قرب|بالقرب من|محيط|أطراف|اطراف|ضواحي)\s+(.+)$")
 

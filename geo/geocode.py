@@ -19,9 +19,9 @@ from pathlib import Path
 
 from geo._aliases import AliasFile
 from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words
-from geo._phrases import (ARABIC_COUNTRYSIDE, ARABIC_NEAR, ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX,
-                          DASH, DIRECTION, DIRECTION_OF, IN_REGION, NEAR, NEAR_SUFFIX, QUALIFIERS, km,
-                          only_generic, word_order_variants)
+from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_NEAR, ARTICLE_WORDS, COUNTRYSIDE_PREFIX,
+                          COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF, IN_REGION, NEAR, NEAR_SUFFIX,
+                          PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic, word_order_variants)
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
 from geo.paths import DATA_DIR
@@ -41,6 +41,8 @@ BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governo
 MIN_ABROAD = 10000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
 MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
 FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
+AREA_FEATURES = frozenset({"AREA", "MT"})  # plains, mountains, valleys: a point inside them is precision 2
+
 
 def _rank(place: list, prefer_country: str | None) -> float:
     population = max(place[5], 1)
@@ -220,7 +222,8 @@ class Geocoder:
                     direction, name = inner.group(1), inner.group(2)
                 iso = self._admin1_of(name)
                 if iso:
-                    rid = f"{iso}:{direction.lower()}" if direction and f"{iso}:{direction.lower()}" in self.regions else iso
+                    part = f"{iso}:{direction.lower()}" if direction else iso
+                    rid = part if part in self.regions else iso
                     return [self.region_location(rid, text, 3)]
         match = ARABIC_COUNTRYSIDE.match(text)
         if match:
@@ -234,6 +237,20 @@ class Geocoder:
             target = self._region_id(match.group(2))
             if target and self.regions[target]["level"] == "admin1" and f"{target}:{part}" in self.regions:
                 return [self.region_location(f"{target}:{part}", text, 3)]
+        # "the town of X", "in X", "X (Daraa)", "X/Daraa", "X and Y", "the X-Y road"
+        match = TOWN_OF.match(text)
+        if match:
+            return self._resolve(match.group(1), scope, depth + 1)
+        match = PARENTHESES.match(text)
+        if match:
+            return self._resolve(f"{match.group(1)}, {match.group(2) or match.group(3)}", scope, depth + 1)
+        match = ROAD.match(text)
+        if match:
+            return [replace(loc, geo_precision=2, score=round(loc.score * 0.9, 3))
+                    for loc in self._resolve(match.group(1), scope, depth + 1)]
+        match = AND.match(text)
+        if match and not self._places(text, scope, exact_only=True):
+            return self._resolve(match.group(1), scope, depth + 1)
         # 4. "near X", "the outskirts of X", "X outskirts", "north of X"
         match = NEAR.match(text) or NEAR_SUFFIX.match(text) or ARABIC_NEAR.match(text)
         if match:
@@ -432,7 +449,8 @@ class Geocoder:
     def _place_location(self, pid: int, query: str, score: float) -> Location:
         name, lat, lon, cc, iso, _pop, feature, gid, source = self.places[pid]
         return Location(query=query, name=name, lat=lat, lon=lon, country=cc, admin1=self.admin1_name(iso),
-                        admin1_iso=iso, kind=PLACE, geo_precision=1, score=round(score, 3), geonameid=gid,
+                        admin1_iso=iso, kind=PLACE, geo_precision=2 if feature in AREA_FEATURES else 1,
+                        score=round(score, 3), geonameid=gid,
                         feature_code=feature, source=source)
 
 

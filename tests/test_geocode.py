@@ -246,6 +246,31 @@ def test_near_a_town_is_the_town_at_precision_2(geo, query):
     assert (loc.lat, loc.lon) == (nawa.lat, nawa.lon)
 
 
+@pytest.mark.parametrize("query", ["the town of Nawa", "in Nawa", "Nawa town", "Nawa (Daraa)", "Nawa/Daraa",
+                                   "Nawa, Daraa governorate", "Nawa and Jasim"])
+def test_wrappers_around_a_town_name(geo, query):
+    loc = geo.geocode(query)
+    nawa = geo.geocode("Nawa")
+    assert (loc.name, loc.geo_precision) == (nawa.name, 1)
+
+
+def test_a_road_between_towns_is_near_the_first_town(geo):
+    loc = geo.geocode("the Tafas-Daraa road")
+    assert loc.name == geo.geocode("Tafas").name and loc.geo_precision == 2
+
+
+def test_plains_and_mountains_are_precision_2(geo):
+    for query in ("Jabal al-Zawiya", "Al-Ghab Plain", "the Golan"):
+        loc = geo.geocode(query)
+        assert loc.kind == "place" and loc.geo_precision == 2, query
+
+
+def test_acled_style_town_dash_quarter(geo):
+    loc = geo.geocode("Ar-Raqqa - Tishrine")
+    raqqa = geo.geocode("Raqqa")
+    assert loc.admin1_iso == "SY-RA" and math.dist((loc.lat, loc.lon), (raqqa.lat, raqqa.lon)) < 0.1
+
+
 def test_bare_governorate_capital_name_is_the_city(geo):
     loc = geo.geocode("Idleb")
     assert loc.kind == "place" and loc.admin1_iso == "SY-ID" and loc.geo_precision == 1
