@@ -159,6 +159,14 @@ def test_every_excerpt_is_the_text_at_its_span(izra):
      "Looting/property destruction", "looting", "Opposition Rebels (Syria)"),
     ("Looting: On 2 May 2021, members of the Hamza Division imposed royalties on farmers in Afrin.",
      "Looting/property destruction", "looting", "Hamza Division - Aleppo"),
+    ("On 5 May 2021, a vehicle belonging to a Russian patrol was damaged by an IED explosion near Ariha in Idleb.",
+     "Remote explosive/landmine/IED", "explosion", "Unidentified Armed Group (Syria)"),
+    ("On 5 May 2021, regime security forces dispersed a demonstration in Tafas in Dar'a with live ammunition, "
+     "killing a protester.", "Excessive force against protesters", "protest", "Protesters (Syria)"),
+    ("On 8 May 2021, Turkish forces built a new military post near Mastumeh in Idleb.",
+     "Headquarters or base established", "base", "Military Forces of Turkey (2016-)"),
+    ("On 4 May 2021, clashes erupted between the QSD and the regime's National Defense Forces in Qamishli.",
+     "Armed clash", "clash", "QSD: Syrian Democratic Forces"),
 ])
 def test_event_type_kind_and_acting_actor(text, sub_type, kind, actor1):
     incidents = extract(_doc(text, dt.date(2021, 12, 31)))

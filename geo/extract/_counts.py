@@ -41,7 +41,7 @@ _SINGLE_KILLED = re.compile(
     r"\b(?:killing|killed|executed|shot dead|shot and killed|assassinated|stabbed to death|beat to death)\s+"
     r"(?:an?|one|the)\s+(?!number)[\w' -]{0,40}?\b(?:man|woman|civilian|child|boy|girl|fighter|soldier|member|"
     r"commander|officer|person|resident|shepherd|farmer|lieutenant|colonel|driver|sheikh|journalist|"
-    r"activist|doctor|teacher)\b", re.I)
+    r"activist|doctor|teacher|protester|demonstrator|policeman|guard|militant|rebel|smuggler)\b", re.I)
 _SINGLE_PASSIVE = re.compile(
     r"\b(?:an?|one|the)\s+[\w' -]{0,50}?\b(?:man|woman|civilian|child|boy|girl|fighter|soldier|member|commander|"
     r"officer|person|resident|shepherd|farmer|lieutenant|colonel|driver)\b[\w' ,()-]{0,60}?\b(?:was|has been)\s+"

@@ -83,7 +83,7 @@ _RULES: list[tuple[str, int, str]] = [
                 r"buildings?|a house|a shop)"),
     ("transfer", 1, r"handed over|hand over|handover"),
     ("base", 1, r"(?:established|set up|setting up|built|building|erected|opened|installed|establishing) (?:an? )?"
-                r"(?:new )?(?:military )?(?:base|bases|outposts?|headquarters|observation posts?|military points?)|"
+                r"(?:new )?(?:military )?(?:base|bases|outposts?|posts?|headquarters|observation posts?|points?)|"
                 r"new (?:military )?base"),
     ("security", 1, r"(?:set up|erected|established|setting up) (?:several |new )?checkpoints|sealed off|curfew|"
                     r"security (?:measures|posture|campaign|operation|alert)|combing|search campaign|"
@@ -134,7 +134,7 @@ _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response 
 _SEEN_FLYING = re.compile(r"^[^.;]{0,40}\b(?:seen|spotted|flying|flew|flight|hovering|overflight|observed)\b|"
                           r"^\s*(?:reconnaissance|surveillance)", re.I)
 _AS_TARGET = re.compile(r"\b(?:on|against|targeting|targeted|attacked|ambushed|struck|hit|shelled|"
-                        r"intercepted|prevented|blocked|stopped)\b[^,;.]*$", re.I)
+                        r"intercepted|prevented|blocked|stopped|belong(?:s|ing|ed)? to)\b[^,;.]*$", re.I)
 _RECON_BEFORE = re.compile(r"\b(?:reconnaissance|surveillance|spy)\s+$", re.I)
 
 # ACLED coders start some notes with a tag naming the sub-event ("Looting: On 9 May ...").

@@ -58,7 +58,7 @@ _PASSIVE_LEFT = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|is|are|got)\s+(?:\w+
                            r"\bdied\s+(?:as a result of|from|under|due to|of|after)\s+(?:\w+\s+)?$")
 _SUFFERED = re.compile(r"^(?:'s)?\s+(?:[\w'-]+\s+){0,4}?(?:was|were|had been|has been|have been)\s+(?:\w+\s+)?"
                        r"(?:killed|injured|wounded|shot|targeted|attacked|kidnapped|abducted|arrested|detained|"
-                       r"found|hit|executed|assassinated)\b", re.I)
+                       r"found|hit|executed|assassinated|damaged|destroyed|ambushed)\b", re.I)
 _MEMBER_OF = re.compile(r"^\s*(?:\w+\s+){0,1}?(?:believed|said|suspected|thought|reported|alleged(?:ly)?)?\s*(?:to\s+)?"
                         r"(?:belong(?:ing|s)?\s+to|be\s+(?:from|members\s+of)|affiliated\s+with|linked\s+to|"
                         r"members?\s+of|from)\s+(?:the\s+)?$", re.I)
@@ -161,7 +161,10 @@ def _groups(sentence: Sentence, text: str) -> list[_Group]:
             if _events.CLASSES[main.cls][1] != _events.CLASSES[tag_cls][1]:
                 main.cls = tag_cls
             main.forced = True
-    groups.sort(key=lambda g: (g.subordinate, g.start))
+    # The main event of a sentence: a violent event before a movement or meeting mentioned with it
+    # ("a vehicle of a Russian patrol was hit by an IED"), otherwise the first one named.
+    violent = VIOLENT | {"kill"}
+    groups.sort(key=lambda g: (g.subordinate, not (g.forced or g.cls in violent), g.start))
     main = groups[:1]
     rest = sorted(groups[1:], key=lambda g: g.start)
     return main + rest
@@ -173,7 +176,10 @@ def _merge_adjacent(mentions: list[ActorMention], text: str, base: int) -> list[
     """"the regime's Air Force Intelligence" is one actor: keep the mention that names the unit."""
     out: list[ActorMention] = []
     for m in mentions:
-        if out and out[-1].entry.canonical == m.entry.canonical and m.start - out[-1].end <= 4:
+        if out and out[-1].text.lower().endswith("'s") and m.start - out[-1].end <= 2 \
+                and out[-1].entry.canonical != m.entry.canonical:
+            out[-1] = ActorMention(m.entry, out[-1].start, m.end, text[out[-1].start - base:m.end - base])
+        elif out and out[-1].entry.canonical == m.entry.canonical and m.start - out[-1].end <= 4:
             prev = out[-1]
             keep = m if m.entry.unit and not prev.entry.unit else prev
             out[-1] = ActorMention(keep.entry, prev.start, m.end, text[prev.start - base:m.end - base])
@@ -226,7 +232,7 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
         elif m.start >= t1 or m.start >= t0:
             victims.append(m)
         else:
-            (agents if m.end <= t0 else victims).append(m)
+            victims.append(m)  # named before the trigger but as a target ("a vehicle belonging to X was hit")
     agents = [a for a in agents if a.entry.armed or cls in ("meeting", "agreement", "protest", "riot")]
     actor1: ActorMention | None = None
     if cls in ("meeting", "agreement"):
