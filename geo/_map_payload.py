@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -90,13 +91,25 @@ def _days(series: pd.Series) -> np.ndarray:
     return out
 
 
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
+
+
 def safe_url(value: Any) -> str:
     """The URL if it is an http(s) link, else an empty string (no javascript:, data:, ... links)."""
     text = _clean_text(value)
-    low = text.lower()
-    if low.startswith(("http://", "https://")) and not any(c in text for c in "\"'<>` \t\n\r"):
-        return text
-    return ""
+    return text if _SAFE_URL.match(text) else ""
+
+
+def _safe_url_codes(series: pd.Series, strings: "_Strings") -> np.ndarray:
+    """String-table index of every row's safe URL (0 = none), checking each distinct value once."""
+    raw = series.astype("object")
+    codes, uniques = pd.factorize(raw.where(raw.notna(), ""), sort=False)
+    if not len(uniques):
+        return np.zeros(len(series), dtype=np.int64)
+    cleaned = pd.Series(uniques, dtype="object").astype(str).str.strip()
+    ok = cleaned.str.match(_SAFE_URL.pattern, case=False).fillna(False).to_numpy(dtype=bool)
+    table = np.array([strings.add(u) if good else 0 for u, good in zip(cleaned, ok)], dtype=np.int64)
+    return table[codes]
 
 
 def coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -213,9 +226,7 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
         strings.codes(_column(frame, "country")), precision, region_codes])
     coord_idx, coord_tuples = _tuples([np.round(lat * COORD_SCALE), np.round(lon * COORD_SCALE)])
     source_codes = strings.codes(_column(frame, "source"))  # before the (many, unique) URLs: short indices
-    raw_urls = _column(frame, "source_url").astype("object")
-    url_codes, url_uniques = pd.factorize(raw_urls.where(raw_urls.notna(), ""), sort=False)
-    url_table = np.array([strings.add(safe_url(u)) for u in url_uniques] or [0], dtype=np.int64)
+    url_codes = _safe_url_codes(_column(frame, "source_url"), strings)
     limit = notes_limit_for(n)
 
     wanted = {str(i) for i in highlight_ids}
@@ -245,7 +256,7 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
         "f": _sparse(_int_column(frame, "fatalities", -1), 0),
         "c": _sparse(_int_column(frame, "count", -1), 1),
         "src": source_codes.tolist(),
-        "u": _sparse(url_table[url_codes] if n else np.zeros(0, dtype=np.int64), 0),
+        "u": _sparse(url_codes, 0),
         "no": _trim(_column(frame, "notes"), limit),
         "nl": limit if limit < NOTES_MAX_CHARS else None,
         "hl": highlighted,

@@ -295,3 +295,17 @@ def test_map_renders_inside_the_streamlit_folium_component(tmp_path, monkeypatch
     assert report.external == [] and report.failed == [] and report.errors == []
     assert report.dialogs == 0 and not report.pwned
     assert len(report.popups) == len(frame)
+
+
+def test_server_side_popup_escapes_everything_and_keeps_only_http_links():
+    from geo._popup import popup_html
+
+    frame = hostile_incidents()
+    for i in range(len(XSS)):
+        text = popup_html(frame.iloc[i].to_dict())
+        assert "<script" not in text and "<img" not in text and "<svg" not in text and "<iframe" not in text
+        for href in re.findall(r'href="([^"]*)"', text):
+            assert href.startswith(("https://", "http://")), href
+    ok = popup_html(frame.iloc[3].to_dict())
+    assert 'href="https://example.org/ok?a=1&amp;b=2"' in ok
+    assert "&lt;script&gt;" in popup_html(frame.iloc[0].to_dict())

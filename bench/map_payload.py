@@ -1,0 +1,99 @@
+"""Benchmark: filters -> map HTML ready, and map payload size, for 10k and 100k incidents.
+
+Ours: geo.mapview.build_map (compact JSON, markers created in the browser) + what streamlit-folium
+does with it (render, extract the script). Baseline in the same run: plain folium, one
+``folium.Marker`` with an escaped popup per incident (server-side), same rendering path.
+The baseline runs at 10k only by default (at 100k it takes minutes); --baseline-100k runs it too.
+
+Usage: .venv/bin/python bench/map_payload.py [--sizes 10000 100000] [--acled CSV] [--baseline-100k]
+Incidents are invented (geo._map_demo) unless --acled names an ACLED CSV export, whose rows are
+then repeated to reach each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import folium  # noqa: E402
+import pandas as pd  # noqa: E402
+from streamlit_folium import _get_header, _get_html, _get_map_string  # noqa: E402
+
+from geo._map_demo import synthetic_incidents  # noqa: E402
+from geo._popup import popup_html  # noqa: E402
+from geo.filters import Filters  # noqa: E402
+from geo.mapview import build_map  # noqa: E402
+
+
+def st_folium_payload(fmap: folium.Map) -> int:
+    """Bytes streamlit-folium sends to the browser for this map (script + header + html)."""
+    fmap.get_root().render()
+    fmap.render()
+    html, header = _get_html(fmap), _get_header(fmap)
+    script = _get_map_string(fmap)
+    return len(script.encode()) + len(header.encode()) + len(html.encode())
+
+
+def ours(frame: pd.DataFrame, filters: Filters) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    shown = filters.apply(frame)
+    fmap = build_map(shown, target="streamlit")
+    payload = st_folium_payload(fmap)
+    elapsed = time.perf_counter() - start
+    standalone = len(build_map(shown, target="standalone").get_root().render().encode())
+    return elapsed, payload, standalone
+
+
+def baseline(frame: pd.DataFrame, filters: Filters) -> tuple[float, int]:
+    start = time.perf_counter()
+    shown = filters.apply(frame)
+    fmap = folium.Map(location=[35, 38.5], zoom_start=7)
+    for row in shown.to_dict("records"):
+        folium.Marker([row["latitude"], row["longitude"]], popup=folium.Popup(popup_html(row))).add_to(fmap)
+    payload = st_folium_payload(fmap)
+    return time.perf_counter() - start, payload
+
+
+def frame_of(size: int, acled: str | None) -> pd.DataFrame:
+    if not acled:
+        return synthetic_incidents(size, seed=1)
+    from geo.ingest import load  # the importer's reader (ACLED column mapping)
+
+    base = load(acled).frame
+    reps = -(-size // len(base))
+    frame = pd.concat([base] * reps, ignore_index=True).iloc[:size].copy()
+    frame["event_id"] = [f"{e}-{i}" for i, e in enumerate(frame["event_id"])]
+    return frame
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--acled", help="ACLED CSV export to repeat instead of invented incidents")
+    parser.add_argument("--baseline-100k", action="store_true", help="also run the slow baseline above 10k")
+    args = parser.parse_args()
+    build_map(synthetic_incidents(10), target="streamlit")  # warm caches (outlines, icons, assets)
+    filters = Filters(since=dt.date(2000, 1, 1))  # a real filter pass that keeps every incident
+    print(f"{'incidents':>10} {'variant':<34} {'seconds':>8} {'payload MB':>11} {'standalone MB':>14}")
+    for size in args.sizes:
+        frame = frame_of(size, args.acled)
+        cold, payload, standalone = ours(frame, filters)  # first map of this data (region shapes cached after)
+        seconds = min(ours(frame, filters)[0] for _ in range(2))
+        print(f"{size:>10} {'ours (JSON + client-side markers)':<34} {seconds:>8.2f} {payload / 1e6:>11.2f} "
+              f"{standalone / 1e6:>14.2f}   (first call {cold:.2f} s)", flush=True)
+        if size <= 10_000 or args.baseline_100k:
+            seconds_b, payload_b = baseline(frame, filters)
+            print(f"{size:>10} {'baseline (folium.Marker each)':<34} {seconds_b:>8.2f} {payload_b / 1e6:>11.2f} "
+                  f"{'':>14}   -> ours is {seconds_b / seconds:.0f}x faster, {payload_b / payload:.1f}x smaller",
+                  flush=True)
+        else:
+            print(f"{size:>10} {'baseline (folium.Marker each)':<34} {'skipped (minutes at this size; --baseline-100k)':>8}")
+
+
+if __name__ == "__main__":
+    main()
