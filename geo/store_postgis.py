@@ -76,6 +76,7 @@ class PostgisStore:
     def __init__(self, db: str, *, migrate: bool = True) -> None:
         self.db = db
         self._lock = threading.RLock()
+        self._committing = False
         self._conn = connect(db)
         try:
             self._check_schema(migrate)
@@ -95,21 +96,40 @@ class PostgisStore:
             _pg_migrate.migrate(self._conn)
 
     # -- reading -----------------------------------------------------------------------------------------
-    def _copy_out(self, query, params: list, null: str) -> bytes:
+    def _live_connection(self) -> "psycopg.Connection":
+        """The connection, reopened if the server closed it (restart, idle timeout, admin)."""
+        if self._conn.closed or self._conn.broken:
+            self._conn = connect(self.db)
+        return self._conn
+
+    def _query(self, run, what: str):
+        """``run(connection)`` under the lock; retried once on a fresh connection if the old one died."""
         import psycopg
+
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    return run(self._live_connection())
+                except psycopg.OperationalError as exc:
+                    if attempt == 2 or not (self._conn.closed or self._conn.broken):
+                        raise StoreError(f"{redact(self.db)}: {what}: {_reason(exc)}") from None
+                except psycopg.Error as exc:
+                    raise StoreError(f"{redact(self.db)}: {what}: {_reason(exc)}") from None
+
+    def _copy_out(self, query, params: list, null: str) -> bytes:
         from psycopg import sql
 
         statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(query, sql.Literal(null))
-        buffer = bytearray()
-        with self._lock:
-            try:
-                with self._conn.cursor() as cursor:
-                    with cursor.copy(statement, params) as copy:
-                        for block in copy:
-                            buffer += block
-            except psycopg.Error as exc:
-                raise StoreError(f"{redact(self.db)}: could not read incidents: {_reason(exc)}") from None
-        return bytes(buffer)
+
+        def run(conn) -> bytes:
+            buffer = bytearray()
+            with conn.cursor() as cursor:
+                with cursor.copy(statement, params) as copy:
+                    for block in copy:
+                        buffer += block
+            return bytes(buffer)
+
+        return self._query(run, "could not read incidents")
 
     def read(self, filters: Filters | None = None) -> "gpd.GeoDataFrame":
         """Incidents passing ``filters`` (evaluated in SQL), oldest first, typed as in the embedded store."""
@@ -129,13 +149,7 @@ class PostgisStore:
         return int(self._fetch("SELECT count(*) FROM incidents", [])[0][0])
 
     def _fetch(self, query, params: list) -> list[tuple]:
-        import psycopg
-
-        with self._lock:
-            try:
-                return self._conn.execute(query, params).fetchall()
-            except psycopg.Error as exc:
-                raise StoreError(f"{redact(self.db)}: query failed: {_reason(exc)}") from None
+        return self._query(lambda conn: conn.execute(query, params).fetchall(), "query failed")
 
     # -- aggregations for the density view ---------------------------------------------------------------
     def counts_by_admin1(self, filters: Filters | None = None) -> pd.DataFrame:
@@ -149,15 +163,18 @@ class PostgisStore:
         from geo.admin1 import all_admin1
 
         clause, params = _pg_filters.where(filters)
+        names = {unit.iso: unit.name for unit in all_admin1()}
+        # Governorates outside data/admin1.csv are named after their first row's admin1, as geo.query does;
+        # the FILTER keeps that ordered aggregate small.
         query = sql.SQL("""
             SELECT upper(coalesce(admin1_iso, '')) AS iso, count(*), coalesce(sum(fatalities), 0),
-                   (array_agg(admin1 ORDER BY event_date, event_id) FILTER (WHERE admin1 IS NOT NULL))[1]
+                   (array_agg(admin1 ORDER BY event_date, event_id)
+                        FILTER (WHERE admin1 IS NOT NULL AND upper(coalesce(admin1_iso, '')) <> ALL(%s)))[1]
             FROM incidents WHERE {} GROUP BY 1""").format(clause)
-        rows = self._fetch(query, params)
+        rows = self._fetch(query, [sorted(names), *params])
         columns = ["admin1_iso", "name", "incidents", "fatalities"]
         if not rows:
             return pd.DataFrame(columns=columns)
-        names = {unit.iso: unit.name for unit in all_admin1()}
         out = pd.DataFrame({
             "admin1_iso": [r[0] for r in rows],
             "name": [names.get(r[0]) or r[3] or (r[0] or "Unknown") for r in rows],
@@ -206,6 +223,7 @@ class PostgisStore:
         for attempt in range(RETRIES + 1):
             try:
                 with self._lock:
+                    self._live_connection()
                     added, updated = self._merge(prepared)
                     if added + updated >= ANALYZE_ROWS:
                         self._analyze()
@@ -214,6 +232,16 @@ class PostgisStore:
                 if attempt == RETRIES:
                     raise StoreError(f"{redact(self.db)}: import kept colliding with other writers; "
                                      "nothing was written, try again") from None
+            except psycopg.OperationalError as exc:
+                if not self._conn.broken:
+                    raise StoreError(f"{redact(self.db)}: import failed, nothing was written: "
+                                     f"{_reason(exc)}") from None
+                if self._committing:  # the server may or may not have committed before the line dropped
+                    raise StoreError(f"{redact(self.db)}: connection lost while committing an import; "
+                                     "run it again to be sure (re-importing changes nothing)") from None
+                if attempt == RETRIES:
+                    raise StoreError(f"{redact(self.db)}: connection lost, nothing was written: "
+                                     f"{_reason(exc)}") from None
             except psycopg.Error as exc:
                 raise StoreError(f"{redact(self.db)}: import failed, nothing was written: {_reason(exc)}") from None
         raise AssertionError("unreachable")
@@ -221,6 +249,7 @@ class PostgisStore:
     def _merge(self, prepared: pd.DataFrame) -> tuple[int, int]:
         names = ", ".join(f'"{c}"' for c in COLUMNS)
         updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in COLUMNS if c != "event_id")
+        self._committing = False
         with self._conn.transaction():
             self._conn.execute(f"CREATE TEMP TABLE incoming ON COMMIT DROP AS "
                                f"SELECT {names} FROM {TABLE} WITH NO DATA")
@@ -237,6 +266,7 @@ class PostgisStore:
                     RETURNING (xmax = 0) AS inserted)
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
             """).fetchone()
+            self._committing = True  # leaving the block sends COMMIT
         return int(row[0]), int(row[1])
 
     def _analyze(self) -> None:

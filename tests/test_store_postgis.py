@@ -300,3 +300,22 @@ def test_copy_from_missing_file_is_an_input_error(tmp_path, postgis_db: str, cap
     assert main(["copy", "--from", str(tmp_path / "absent.gpkg"), "--to", postgis_db]) == 2
     assert "absent.gpkg" in capsys.readouterr().err
     assert not (tmp_path / "absent.gpkg").exists()
+
+
+def test_store_reconnects_after_the_server_drops_its_connection(postgis_server, pg_store) -> None:
+    pid = pg_store._conn.info.backend_pid
+    postgis_server.execute(f"SELECT pg_terminate_backend({pid})")
+    assert pg_store.count() == 400
+    assert pg_store._conn.info.backend_pid != pid
+    postgis_server.execute(f"SELECT pg_terminate_backend({pg_store._conn.info.backend_pid})")
+    result = pg_store.upsert(make_incidents(5, prefix="R"))
+    assert result.added == 5 and len(pg_store.read(Filters(text="village"))) > 0
+
+
+def test_counts_by_admin1_names_unknown_codes_like_region_counts(pg_store) -> None:
+    extra = make_incidents(6, seed=21, prefix="U")
+    extra["admin1_iso"], extra["admin1"] = "xx-zz", ["Testland", None, "Other spelling", None, "Testland", None]
+    pg_store.upsert(extra)
+    got = pg_store.counts_by_admin1()
+    pd.testing.assert_frame_equal(got, query.region_counts(pg_store.read()))
+    assert "XX-ZZ" in set(got["admin1_iso"])
