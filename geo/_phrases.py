@@ -48,8 +48,14 @@ ROAD = re.compile(r"^(?:the\s+)?(.+?)\s*[-–/]\s*.+?\s+(?:road|highway|motorway
                   re.IGNORECASE)
 # "Jasim and Nawa" → the first place named.
 AND = re.compile(r"^(.+?)\s+(?:and|&|or)\s+(.+)$", re.IGNORECASE)
-ARABIC_COUNTRYSIDE = re.compile(r"^(?:ريف|ارياف|أرياف)\s+(.+)$")
-ARABIC_NEAR = re.compile(r"^(?:قرب|بالقرب من|محيط|أطراف|اطراف|ضواحي)\s+(.+)$")
+# Arabic: "ريف درعا الشرقي" (Daraa's eastern countryside), "محافظة درعا", "بلدة نوى", "قرب نوى", "جنوب درعا".
+_AR_SIDE = r"(?:ال)?(شرقي|غربي|شمالي|جنوبي)"
+ARABIC_COUNTRYSIDE = re.compile(r"^(?:ريف|ارياف|أرياف|محافظة|محافظه)\s+(.+?)(?:\s+" + _AR_SIDE + r")?$")
+ARABIC_TOWN_OF = re.compile(r"^(?:في\s+)?(?:بلدة|بلده|مدينة|مدينه|قرية|قريه|بلدات|قرى|مخيم|حي|منطقة|منطقه)\s+(.+)$")
+ARABIC_NEAR = re.compile(r"^(?:قرب|بالقرب من|محيط|أطراف|اطراف|ضواحي|حول)\s+(.+)$")
+ARABIC_DIRECTION = re.compile(r"^(شمال|جنوب|شرق|غرب)(?:ي)?\s+(.+)$")
+ARABIC_SIDES = {"شرقي": "east", "غربي": "west", "شمالي": "north", "جنوبي": "south",
+                "شرق": "east", "غرب": "west", "شمال": "north", "جنوب": "south"}
 
 # Name keys (see geo._normalize) of words that qualify a name: "Western X", "X al-Kabira", "Upper X".
 DIRECTION_WORDS = frozenset({"gharbi", "sharqi", "shamali", "janubi", "kabir", "saghir"})

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from geo._aliases import AliasFile
 from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words
-from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_NEAR, ARTICLE_WORDS, COUNTRYSIDE_PREFIX,
-                          COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF, IN_REGION, NEAR, NEAR_SUFFIX,
-                          PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic, word_order_variants)
+from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
+                          ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
+                          IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic,
+                          word_order_variants)
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
 from geo.paths import DATA_DIR
@@ -38,7 +39,7 @@ CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact ab
 BIG_CITY = 150000         # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
 DUPLICATE_KM = 3.0        # candidates closer than this are one place
 BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governorate still counts as in it
-MIN_ABROAD = 10000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
+MIN_ABROAD = 20000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
 MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
 FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
 AREA_FEATURES = frozenset({"AREA", "MT"})  # plains, mountains, valleys: a point inside them is precision 2
@@ -212,6 +213,10 @@ class Geocoder:
             level = self.regions[rid]["level"]
             if level in ("country", "area", "part") or not self._places(text, ("admin1", rid), exact_only=True):
                 return [self.region_location(rid, text, 3)] + self._places(text, scope)[:4]
+        # an exact name of a place beats reading the text as a phrase ("مخيم الهول" is the camp's name)
+        exact = self._places(text, scope, exact_only=True)
+        if exact and exact[0].country == self.home_country:
+            return exact
         # 2. "X countryside", "rural X", "X province", "southern X countryside"
         for pattern, dir_group, name_group in ((COUNTRYSIDE_SUFFIX, 2, 1), (COUNTRYSIDE_PREFIX, 1, 2)):
             match = pattern.match(text)
@@ -229,7 +234,18 @@ class Geocoder:
         if match:
             iso = self._admin1_of(match.group(1))
             if iso:
-                return [self.region_location(iso, text, 3)]
+                part = f"{iso}:{ARABIC_SIDES[match.group(2)]}" if match.group(2) else iso
+                return [self.region_location(part if part in self.regions else iso, text, 3)]
+        match = ARABIC_TOWN_OF.match(text)
+        if match:
+            return self._resolve(match.group(1), scope, depth + 1)
+        match = ARABIC_DIRECTION.match(text)
+        if match and self._region_id(text) is None:
+            target = self._region_id(match.group(2))
+            if target and self.regions[target]["level"] == "admin1":
+                return [self.region_location(f"{target}:{ARABIC_SIDES[match.group(1)]}", text, 3)]
+            return [replace(loc, geo_precision=max(loc.geo_precision, 2), score=round(loc.score * 0.95, 3))
+                    for loc in self._resolve(match.group(2), scope, depth + 1)]
         # 3. "northern Daraa", "the southern part of Idlib"
         match = DIRECTION_OF.match(text) or DIRECTION.match(text)
         if match:

@@ -271,6 +271,28 @@ def test_acled_style_town_dash_quarter(geo):
     assert loc.admin1_iso == "SY-RA" and math.dist((loc.lat, loc.lon), (raqqa.lat, raqqa.lon)) < 0.1
 
 
+@pytest.mark.parametrize("query,expected", [
+    ("بلدة نوى", ("place", 1, None)), ("مدينة درعا", ("place", 1, None)), ("قرية تسيل", ("place", 1, None)),
+    ("ريف درعا الشرقي", ("region", 3, "SY-DR:east")), ("ريف حلب الغربي", ("region", 3, "SY-HL:west")),
+    ("محافظة درعا", ("region", 3, "SY-DR")), ("جنوب درعا", ("region", 3, "SY-DR:south")),
+    ("شمال نوى", ("place", 2, None)), ("ريف دمشق", ("region", 3, "SY-RD")), ("جنوب سوريا", ("region", 3,
+                                                                                   "area:southern-syria")),
+])
+def test_arabic_phrases(geo, query, expected):
+    loc = geo.geocode(query)
+    assert (loc.kind, loc.geo_precision, loc.region_id) == expected
+
+
+def test_an_exact_name_beats_reading_it_as_a_phrase(geo):
+    assert geo.geocode("مخيم الهول").admin1_iso == "SY-HA"
+
+
+def test_small_places_abroad_need_the_country(geo):
+    assert geo.geocode("Bait Jan").country == "SY"  # not the Israeli village of a similar name
+    loc = geo.geocode("Beit Jann, Israel")
+    assert loc is not None and loc.country == "IL"
+
+
 def test_bare_governorate_capital_name_is_the_city(geo):
     loc = geo.geocode("Idleb")
     assert loc.kind == "place" and loc.admin1_iso == "SY-ID" and loc.geo_precision == 1
