@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.errors import InputError
 from geo.extract import Document, extract, extract_records, incidents_to_frame, read_document
@@ -392,4 +394,24 @@ def test_extract_records_reads_html_and_its_date_when_given_markup():
     assert list(frame["event_id"]) == ["doc:dael:1", "doc:dael:2"]
     assert frame.loc[0, "source"] == "Gunmen and regime soldiers clash in Dael"
     assert not frame["notes"].str.contains("<").any()
+
+
+_WORDS = ("On 9 May 2020, regime forces shelled Tafas in Dar'a . killing 3 civilians yesterday the meeting "
+          "called for Amman clashes between QSD and IS near al-Bukamal IED exploded protesters Russian warplanes "
+          "20 air raids over the last two days , Gen. Ali Hasan commander of the Fourth Division Looting: in "
+          "the south Daraa countryside 3/4/2020 on Tuesday No fatalities were reported \n").split(" ")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=60), st.dates(dt.date(2000, 1, 1), dt.date(2030, 1, 1)))
+def test_any_text_gives_well_formed_incidents(words, published):
+    text = " ".join(words)
+    from geo import taxonomy
+
+    for inc in extract(Document("h", text, published), geocoder=FakeGeocoder()):
+        assert text[inc.span[0]:inc.span[1]] == inc.excerpt
+        assert inc.event_date <= published + dt.timedelta(days=1)
+        assert inc.date_end is None or inc.event_date <= inc.date_end <= published + dt.timedelta(days=1)
+        assert taxonomy.lookup_sub_type(inc.sub_event_type).event_type == inc.event_type
+        assert inc.time_precision in (1, 2, 3)
 

@@ -420,7 +420,9 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     mentions = _merge_adjacent(mentions, text, base)
     toponyms = _places.find_toponyms(text, base, masked + [(m.start, m.end) for m in mentions
                                                              if "prison" not in m.text.lower()])
-    dates = _dates.find_dates(text, ctx.published, base)
+    latest = ctx.published + dt.timedelta(days=1)
+    dates = [d for d in _dates.find_dates(text, ctx.published, base) if d.start <= latest]  # no future events
+    dates = [replace(d, end=min(d.end, ctx.published)) if d.end and d.end > ctx.published else d for d in dates]
     sentence_date = dates[0] if dates else None
     out: list[Incident] = []
     for i, group in enumerate(groups):
