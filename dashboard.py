@@ -475,14 +475,17 @@ def _fix_geocode(preview) -> None:
             st.rerun()
 
 
-def export_section(frame, state: query.ViewState) -> None:
+def export_section(frame, state: query.ViewState, highlight: tuple[str, ...] = ()) -> None:
     """Download buttons for the filtered view (files are generated when clicked)."""
     from geo import view_export as export_buttons
 
-    st.caption(f"{len(frame):,} incidents in the current view.")
+    st.caption(query.escape_markdown(f"{len(frame):,} incidents in the current view "
+                                     f"({query.describe_filters(state.filters)}). Files are made when clicked; "
+                                     "the PNG takes a few seconds."))
     cols = st.columns(6)
     for col, spec in zip(cols, export_buttons.SPECS):
-        col.download_button(spec.label, data=lambda s=spec: export_buttons.render(s.key, frame, state.filters),
+        col.download_button(spec.label, data=lambda s=spec: export_buttons.render(
+                                s.key, frame, state.filters, highlight_ids=highlight),
                             file_name=spec.file_name, mime=spec.mime, on_click="ignore",
                             key=f"dl_{spec.key}", width="stretch")
 
@@ -530,7 +533,7 @@ def main() -> None:
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state), lambda: _table_and_highlight(view, selected),
-                lambda: density_section(view), lambda: import_section(db), lambda: export_section(view, state)]
+                lambda: density_section(view), lambda: import_section(db), lambda: export_section(view, state, selected)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs
             with tab:

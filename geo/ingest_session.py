@@ -250,10 +250,8 @@ def apply_point(preview: Preview, event_id: str, lat: float, lon: float) -> Any:
     try:
         from geo.geocode import get_geocoder
 
-        near = get_geocoder().reverse(lat, lon)
-        if near is not None:
-            country, admin1, admin1_iso = near.country, near.admin1, near.admin1_iso
-    except (ImportError, GeoError):
+        country, admin1, admin1_iso = get_geocoder().reverse(lat, lon)
+    except (ImportError, GeoError, ValueError, TypeError):
         pass
     loc = Location(query=name, name=name, lat=lat, lon=lon, country=country, admin1=admin1,
                    admin1_iso=admin1_iso, kind="place", geo_precision=1, score=1.0, source="map click")

@@ -118,6 +118,28 @@ def from_query_params(params: Mapping[str, Iterable[str] | str]) -> ViewState:
     return ViewState(filters=filters, in_view=in_view)
 
 
+def describe_filters(filters: Filters) -> str:
+    """One line naming the active filters ("All incidents" when none), for map titles and exports."""
+    parts = []
+    if filters.since or filters.until:
+        parts.append(f"{filters.since.isoformat() if filters.since else '…'} to "
+                     f"{filters.until.isoformat() if filters.until else '…'}")
+    names = {"actors": "Actors", "types": "Types", "sources": "Sources"}
+    for attr, label in names.items():
+        if getattr(filters, attr):
+            parts.append(f"{label}: {', '.join(getattr(filters, attr))}")
+    if filters.regions:
+        units = [resolve_admin1(r) for r in filters.regions]
+        parts.append("Governorates: " + ", ".join(u.name if u else r for u, r in zip(units, filters.regions)))
+    if filters.precisions:
+        parts.append("Precision: " + ", ".join(str(p) for p in filters.precisions))
+    if filters.text:
+        parts.append(f"Text: “{filters.text}”")
+    if filters.bbox:
+        parts.append("Map view: " + ", ".join(_fmt_float(v) for v in filters.bbox))
+    return "; ".join(parts) if parts else "All incidents"
+
+
 def without_bbox(filters: Filters) -> Filters:
     """The same filters with no map-view restriction."""
     return replace(filters, bbox=None)

@@ -36,23 +36,31 @@ SPECS: tuple[ExportSpec, ...] = (
 FORMATS = tuple(s.key for s in SPECS)
 
 
-def render(key: str, frame, filters: Filters | None = None, *, title: str = "Incident Atlas") -> bytes:
+def render(key: str, frame, filters: Filters | None = None, *, title: str = "Incident Atlas",
+           highlight_ids: tuple[str, ...] = ()) -> bytes:
     """The filtered incidents ``frame`` as file bytes in format ``key`` (one of :data:`FORMATS`).
 
-    Data formats go through :mod:`geo.export`, maps through :mod:`geo.snapshot` (PNG needs the
-    local Chromium, or falls back to the static renderer there).
+    Data formats go through :func:`geo.export.export`; maps through :mod:`geo.snapshot` (PNG uses the
+    local Chromium, or the static renderer when Chromium is missing), titled with the filters.
     """
     if key not in FORMATS:
         raise ValueError(f"unknown export format {key!r}; choose one of {', '.join(FORMATS)}")
+    from geo.query import describe_filters
+
     with tempfile.TemporaryDirectory(prefix="atlas-export-") as tmp:
         out = Path(tmp) / f"export.{key}"
-        if key in {"png", "html"}:
-            from geo import snapshot
+        if key == "png":
+            from geo.snapshot import snapshot_png
 
-            writer = snapshot.snapshot_png if key == "png" else snapshot.snapshot_html
-            writer(frame, out, filters=filters, title=title)
+            snapshot_png(frame, out, title=title, filters_text=describe_filters(filters or Filters()),
+                         highlight_ids=highlight_ids)
+        elif key == "html":
+            from geo.snapshot import snapshot_html
+
+            snapshot_html(frame, out, title=title, filters_text=describe_filters(filters or Filters()),
+                          highlight_ids=highlight_ids)
         else:
-            from geo import export
+            from geo.export import export
 
-            export.write(frame, out, format=key)
+            export(frame, key, out)
         return out.read_bytes()
