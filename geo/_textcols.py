@@ -11,9 +11,14 @@ import pyarrow.compute as pc
 def as_arrow_strings(values: pd.Series) -> pa.Array | None:
     """``values`` as an arrow string array, or None if some non-null value is not a str."""
     try:
-        return pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string(), from_pandas=True)
+        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return None
+
+
+def _blank_of(strings: pa.Array) -> np.ndarray:
+    empty = pc.or_kleene(pc.is_null(strings), pc.equal(pc.utf8_trim_whitespace(strings), ""))
+    return empty.fill_null(True).to_numpy(zero_copy_only=False)
 
 
 def blank_mask(values: pd.Series) -> np.ndarray:
@@ -23,21 +28,22 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         strings = as_arrow_strings(values)
         if strings is not None:
-            empty = pc.or_kleene(pc.is_null(strings), pc.equal(pc.utf8_trim_whitespace(strings), ""))
-            return empty.fill_null(True).to_numpy(zero_copy_only=False)
-        text = values.map(lambda v: isinstance(v, str) and not v.strip())
-        return (values.isna() | text).to_numpy(dtype=bool)
+            return _blank_of(strings)
+        text = np.array([isinstance(v, str) and not v.strip() for v in values.tolist()], dtype=bool)
+        return values.isna().to_numpy(dtype=bool) | text
     return values.isna().to_numpy(dtype=bool)
 
 
 def clean_text(values: pd.Series) -> pd.Series:
     """Object Series of str or None: blanks become None, non-strings are turned into text."""
-    result = pd.Series(values.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
+    result = pd.Series(values.to_numpy(dtype=object), index=values.index, dtype=object)
     if len(result) == 0:
         return result
-    if as_arrow_strings(result) is None:
-        result = result.map(_to_text)
-    mask = blank_mask(result)
+    strings = as_arrow_strings(result)
+    if strings is None:
+        result = pd.Series([_to_text(v) for v in result.tolist()], index=result.index, dtype=object)
+        strings = as_arrow_strings(result)
+    mask = _blank_of(strings) if strings is not None else blank_mask(result)
     if mask.any():
         result = result.where(~mask, None)
     return result

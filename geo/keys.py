@@ -40,7 +40,9 @@ def fill_event_ids(frame: pd.DataFrame) -> pd.Series:
     """``frame.event_id`` stripped, with a content hash wherever it is missing (object dtype)."""
     ids = frame["event_id"].astype(object) if "event_id" in frame else pd.Series(None, index=frame.index,
                                                                               dtype=object)
-    ids = ids.where(ids.notna(), None).map(lambda v: None if v is None else (str(v).strip() or None))
+    ids = pd.Series([None if v is None or (not isinstance(v, str) and pd.isna(v)) else (str(v).strip() or None)
+                     for v in ids.tolist()],
+                    index=frame.index, dtype=object)
     missing = ids.isna()
     if missing.any():
         present = [c for c in CORE_FIELDS if c in frame]

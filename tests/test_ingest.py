@@ -43,6 +43,9 @@ def test_acled_old_layout_with_crlf(fixtures_dir):
     extra = extra_of(result.frame, "TST1001")
     assert extra["data_id"] == "9000001" and extra["iso3"] == "SYR" and extra["inter1"] == "1"
     assert "\r" not in "".join(result.frame["notes"])
+    text_columns = ["event_id", "actor1", "assoc_actor_1", "country", "admin1", "notes", "extra"]
+    assert all(result.frame[c].dtype == object for c in text_columns)
+    assert result.frame.loc[0, "assoc_actor_1"] is None
 
 
 def test_acled_lf_and_crlf_give_the_same_records(fixtures_dir, tmp_path):

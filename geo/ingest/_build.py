@@ -108,7 +108,8 @@ def build(table: RawTable) -> tuple[pd.DataFrame, list[InputError], np.ndarray]:
         else:
             out[column] = _text(values)
     frame = pd.DataFrame(out)
-    frame["country"] = frame["country"].map(lambda v: _geo_hooks.COUNTRY_NAMES.get(v, v) if v else v)
+    names = _geo_hooks.COUNTRY_NAMES
+    frame["country"] = pd.Series([names.get(v, v) if v else v for v in frame["country"].tolist()], dtype=object)
 
     _check_required_text(frame, table, errors)
     _resolve_types(frame, table, errors)
