@@ -169,6 +169,10 @@ def test_every_excerpt_is_the_text_at_its_span(izra):
      "Headquarters or base established", "base", "Military Forces of Turkey (2016-)"),
     ("On 4 May 2021, clashes erupted between the QSD and the regime's National Defense Forces in Qamishli.",
      "Armed clash", "clash", "QSD: Syrian Democratic Forces"),
+    ("On 3 May 2021, residents of Manbij protested against the QSD conscription campaign.", "Peaceful protest",
+     "protest", "Protesters (Syria)"),
+    ("On 3 May 2021, QSD handed over several positions near Manbij in Aleppo to regime forces.",
+     "Non-violent transfer of territory", "territory change", "QSD: Syrian Democratic Forces"),
 ])
 def test_event_type_kind_and_acting_actor(text, sub_type, kind, actor1):
     incidents = extract(_doc(text, dt.date(2021, 12, 31)))

@@ -37,6 +37,8 @@ CLASSES: dict[str, tuple[str, str, str]] = {
     "meeting": ("Strategic developments", "Other", "meeting"),
     "agreement": ("Strategic developments", "Agreement", "agreement"),
     "prevent": ("Strategic developments", "Other", "other"),
+    "release": ("Strategic developments", "Other", "release"),
+    "recruit": ("Strategic developments", "Change to group/activity", "recruitment"),
     "kill": ("Violence against civilians", "Attack", "attack"),
 }
 
@@ -81,7 +83,13 @@ _RULES: list[tuple[str, int, str]] = [
                 r"(?:burned|burnt|demolished|bulldozed|destroyed|blew up|set fire to|torched) (?:[\w-]+ ){0,2}(?:houses|homes|"
                 r"crops|fields|property|properties|shops|land|lands|farms|farmland|wheat|harvest|trees|olive trees|"
                 r"buildings?|a house|a shop)"),
-    ("transfer", 1, r"handed over|hand over|handover"),
+    ("transfer", 1, r"hand(?:ed|ing|s)? over (?:full )?(?:control|(?:the |several |their |its |a number of )?"
+                    r"(?:positions?|towns?|villages?|areas?|checkpoints?|territory|points?|city|neighbou?rhoods?|"
+                    r"hills?|bases?))|handover of (?:the )?(?:positions?|towns?|villages?|areas?|territory|city)"),
+    ("release", 1, r"released (?:\d+ |several |a number of |dozens of )?(?:detainees|prisoners|abductees|hostages|"
+                   r"people|civilians|men|women)|prisoner release|release of (?:\d+ )?(?:detainees|prisoners)"),
+    ("recruit", 1, r"recruitment campaign|recruit(?:ed|ing|s)? (?:\d+ |dozens of |young )?(?:men|fighters|"
+                   r"children|youths?|members)|conscription campaign"),
     ("base", 1, r"(?:established|set up|setting up|built|building|erected|opened|installed|establishing) (?:an? )?"
                 r"(?:new )?(?:military )?(?:base|bases|outposts?|posts?|headquarters|observation posts?|points?)|"
                 r"new (?:military )?base"),
@@ -102,6 +110,7 @@ _RULES: list[tuple[str, int, str]] = [
                    r"(?:patrol|convoy)"),
     ("kill", 2, r"shot (?:and )?(?:killed|dead|wounded|injured)|shot|killed|killing|kills|assassinat(?:ed|ion|ing)|"
                 r"executed|execution|opened fire|gunned down|stabbed|tortured|torture|beat(?:en)?|assaulted|"
+                r"beheaded|slaughtered|strangled|"
                 r"attacked|attacking|attacks?|targeted|targeting|found dead|found killed|bod(?:y|ies) (?:was|were) found|"
                 r"captured|gunshots?|gunfire|small arms fire|sniper fire|sniped|snipers?|murdered|murder|injured|"
                 r"wounded"),

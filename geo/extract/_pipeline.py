@@ -31,7 +31,8 @@ ABSORBS: dict[str, set[str]] = {
     "abduct": {"kill", "arrest"},
     "arrest": {"kill", "security", "abduct"},
     "sexual": {"kill", "abduct"},
-    "protest": {"kill", "arrest", "riot", "security", "meeting"},
+    "protest": {"kill", "arrest", "riot", "security", "meeting", "recruit", "release", "abduct", "loot", "base",
+                "reinforce", "patrol", "agreement"},
     "riot": {"kill", "security"},
     "base": {"reinforce", "patrol", "security"},
     "reinforce": {"patrol", "withdraw", "security"},
@@ -41,8 +42,10 @@ ABSORBS: dict[str, set[str]] = {
     "loot": {"kill", "security"},
     "disrupt": {"ied", "suicide"},
     "meeting": set(),
-    "agreement": {"meeting"},
+    "agreement": {"meeting", "release"},
     "kill": {"loot", "security"},
+    "release": set(),
+    "recruit": {"security"},
 }
 _ASSOC_LEFT = re.compile(r"\b(?:accompanied|supported|backed|assisted|joined|aided|escorted|protected)\s+"
                          r"(?:with\s+\w+\s+\w+\s+)?by\s+(?:the\s+)?$|\b(?:alongside|along with|together with|"
