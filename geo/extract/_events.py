@@ -106,8 +106,9 @@ _RULES: list[tuple[str, int, str]] = [
                      r"ceasefire|cease-fire)|(?:agreement|deal|truce|ceasefire|cease-fire) (?:was |has been )?"
                      r"(?:reached|signed|concluded|agreed)|agreed (?:to|on) (?:an? |the )?(?:truce|ceasefire|"
                      r"cease-fire|deal|exchange)|prisoner (?:exchange|swap)|reconciliation (?:agreement|deal)"),
-    ("prevent", 1, r"prevented|blocked|stopped|denied entry|turned back|intercepted (?:an? )?(?:[\w-]+ ){0,2}"
-                   r"(?:patrol|convoy)"),
+    ("prevent", 1, r"(?:prevented|blocked|stopped|turned back|intercepted|expelled|obstructed) (?:an? |the |their )?"
+                   r"(?:[\w-]+ ){0,3}(?:patrols?|convoys?|columns?|delegations?)|denied entry|"
+                   r"prevented (?:an? |the )?(?:[\w-]+ ){0,3}from (?:entering|passing|reaching|crossing)"),
     ("kill", 2, r"shot (?:and )?(?:killed|dead|wounded|injured)|shot|killed|killing|kills|assassinat(?:ed|ion|ing)|"
                 r"executed|execution|opened fire|gunned down|stabbed|tortured|torture|beat(?:en)?|assaulted|"
                 r"beheaded|slaughtered|strangled|"

@@ -32,7 +32,7 @@ ABSORBS: dict[str, set[str]] = {
     "arrest": {"kill", "security", "abduct"},
     "sexual": {"kill", "abduct"},
     "protest": {"kill", "arrest", "riot", "security", "meeting", "recruit", "release", "abduct", "loot", "base",
-                "reinforce", "patrol", "agreement"},
+                "reinforce", "patrol", "agreement", "prevent"},
     "riot": {"kill", "security"},
     "base": {"reinforce", "patrol", "security"},
     "reinforce": {"patrol", "withdraw", "security"},
