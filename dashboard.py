@@ -194,10 +194,14 @@ def _timeline_selected() -> None:
     """Altair interval selection on the timeline -> narrow the date filter."""
     event = st.session_state.get("timeline") or {}
     span = (event.get("selection") or {}).get("span") or {}
-    values = span.get("period") or []
-    if len(values) == 2:
-        lo, hi = sorted(pd.to_datetime(v, unit="ms" if isinstance(v, (int, float)) else None).date()
-                        for v in values)
+    chosen = query.span_dates(span.get("period"))
+    if chosen:
+        bounds = st.session_state.get("date_bounds")
+        lo, hi = chosen
+        if bounds:  # keep inside the slider's range
+            lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+        if lo > hi:
+            return
         st.session_state.f_dates = (lo, hi)
         st.session_state.f_from, st.session_state.f_to = lo, hi
 
@@ -283,7 +287,8 @@ def timeline_section(frame, state: query.ViewState) -> None:
     types = list(dict.fromkeys([*taxonomy.event_types(), *data["event_type"]]))
     colors = [taxonomy.color_of(t) for t in types]
     span = alt.selection_interval(name="span", encodings=["x"])
-    chart = (alt.Chart(data).mark_bar()
+    periods = max(1, data["period"].nunique())
+    chart = (alt.Chart(data).mark_bar(size=max(2, min(40, 700 // periods)))
              .encode(x=alt.X("period:T", title=f"{granularity.capitalize()} starting"),
                      y=alt.Y("sum(incidents):Q", title="Incidents"),
                      color=alt.Color("event_type:N", title="Event type",
@@ -516,6 +521,7 @@ def main() -> None:
         _show_error(exc)
         return
     facet = facets(db, token, frame)
+    ss.date_bounds = facet["dates"]
     if not st.session_state.get("initialised"):
         _init_from_url(facet)
     db = sidebar(facet, stores)

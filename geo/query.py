@@ -249,6 +249,28 @@ def date_bounds(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     return start.min().date(), max(end.max(), start.max()).date()
 
 
+def span_dates(values) -> tuple[dt.date, dt.date] | None:
+    """The (first, last) day of a chart's interval selection on a date axis, or None.
+
+    Vega-Lite reports the two ends as epoch milliseconds (or ISO strings); order does not matter.
+    """
+    if not isinstance(values, (list, tuple)) or len(values) != 2:
+        return None
+    days = []
+    for value in values:
+        try:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                stamp = pd.Timestamp(int(value), unit="ms")
+            else:
+                stamp = pd.Timestamp(str(value))
+        except (ValueError, TypeError, OverflowError):
+            return None
+        if pd.isna(stamp):
+            return None
+        days.append(stamp.date())
+    return (min(days), max(days))
+
+
 def choose_granularity(since: dt.date | None, until: dt.date | None) -> str:
     """``"day"`` for spans up to 120 days, else ``"week"``."""
     if since and until and (until - since).days <= 120:

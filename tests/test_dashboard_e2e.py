@@ -43,14 +43,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard on a free port, on a temporary store of the invented incidents."""
-    tmp = tmp_path_factory.mktemp("dash")
-    db = tmp / "atlas.gpkg"
-    store = open_store(str(db))
-    store.upsert(sample_frame())
-    store.close()
+def _serve(db: Path, tmp: Path):
+    """Start `streamlit run dashboard.py` on ``db``; yields the base URL, stops the server afterwards."""
     port = _free_port()
     env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(tmp / "user.gpkg"),
                HOME=str(tmp))
@@ -70,12 +64,38 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("the dashboard did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "db": db}
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free port, on a temporary store of the invented incidents."""
+    tmp = tmp_path_factory.mktemp("dash")
+    db = tmp / "atlas.gpkg"
+    store = open_store(str(db))
+    store.upsert(sample_frame())
+    store.close()
+    for url in _serve(db, tmp):
+        yield {"url": url, "db": db}
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory):
+    """The dashboard on a temporary copy of the bundled sample store."""
+    from geo.paths import SAMPLE_DB
+
+    tmp = tmp_path_factory.mktemp("sample")
+    db = tmp / "sample.gpkg"
+    shutil.copyfile(SAMPLE_DB, db)
+    for url in _serve(db, tmp):
+        yield {"url": url, "db": db}
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +186,20 @@ def set_date(pg, label: str, value: str, *, where: str = '[data-testid="stSideba
         segment.click()
         pg.keyboard.type(digits)
     pg.locator("h1").first.click()
+
+
+def test_sample_store_incidents_all_on_the_map_offline(sample_server, page):
+    store = open_store(str(sample_server["db"]))
+    try:
+        expected = len(store.read())
+    finally:
+        store.close()
+    page.goto(sample_server["url"], wait_until="load")
+    map_frame(page)
+    assert settled(page, expected) == (expected, expected)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-sample.png"), full_page=True)
+    assert page.external == [] and page.failed == [] and page.errors == []
 
 
 def test_map_shows_incidents_and_filters_keep_markers_equal_to_metric(server, page):

@@ -6,7 +6,8 @@ import pandas as pd
 from hypothesis import given, strategies as st
 
 from geo.filters import Filters
-from geo.query import (ViewState, actor_counts, choose_granularity, date_bounds, from_query_params,
+from geo.query import (ViewState, actor_counts, bbox_from_bounds, choose_granularity, date_bounds,
+                       describe_filters, escape_markdown, from_query_params, governorate_from_click, span_dates,
                        grid_counts, hex_counts, region_counts, summarize, timeline, to_query_params,
                        value_counts)
 from tests.dashboard_fixtures import sample_frame
@@ -121,3 +122,38 @@ def test_grid_and_hex_aggregation_keep_every_incident():
     from shapely.geometry import Point
     for lon, lat in zip(frame["longitude"], frame["latitude"]):
         assert hexes.geometry.intersects(Point(lon, lat)).sum() >= 1
+
+
+def test_timeline_selection_to_dates():
+    march_2 = int(pd.Timestamp("2026-03-02").timestamp() * 1000)
+    march_9 = int(pd.Timestamp("2026-03-09 18:00").timestamp() * 1000)
+    assert span_dates([march_9, march_2]) == (dt.date(2026, 3, 2), dt.date(2026, 3, 9))
+    assert span_dates(["2026-03-02T00:00:00", "2026-03-04"]) == (dt.date(2026, 3, 2), dt.date(2026, 3, 4))
+    assert span_dates([march_2]) is None and span_dates(None) is None and span_dates(["x", "y"]) is None
+
+
+def test_governorate_click_reads_polygon_features_only():
+    square = {"type": "Polygon", "coordinates": [[[36, 32], [37, 32], [37, 33], [36, 33], [36, 32]]]}
+    assert governorate_from_click({"geometry": square, "properties": {"admin1_iso": "SY-DR"}}) == "SY-DR"
+    assert governorate_from_click({"geometry": square, "properties": {"id": "SY-HM", "iso_3166_2": "SY-HM"}}) == "SY-HM"
+    pin = {"type": "Point", "coordinates": [36.5, 32.5]}
+    assert governorate_from_click({"geometry": pin, "properties": {"admin1_iso": "SY-DR"}}) is None
+    assert governorate_from_click(None) is None
+    # a country polygon: fall back to the clicked point inside the governorate shapes
+    import geopandas as gpd
+    from shapely.geometry import box
+    shapes = gpd.GeoDataFrame({"admin1_iso": ["SY-HM", "SY-DR"]},
+                              geometry=[box(36, 34, 39, 36), box(35.5, 32, 37, 33.5)], crs="EPSG:4326")
+    country = {"geometry": square, "properties": {"id": "SY", "level": "country"}}
+    assert governorate_from_click(country, {"lat": 35.2, "lng": 37.9}, shapes) == "SY-HM"
+    assert governorate_from_click(country, {"lat": 20, "lng": 20}, shapes) is None
+
+
+def test_bounds_and_descriptions_and_markdown_escaping():
+    bounds = {"_southWest": {"lat": 32.123456, "lng": 35.5}, "_northEast": {"lat": 37.3, "lng": 200}}
+    assert bbox_from_bounds(bounds) == (35.5, 32.1235, 180.0, 37.3)
+    assert bbox_from_bounds({}) is None
+    assert describe_filters(Filters()) == "All incidents"
+    text = describe_filters(Filters(since=dt.date(2026, 3, 1), regions=("Dar'a",), actors=("A",)))
+    assert text == "2026-03-01 to …; Actors: A; Governorates: Daraa"
+    assert escape_markdown("[a](javascript:x) **b** <i>\n") == "\\[a\\]\\(javascript\\:x\\) \\*\\*b\\*\\* \\<i\\>"
