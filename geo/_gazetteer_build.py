@@ -16,6 +16,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -223,7 +224,22 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                        int(city.get("population") or 0), "PPL", city["geonameid"], "geonames"])
         names_of.append({city["name"], *filter(_is_useful_name, city.get("alternatenames") or [])})
     extra = _read_extra(EXTRA_PATH, countries)
+    by_geonameid = {place[7]: pid for pid, place in enumerate(places)}
+    gn_keys: dict[str, list[int]] = defaultdict(list)
+    for pid, names in enumerate(names_of):
+        for name in names:
+            gn_keys[name_key(name)].append(pid)
+    merged = 0
     for row in extra:
+        same = re.match(r"GeoNames (\d+)", row["source"])
+        if same and int(same.group(1)) in by_geonameid:  # only more spellings for a GeoNames place
+            names_of[by_geonameid[int(same.group(1))]] |= {row["name"], *filter(None, row["aliases"].split("|"))}
+            continue
+        twin = _geonames_twin(row, places, names_of, gn_keys)
+        if twin is not None:  # the same town under another spelling: one place with both sets of names
+            names_of[twin] |= {row["name"], *filter(None, row["aliases"].split("|"))}
+            merged += 1
+            continue
         if row["admin1_iso"] and row["admin1_iso"] not in unit_by_id:
             raise GeocodeError(f"{EXTRA_PATH}:{row['number']}:admin1_iso: unknown code {row['admin1_iso']!r}")
         places.append([row["name"], round(row["lat"], 5), round(row["lon"], 5), row["country"],
@@ -251,8 +267,23 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     geojson = {"type": "FeatureCollection", "features": features}
     _atomic_write(out_dir / REGIONS_PATH.name,
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
-    return {"places": len(places), "extra": len(extra), "names": len(k1), "regions": len(regions),
+    return {"places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
             "polygons": len(features)}
+
+
+def _geonames_twin(row: dict, places: list[list], names_of: list[set[str]], gn_keys: dict) -> int | None:
+    """The GeoNames town within 3 km that shares a name with an extra row (only for towns, not bases)."""
+    from math import cos, radians
+
+    if (row["feature"] or "PPL") != "PPL":
+        return None
+    for name in (row["name"], *row["aliases"].split("|")):
+        for pid in gn_keys.get(name_key(name), ()) if name else ():
+            place = places[pid]
+            dy, dx = place[1] - row["lat"], (place[2] - row["lon"]) * cos(radians(row["lat"]))
+            if place[3] == row["country"] and (dy * dy + dx * dx) ** 0.5 * 111 <= 3:
+                return pid
+    return None
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -33,6 +33,7 @@ ALIASES_PATH = DATA_DIR / "aliases.csv"
 # Scores by how a candidate was found.
 SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
 FUZZY_CUTOFF = 88.0       # rapidfuzz ratio on sound keys; below it a query is "not found"
+FUZZY_CUTOFF_SHORT = 92.0  # the same for sound keys shorter than 8 letters (one letter weighs more)
 FUZZY_MIN_LENGTH = 5      # shorter sound keys are never matched fuzzily
 NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no country is given
 CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
@@ -452,7 +453,7 @@ class Geocoder:
                 for cc in {self.places[p][3] for p in pids}:
                     self._fuzzy_keys.setdefault((cc, k[0]), []).append(k)
         hits = process.extract(key, self._fuzzy_keys.get(bucket, ()), scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_CUTOFF, limit=10)
+                               score_cutoff=FUZZY_CUTOFF if len(key) >= 8 else FUZZY_CUTOFF_SHORT, limit=10)
         scored: dict[int, float] = {}
         key1, keys_of = name_key(text), self._keys_of_places()
         for choice, ratio, _ in hits:
