@@ -209,6 +209,23 @@ def test_one_incident_per_listed_place():
     assert len({i.excerpt for i in incidents}) == 1
 
 
+def test_a_later_sentence_gives_the_places_of_a_vaguely_located_event():
+    text = ("Government warplanes pounded villages in the northwest on Sunday, killing at least nine civilians. "
+            "The strikes hit the towns of Maarat al-Numan and Kafranbel in Idlib province.")
+    incidents = extract(_doc(text))
+    assert [i.kind for i in incidents] == ["air strike", "air strike"]
+    assert all(i.geo_precision == 1 and i.location.admin1_iso == "SY-ID" for i in incidents)
+    assert incidents[0].actor1 == SYRIA and incidents[0].fatalities == 9
+    assert incidents[1].fatalities is None          # the toll is not repeated for every place
+    assert incidents[0].event_date == dt.date(2021, 5, 16)
+
+
+def test_unit_names_are_not_swallowed_by_generic_force_words():
+    names = [m.entry.name for m in find_actors("the regime's Military Intelligence and the Syrian air force "
+                                               "intelligence raided homes")]
+    assert names == [SYRIA, SYRIA + " Military Intelligence", SYRIA + " Air Force Intelligence Directorate"]
+
+
 # ------------------------------------------------------------------------------------------- non-events
 
 @pytest.mark.parametrize("text", [

@@ -81,11 +81,18 @@ class Person:
         return {"name": self.name, "title": self.title, "role": self.role, "actor": self.actor}
 
 
+# Longest nouns first, and never the first word of a unit's name ("military" of "Military Intelligence").
+_FORCE_RE = "|".join(
+    re.escape(n).replace(r"\ ", r"\s+") + (r"(?!\s+(?:intelligence|police|security))" if n in ("military", "air force")
+                                          else "")
+    for n in sorted(set(FORCE_NOUNS.split("|")), key=len, reverse=True))
+
+
 def _alias_regex(alias: str) -> str:
     if alias.startswith("re:"):
         return alias[3:]
     parts = [re.escape(p) for p in alias.split("{force}")]
-    body = ("(?:" + FORCE_NOUNS + ")").join(parts)
+    body = ("(?:" + _FORCE_RE + ")").join(parts)
     body = body.replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
     return body
 

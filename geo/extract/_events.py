@@ -52,7 +52,8 @@ _RULES: list[tuple[str, int, str]] = [
                    r"self-detonat\w*"),
     ("chemical", 1, r"chemical (?:attack|weapons?|munitions?)|chlorine (?:gas|attack|barrel)|sarin|toxic gas"),
     ("air", 1, r"air ?strikes?|air[- ]raids?|aerial (?:bombardment|attacks?|strikes?|bombing)|barrel bombs?|"
-               r"drone (?:strikes?|attacks?)|airstrikes?|air bombardment|bombing raids?"),
+               r"drone (?:strikes?|attacks?)|airstrikes?|air bombardment|bombing raids?|"
+               r"(?<!hunger )(?<!general )(?<!workers' )(?<!a )strikes(?! by (?:workers|employees|shop))"),
     ("air", 1, _AIRCRAFT + r"(?:\s+[\w-]+){0,12}?\s+" + _STRIKE_VERB),
     ("air", 1, r"(?:raids?|strikes?|bombardment)\s+(?:carried out |launched )?by\s+(?:[\w'-]+\s+){0,2}"
                + _AIRCRAFT),

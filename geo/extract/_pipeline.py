@@ -455,6 +455,11 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
                 not prior or all(p.location is None or p.location.name != place[1].name for p in prior))
             if prior and (group.definite or (not own_place and not scope_dates)):
                 target = prior[-1]
+                if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2:
+                    # "The strikes hit the towns of X and Y": the earlier, vaguer mention gets the places
+                    target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
+                    twins = _same_event_elsewhere(ctx, target, place[0], scope_tops)
+                    out.extend(twins)
                 target.fatalities = target.fatalities if target.fatalities is not None else \
                     _counts.find_fatalities(scope)
                 target.count = target.count if target.count is not None else _counts.find_count(scope)
@@ -520,7 +525,7 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
         if resolved is None or resolved[0].name == (incident.location.name if incident.location else None):
             continue
         twin = replace(incident, location=resolved[0], geo_precision=resolved[1], location_text=other.name,
-                       actors=list(incident.actors), people=list(incident.people),
+                       actors=list(incident.actors), people=list(incident.people), fatalities=None,
                        confidence=max(0.05, incident.confidence - 0.05))
         out.append(twin)
     return out
