@@ -516,6 +516,9 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
                           toponyms: list[_places.Toponym]) -> list[Incident]:
     """"shelled Kansafra, Bara and Fleifel": one incident per listed place (ACLED codes one event per place)."""
     out: list[Incident] = []
+    if top.road or re.search(r"\bbetween\s+(?:the\s+)?(?:(?:towns?|villages?|cities)\s+of\s+)?$",
+                             ctx.text[max(0, top.start - 40):top.start], re.I):
+        return out  # "between X and Y", "the X - Y road": one event between two places
     previous = top
     for other in (t for t in toponyms if t.start > top.start):
         if not _LIST_GAP.match(ctx.text[previous.end:other.start]) or other.admin or other.area or other.excluded:
