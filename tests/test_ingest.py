@@ -426,3 +426,15 @@ def test_sparse_extra_columns_stay_on_their_rows(tmp_path):
     assert frame["extra"].tolist()[0] is None and frame["extra"].tolist()[2] is None
     assert json.loads(frame.loc[1, "extra"]) == {"colour": "red"}
     assert json.loads(frame.loc[3, "extra"]) == {"shape": 'round "ish"'}
+
+
+def test_trailing_delimiters_are_harmless_but_extra_values_are_an_error(tmp_path):
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("date,latitude,longitude\n2020-01-01,32.6,36.1,\n2020-01-02,33.0,36.2,\n")
+    frame = load(trailing).frame
+    assert list(frame["latitude"]) == [32.6, 33.0] and list(frame["longitude"]) == [36.1, 36.2]
+    shifted = tmp_path / "shifted.csv"
+    shifted.write_text("date,latitude\n2020-01-01,32.6,36.1\n2020-01-02,33.0,36.2\n")
+    with pytest.raises(InputError, match="more fields than the header") as caught:
+        load(shifted)
+    assert caught.value.row == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -37,9 +38,21 @@ def read_csv(text: str, *, file: str) -> tuple[pd.DataFrame, list[int]]:
     text = text.replace("\r\n", "\n")
     header = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(header)
+    options = dict(sep=delimiter, dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=True,
+                   engine="c", index_col=False)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), **options)
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            # every row has more fields than the header: fine only if the surplus is empty (trailing delimiters)
+            names = list(frame.columns)
+            wide = pd.read_csv(io.StringIO(text), header=None, skiprows=1, names=[*names, "__surplus__"], **options)
+            if wide["__surplus__"].str.strip().astype(bool).any():
+                first = int(wide["__surplus__"].str.strip().astype(bool).to_numpy().argmax()) + 2
+                raise InputError(f"malformed CSV: the rows have more fields than the header has names "
+                                 f"({len(names)})", file=file, row=first)
+            frame = wide.drop(columns="__surplus__")
     except pd.errors.EmptyDataError:
         raise InputError("the file has no header row", file=file) from None
     except pd.errors.ParserError as exc:
