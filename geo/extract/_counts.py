@@ -39,7 +39,7 @@ _KILLED_BEFORE = re.compile(
     r"shot dead|slain|found dead|lost their lives)", re.I)
 _SINGLE_KILLED = re.compile(
     r"\b(?:killing|killed|executed|shot dead|shot and killed|assassinated|stabbed to death|beat to death)\s+"
-    r"(?:an?|one|the)\s+(?!number)[\w' -]{0,40}?\b(?:man|woman|civilian|child|boy|girl|fighter|soldier|member|"
+    r"(?:an?|one|the|its|his|her|their)\s+(?!number)[\w' -]{0,40}?\b(?:man|woman|civilian|child|boy|girl|fighter|soldier|member|"
     r"commander|officer|person|resident|shepherd|farmer|lieutenant|colonel|driver|sheikh|journalist|"
     r"activist|doctor|teacher|protester|demonstrator|policeman|guard|militant|rebel|smuggler)\b", re.I)
 _SINGLE_PASSIVE = re.compile(

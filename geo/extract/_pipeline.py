@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from geo import taxonomy
 from geo.admin1 import resolve_admin1
 from geo.extract import _actors, _counts, _dates, _events, _places
 from geo.extract._actors import ActorEntry, ActorMention, Person
@@ -116,7 +117,8 @@ class _Context:
 
 # ---------------------------------------------------------------------------------------------- groups
 
-_SEPARATE = re.compile(r"\b(?:in addition to|as well as|besides|meanwhile|while|whereas|also)\b|;", re.I)
+_SEPARATE = re.compile(r"\b(?:in addition to|as well as|besides|meanwhile|while|whereas|also|then|later|"
+                       r"afterwards|subsequently)\b|;", re.I)
 
 
 def _groups(sentence: Sentence, text: str) -> list[_Group]:
@@ -317,8 +319,6 @@ def _victim_is_armed(roles: _Roles, scope_after: str, base: int = -1) -> bool | 
 
 def _classify(group: _Group, roles: _Roles, scope: str, after: str, scope_start: int) -> tuple[str, str, str]:
     """ACLED event type, sub-event type and map kind of a group, refined by its actors and victims."""
-    from geo import taxonomy
-
     cls = group.cls
     a1: ActorMention | None = roles.actor1
     a1_entry: ActorEntry | None = a1.entry if a1 else None
