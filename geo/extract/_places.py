@@ -96,8 +96,12 @@ class Toponym:
 
 
 def _direction(text: str) -> str | None:
+    """The compass adjective in ``text`` ("northern", "south-eastern", "central"), or None."""
     m = _DIR_RE.search(text)
-    return m.group(1).lower().replace("-", "") if m else None
+    if not m:
+        return None
+    word = m.group(1).lower().replace("-", "")
+    return word if word == "central" else word + "ern"
 
 
 def _clean(name: str) -> str:
@@ -166,8 +170,8 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
         if not direction:
             return None
         top.area = True
-        top.queries = [(f"{direction}ern Syria", None), ("southern Syria" if "south" in direction else
-                                                         f"{direction}ern Syria", None)]
+        top.queries = [(f"{direction} Syria", None), ("southern Syria" if "south" in direction else
+                                                      f"{direction} Syria", None)]
         return top
     admin_slot = bool(re.search(r"\b(?:in|across|throughout|of|rural|countryside of)\s+(?:the\s+)?(?:" + _DIR
                                 + r"(?:ern)?\s+)?(?:countryside\s+of\s+)?$", tail, re.I)) or countryside or province
@@ -176,7 +180,7 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
         top.admin = True
         base = _STRIP_SUFFIX.sub("", name)
         if direction:
-            top.queries = [(f"{direction}ern {base} countryside", None), (f"{base} countryside", 3)]
+            top.queries = [(f"{direction} {base} countryside", None), (f"{base} countryside", 3)]
         elif countryside or province:
             top.queries = [(f"{base} countryside" if countryside else base, 3)]
         else:
@@ -191,7 +195,7 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
     top.queries.append((name, precision))
     stripped = _STRIP_SUFFIX.sub("", name)
     if stripped != name and stripped:
-        top.queries.append((stripped, 2 if resolve_admin1(stripped) is None else 2))
+        top.queries.append((stripped, 2))  # "Hama Airbase" not known: near the town it is named after
     return top
 
 
@@ -208,12 +212,12 @@ def _area_phrases(text: str, offset: int) -> list[Toponym]:
         for m in re.finditer(pattern, text, re.I):
             if any(m.start() + offset < t.end and t.start < m.end() + offset for t in out):
                 continue
-            direction = m.group("dir").lower().replace("-", "")
+            direction = _direction(m.group("dir")) or ""
             top = Toponym(m.group(0), offset + m.start(), offset + m.end(), area=True)
-            queries = [f"{direction}ern Syria"]
-            if direction in ("southwest", "southeast"):
+            queries = [f"{direction} Syria"]
+            if direction.startswith("south") and direction != "southern":
                 queries.append("southern Syria")
-            if direction in ("northwest", "northeast"):
+            if direction.startswith("north") and direction != "northern":
                 queries.append("northern Syria")
             top.queries = [(q, None) for q in queries] + [("Syria", 3)]
             out.append(top)
