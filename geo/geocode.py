@@ -113,6 +113,9 @@ class Geocoder:
             found = self._near_governorate(text, scope[1])
         if alias is not None:
             found = [replace(alias, query=query)] + [f for f in found if (f.name, f.lat) != (alias.name, alias.lat)]
+        rid = self._region_id(text)
+        if found and rid and all(f.region_id != rid for f in found):  # "Daraa": the city, or else the governorate
+            found.append(replace(self.region_location(rid, text, 3), score=round(found[0].score - 0.05, 3)))
         unique: list[Location] = []
         for loc in found:  # the same place from two sources (GeoNames and the project table) once
             if not any(u.kind == loc.kind and u.region_id == loc.region_id and km(u, loc) < DUPLICATE_KM

@@ -407,6 +407,13 @@ def test_cli_reads_stdin_one_query_per_line():
     assert lines[3]["admin1_iso"] == "SY-DR"
 
 
+def test_cli_alternatives_option_marks_regions():
+    proc = run_cli("--alternatives", "Daraa")
+    data = json.loads(proc.stdout)
+    assert data["kind"] == "place"
+    assert {"kind": "region", "region_id": "SY-DR"}.items() <= data["alternatives"][-1].items()
+
+
 def test_cli_context_option():
     proc = run_cli("--context", "Homs", "Nawa")
     data = json.loads(proc.stdout)

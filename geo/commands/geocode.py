@@ -7,6 +7,8 @@ import json
 import sys
 
 FIELDS = ("query", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision", "score")
+ALTERNATIVE_FIELDS = ("name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision", "region_id",
+                      "score")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,7 +36,8 @@ def result_json(query: str, location, with_alternatives: bool = False) -> dict:
     if location.region_id:
         data["region_id"] = location.region_id
     if with_alternatives:
-        data["alternatives"] = location.to_json()["alternatives"]
+        data["alternatives"] = [{key: getattr(alt, key) for key in ALTERNATIVE_FIELDS if getattr(alt, key) is not None}
+                                for alt in location.alternatives]
     return data
 
 
