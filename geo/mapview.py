@@ -127,7 +127,8 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
               tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
               title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
               generated_at: str | dt.datetime | None = None, snapshot: bool = False,
-              legend: bool = True, height: str | int = "100%") -> folium.Map:
+              legend: bool = True, lazy_popups_above: int = 20_000,
+              height: str | int = "100%") -> folium.Map:
     """The folium map of ``incidents`` (a GeoDataFrame/DataFrame with the schema's columns).
 
     One marker element per incident with coordinates (``.leaflet-marker-pane > *`` equals the
@@ -137,6 +138,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     event ids drawn emphasised. ``title``/``subtitle``/``filters_text`` appear in a panel (the
     generated-at line too when ``snapshot``). ``tiles`` adds the online OpenStreetMap layer
     switched on. ``snapshot`` drops the interactive controls and animations (for PNG export).
+    Above ``lazy_popups_above`` incidents a marker's popup is created on its first click.
 
     Attributes set on the returned map: ``atlas_count`` (markers), ``atlas_dropped`` (rows with
     no coordinates), ``atlas_payload_bytes``.
@@ -153,7 +155,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
         meta["counts"] = f"{encoded.count} incident{'s' if encoded.count != 1 else ''} shown" + (
             f" ({encoded.dropped} without coordinates not shown)" if encoded.dropped else "")
     options = {"clusterThreshold": int(cluster_threshold), "tiles": bool(tiles), "snapshot": bool(snapshot),
-               "legend": bool(legend)}
+               "legend": bool(legend), "lazyPopupsAbove": int(lazy_popups_above)}
     data_json = json_for_script(encoded.payload)
     config_json = ('{"data":' + data_json + ',"outlines":' + _outlines_json() + ',"regions":' +
                    json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
@@ -165,7 +167,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
                            zoom_snap=0.25)
     m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=False,
                    zoom_control=not snapshot, height=height, **map_options)
-    m.options.update(max_zoom=18, min_zoom=3)  # markercluster needs a maxZoom when there are no tiles
+    m.options.update(max_zoom=16, min_zoom=5)  # markercluster needs a maxZoom when there are no tiles
     if target == "streamlit":
         ensure_static_assets()
         js, css = static_links()

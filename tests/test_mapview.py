@@ -248,6 +248,29 @@ def test_clustering_only_above_the_threshold(tmp_path):
 
 
 @pytest.mark.browser
+def test_lazily_bound_popup_opens_on_click_and_shows_escaped_text(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+
+    frame = hostile_incidents().iloc[:1]
+    page_file = tmp_path / "lazy.html"
+    page_file.write_text(map_html(frame, lazy_popups_above=0), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+        page.goto(page_file.as_uri())
+        page.wait_for_function("() => window.__atlasReady === true")
+        assert page.evaluate("() => __atlas.markers.getLayers()[0].getPopup()") is None
+        page.click(".leaflet-marker-pane > img")
+        text = page.locator(".ia-popup").inner_text()
+        pwned = page.evaluate("() => !!window.__pwned")
+        browser.close()
+    assert XSS[0] in text and not pwned
+
+
+@pytest.mark.browser
 def test_map_renders_inside_the_streamlit_folium_component(tmp_path, monkeypatch):
     """Feed st_folium's own frontend the arguments st_folium sends, as Streamlit would."""
     import streamlit_folium

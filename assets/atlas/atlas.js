@@ -319,6 +319,8 @@
     var highlighted = {};
     (data.hl || []).forEach(function (i) { highlighted[i] = true; });
     var markers = new Array(rows.n);
+    // Binding 100k popups up front costs ~0.5 s: above this size a marker gets its popup on first click.
+    var lazyPopups = rows.n > (opts.lazyPopupsAbove === undefined ? 20000 : opts.lazyPopupsAbove);
     var typeCache = {};
     for (var i = 0; i < rows.n; i++) {
       var tk = rows.typeIndex(i), ty = typeCache[tk] || (typeCache[tk] = rows.type(tk));
@@ -328,7 +330,7 @@
         icon: icons.icon(tk, ty, prec, highlighted[i]), keyboard: false, riseOnHover: true,
         zIndexOffset: highlighted[i] ? 1000 : 0});
       m.iaIndex = i;
-      if (!opts.snapshot) m.bindPopup(popupFor(i), {maxWidth: 360, minWidth: 220, className: 'ia-popup-wrap'});
+      if (!opts.snapshot && !lazyPopups) bindPopup(m, i);
       markers[i] = m;
       if (prec === 3) {
         var rid = rows.region(i);
@@ -337,6 +339,9 @@
           entry.count++; entry.types[ty.eventType] = (entry.types[ty.eventType] || 0) + 1;
         }
       }
+    }
+    function bindPopup(m, i) {
+      m.bindPopup(popupFor(i), {maxWidth: 360, minWidth: 220, className: 'ia-popup-wrap'});
     }
     function popupFor(i) {
       return function (source) {
@@ -369,7 +374,7 @@
     timings.markers = Date.now() - t0;
     var threshold = opts.clusterThreshold === undefined ? 500 : opts.clusterThreshold;
     var clustered = rows.n > threshold && typeof L.markerClusterGroup === 'function';
-    var group;
+    var group, loading = false;  // markercluster also reports progress (0 of 0) when it is added to the map
     function ready() {
       timings.ready = Date.now() - t0;
       window.__atlasTimings = timings;
@@ -377,10 +382,10 @@
       container.setAttribute('data-atlas-ready', String(rows.n));
     }
     if (clustered) {
-      group = L.markerClusterGroup({chunkedLoading: !opts.snapshot, chunkInterval: 150, showCoverageOnHover: false,
+      group = L.markerClusterGroup({chunkedLoading: !opts.snapshot, chunkInterval: 400, chunkDelay: 15, showCoverageOnHover: false,
                                     maxClusterRadius: 45, spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
                                     animate: !opts.snapshot,
-                                    chunkProgress: function (done, total) { if (done >= total) ready(); }});
+                                    chunkProgress: function (done, total) { if (loading && done >= total) ready(); }});
     } else {
       group = L.featureGroup();
     }
@@ -441,9 +446,16 @@
       var z = map.getZoom();
       map.setMinZoom(z); map.setMaxZoom(Math.ceil(z));
     }
+    if (lazyPopups && !opts.snapshot) {
+      group.on('click', function (e) {
+        var m = e.layer;
+        if (m && m.iaIndex !== undefined && !m.getPopup()) { bindPopup(m, m.iaIndex); m.openPopup(); }
+      });
+    }
     group.addTo(map);
     if (clustered) {
-      group.addLayers(markers);
+      loading = true;
+      group.addLayers(markers, true);  // true: no 'layeradd' event per marker (nobody listens; 100k events cost)
       if (opts.snapshot) ready();
     } else {
       for (var k2 = 0; k2 < markers.length; k2++) group.addLayer(markers[k2]);
