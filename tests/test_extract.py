@@ -259,6 +259,12 @@ def test_where_a_source_is_based_is_not_the_location():
     assert inc.actor1 == SYRIA
 
 
+def test_a_heading_above_the_first_sentence_does_not_change_who_acted():
+    text = "Shelling on Jabal al-Zawiya\n\nRegime forces shelled Kansafra in Idlib on Saturday."
+    inc = extract(_doc(text))[0]
+    assert (inc.kind, inc.actor1, inc.event_date) == ("shelling", SYRIA, dt.date(2021, 5, 15))
+
+
 def test_without_any_geocoder_incidents_keep_no_coordinates():
     inc = extract(_doc("On 2 May 2021, regime forces shelled Saraqib in Idleb."), geocoder=False)[0]
     assert inc.location is None and inc.kind == "shelling"
@@ -294,6 +300,7 @@ def test_counts_and_fatalities():
     assert find_fatalities("Neither fatalities nor injuries were reported.") == 0
     assert find_fatalities("Unknown fatalities coded as 10.") == 10
     assert find_fatalities("gunmen shot and killed a civilian") == 1
+    assert find_fatalities("shelled the town, killing a woman and her child") == 2
 
 
 # ------------------------------------------------------------------------------------------- actors

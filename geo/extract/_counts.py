@@ -46,6 +46,11 @@ _SINGLE_PASSIVE = re.compile(
     r"\b(?:an?|one|the)\s+[\w' -]{0,50}?\b(?:man|woman|civilian|child|boy|girl|fighter|soldier|member|commander|"
     r"officer|person|resident|shepherd|farmer|lieutenant|colonel|driver)\b[\w' ,()-]{0,60}?\b(?:was|has been)\s+"
     r"(?:\w+\s+)?(?:killed|shot dead|found dead|executed|assassinated|found killed)", re.I)
+_PAIR_KILLED = re.compile(
+    r"\b(?:killing|killed|shot dead|shot and killed)\s+(?:an?|one|the|its|his|her|their)\s+[\w' -]{0,25}?\b"
+    r"(?:man|woman|civilian|child|boy|girl|fighter|soldier|member|person|son|daughter|wife|husband|brother|"
+    r"father|mother)\s+and\s+(?:an?|one|the|its|his|her|their|another)\s+[\w' -]{0,25}?\b(?:man|woman|civilian|"
+    r"child|boy|girl|fighter|soldier|member|person|son|daughter|wife|husband|brother|father|mother)\b", re.I)
 _CODED = re.compile(r"\bfatalities\s+(?:were\s+)?coded\s+(?:as|to|at)\s+(?P<n>\d+)", re.I)
 _NONE = re.compile(r"\b(?:neither\s+(?:fatalities|injuries|casualties)\s+nor\s+(?:fatalities|injuries|casualties)|"
                    r"no\s+(?:fatalities|casualties|deaths|one was killed|injuries\s+or\s+fatalities)|"
@@ -90,6 +95,8 @@ def find_fatalities(text: str) -> int | None:
                 found = True
         if found:
             return total
+    if _PAIR_KILLED.search(text):
+        return 2
     if _SINGLE_KILLED.search(text) or _SINGLE_PASSIVE.search(text):
         return 1
     if _NONE.search(text):

@@ -193,6 +193,12 @@ def _merge_adjacent(mentions: list[ActorMention], text: str, base: int) -> list[
     return out
 
 
+def _same_sentence(left: str) -> str:
+    """The part of a left context that lies in the same sentence (no newline or full stop in between)."""
+    left = left.rsplit("\n", 1)[-1]
+    return re.split(r"[.!?]\s+", left)[-1]
+
+
 @dataclass
 class _Roles:
     """Who did what to whom in one trigger group."""
@@ -219,7 +225,7 @@ def _roles(group: _Group, mentions: list[ActorMention], text: str, base: int, cl
         # a tagged note without its own trigger word: the first actor named is the one acting
         t0 = t1 = mentions[0].end
     for m in mentions:
-        left = text[max(0, m.start - base - 45):m.start - base]
+        left = _same_sentence(text[max(0, m.start - base - 45):m.start - base])
         if m.start < t0 < m.end and not passive:
             agents.append(m)
         elif _ASSOC_LEFT.search(left):
