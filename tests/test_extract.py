@@ -171,6 +171,8 @@ def test_every_excerpt_is_the_text_at_its_span(izra):
      "Armed clash", "clash", "QSD: Syrian Democratic Forces"),
     ("On 3 May 2021, residents of Manbij protested against the QSD conscription campaign.", "Peaceful protest",
      "protest", "Protesters (Syria)"),
+    ("On 3 May 2021, an IED planted near Al-Busayrah in Deir-ez-Zor was dismantled by QSD engineers.",
+     "Disrupted weapons use", "weapons seized", "QSD: Syrian Democratic Forces"),
     ("On 3 May 2021, QSD handed over several positions near Manbij in Aleppo to regime forces.",
      "Non-violent transfer of territory", "territory change", "QSD: Syrian Democratic Forces"),
 ])

@@ -24,7 +24,7 @@ ABSORBS: dict[str, set[str]] = {
     "air": {"ied", "kill", "security", "shell"},
     "shell": {"ied", "kill", "grenade"},
     "suicide": {"ied", "kill"},
-    "ied": {"kill", "disrupt"},
+    "ied": {"kill"},
     "grenade": {"kill", "ied"},
     "clash": {"kill", "territory"},
     "territory": {"kill"},
@@ -168,7 +168,7 @@ def _groups(sentence: Sentence, text: str) -> list[_Group]:
             main.forced = True
     # The main event of a sentence: a violent event before a movement or meeting mentioned with it
     # ("a vehicle of a Russian patrol was hit by an IED"), otherwise the first one named.
-    violent = VIOLENT | {"kill"}
+    violent = VIOLENT | {"kill", "disrupt"}
     groups.sort(key=lambda g: (g.subordinate, not (g.forced or g.cls in violent), g.start))
     main = groups[:1]
     rest = sorted(groups[1:], key=lambda g: g.start)
