@@ -284,6 +284,7 @@ def test_without_any_geocoder_incidents_keep_no_coordinates():
     ("last month", dt.date(2021, 4, 1), dt.date(2021, 4, 30), 3),
     ("on May 2", dt.date(2021, 5, 2), None, 1),
     ("on 25 December", dt.date(2020, 12, 25), None, 1),      # no year and later than publication: last year
+    ("between 1 and 3 May 2021", dt.date(2021, 5, 1), dt.date(2021, 5, 3), 2),
 ])
 def test_dates_resolve_against_the_publication_date(phrase, start, end, precision):
     found = find_dates(f"Something happened {phrase} in the town.", dt.date(2021, 5, 20))

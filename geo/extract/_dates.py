@@ -24,6 +24,9 @@ _NUMBER_WORD = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven
                 r"several|couple of|a couple of)")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("day_range", re.compile(r"\b(?:between|from)\s+(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:and|to|until|-)\s+"
+                             r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH
+                             + r"(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("dmy_slash", re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b")),
     ("day_month", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH
@@ -86,6 +89,11 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
     g = m.groupdict()
     if kind in ("iso", "dmy_slash"):
         return dt.date(int(g["y"]), int(g["m"]), int(g["d"])), None, 1
+    if kind == "day_range":
+        month = MONTHS[g["month"].lower()]
+        year = int(g["y"]) if g.get("y") else _year_for(month, int(g["d"]), published)
+        first, last = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d"]))
+        return (first, last, 2) if first < last else (last, None, 1)
     if kind in ("day_month", "month_day"):
         month, day = MONTHS[g["month"].lower()], int(g["d"])
         year = int(g["y"]) if g.get("y") else _year_for(month, day, published)
