@@ -161,7 +161,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
                    json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
                    json_for_script(meta) + ',' + _static_json()[1:])
 
-    map_options = {}
+    map_options = {"zoom_snap": 0.5}  # half steps let the data fill the frame more closely
     if snapshot:
         map_options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
                            zoom_snap=0.25)
