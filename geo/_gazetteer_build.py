@@ -228,7 +228,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     by_geonameid = {place[7]: pid for pid, place in enumerate(places)}
     gn_keys: dict[str, list[int]] = defaultdict(list)
     for pid, names in enumerate(names_of):
-        for name in names:
+        for name in sorted(names):
             gn_keys[name_key(name)].append(pid)
     merged = 0
     for row in extra:
@@ -251,7 +251,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     k1: dict[str, list[int]] = defaultdict(list)
     k2: dict[str, list[int]] = defaultdict(list)
     for pid, names in enumerate(names_of):
-        for name in names:
+        for name in sorted(names):
             for key, index in ((name_key(name), k1), (sound_key(name), k2)):
                 if key and pid not in index[key]:
                     index[key].append(pid)
