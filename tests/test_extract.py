@@ -267,6 +267,13 @@ def test_a_heading_above_the_first_sentence_does_not_change_who_acted():
     assert (inc.kind, inc.actor1, inc.event_date) == ("shelling", SYRIA, dt.date(2021, 5, 15))
 
 
+def test_control_adjectives_are_not_part_of_place_names():
+    for text in ("On 3 May 2021, regime forces shelled villages in HTS-held Idlib.",
+                 "On 3 May 2021, Russian jets struck targets in opposition-controlled Jisr al-Shughur during Ramadan."):
+        inc = extract(_doc(text))[0]
+        assert inc.location is not None and inc.location.admin1_iso == "SY-ID" and inc.geo_precision == 1, text
+
+
 def test_without_any_geocoder_incidents_keep_no_coordinates():
     inc = extract(_doc("On 2 May 2021, regime forces shelled Saraqib in Idleb."), geocoder=False)[0]
     assert inc.location is None and inc.kind == "shelling"

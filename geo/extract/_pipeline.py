@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from geo import taxonomy
 from geo.admin1 import resolve_admin1
 from geo.extract import _actors, _counts, _dates, _events, _places
-from geo.extract._actors import ActorEntry, ActorMention, Person
+from geo.extract._actors import ActorEntry, ActorMention
 from geo.extract._model import Document, Incident
 from geo.extract._text import Sentence, normalise, split_sentences
 

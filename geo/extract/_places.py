@@ -30,7 +30,8 @@ _LEFT = re.compile(
     r"(?:\b(?:in|near|at|outside|around|on|into|onto|to|toward|towards|from|via|through|across|along|inside|"
     r"within|between|targeting|targeted|shelled|shelling|struck|bombed|bombing|hit|stormed|captured|entered|"
     r"reached|besieged|surrounding|of)\s+)"
-    r"(?:the\s+)?(?:[\w-]+'s\s+)?(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
+    r"(?:the\s+)?(?:[\w-]+'s\s+)?(?:[\w'-]+-(?:held|controlled|backed|led|run|dominated)\s+)?"
+    r"(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
     r"(?:" + _DIR + r"(?:ern)?\s+)?(?:rural\s+)?$|"
     r"\b(?:rural|outskirts of|vicinity of|countryside of)\s+$|\b(?:of|west|east|north|south)\s+of\s+$", re.I)
 _RIGHT = re.compile(
@@ -60,6 +61,7 @@ _STOP = {
     "reported", "local", "syrian", "russian", "turkish", "israeli", "iranian", "jordanian", "american", "us",
     "un", "iraq", "lebanon", "i", "m4", "m5", "size", "its", "their", "his", "her", "more", "some", "two",
     "coalition", "global", "opposition", "kurdish", "arab", "syriatel", "telecom", "sheikh", "brigade",
+    "ramadan", "eid", "islam", "god", "allah",
 }
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -105,8 +107,9 @@ def _direction(text: str) -> str | None:
 
 
 def _clean(name: str) -> str:
+    """Drop a leading article and control words ("HTS-held Idlib" -> "Idlib")."""
     name = _LEADING_ART.sub("", name.strip(" -'"))
-    return name
+    return re.sub(r"^(?:[\w'-]+-(?:held|controlled|backed|led|run|dominated)\s+)+", "", name, flags=re.I)
 
 
 def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | None = None) -> list[Toponym]:
