@@ -198,13 +198,15 @@ class Geocoder:
             rid = self._region_keys.get(name_key(stripped))
         return rid
 
-    def _admin1_of(self, text: str) -> str | None:
-        """The governorate named by ``text``, or the governorate of the town it names."""
+    def _admin1_of(self, text: str, towns: bool = True) -> str | None:
+        """The governorate named by ``text``, or (``towns``) the governorate of the town it names."""
         rid = self._region_id(text)
         if rid and self.regions[rid]["level"] == "admin1":
             return rid
         if rid and self.regions[rid]["level"] in ("part", "area") and self.regions[rid].get("admin1_iso"):
             return self.regions[rid]["admin1_iso"]
+        if not towns:
+            return None
         places = self._places(text, None)
         return places[0].admin1_iso if places else None
 
@@ -229,11 +231,15 @@ class Geocoder:
                 inner = DIRECTION.match(name)
                 if inner and not direction and self._region_id(name) is None:
                     direction, name = inner.group(1), inner.group(2)
-                iso = self._admin1_of(name)
+                iso = self._admin1_of(name, towns=False)
                 if iso:
                     part = f"{iso}:{direction.lower()}" if direction else iso
                     rid = part if part in self.regions else iso
                     return [self.region_location(rid, text, 3)]
+                # "the Manbij countryside": around that town, not its whole governorate
+                around = self._places(name, scope)
+                if around and around[0].score >= SCORE_STRIPPED:
+                    return [replace(loc, geo_precision=2, score=round(loc.score * 0.9, 3)) for loc in around]
         match = ARABIC_COUNTRYSIDE.match(text)
         if match:
             iso = self._admin1_of(match.group(1))

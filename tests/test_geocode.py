@@ -227,6 +227,13 @@ def test_region_phrases(geo, query, region_id):
     assert loc.geo_precision == 3
 
 
+@pytest.mark.parametrize("query", ["Manbij countryside", "the countryside of Manbij", "rural Manbij",
+                                   "the eastern countryside of Manbij"])
+def test_countryside_of_a_town_is_near_the_town(geo, query):
+    loc = geo.geocode(query)
+    assert loc.kind == "place" and loc.geo_precision == 2 and loc.name == geo.geocode("Manbij").name
+
+
 def test_region_point_lies_inside_its_polygon(geo):
     from shapely.geometry import Point
 
