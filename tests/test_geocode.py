@@ -425,3 +425,10 @@ def test_cli_context_option():
     proc = run_cli("--context", "Homs", "Nawa")
     data = json.loads(proc.stdout)
     assert data["lat"] is None and data["error"]
+
+
+def test_cli_unreadable_stdin_exits_2_with_a_reason():
+    proc = subprocess.run([sys.executable, "-m", "geo", "geocode"], input=b"Nawa\n\xff\xfe\xfa\n",
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2
+    assert b"stdin" in proc.stderr and proc.stdout == b""

@@ -49,10 +49,13 @@ def run(args: argparse.Namespace) -> int:
     if args.queries:
         queries = list(args.queries)
     else:
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
         try:
-            queries = [line.rstrip("\r\n") for line in sys.stdin]
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"stdin is not UTF-8 text ({exc.reason})", file="<stdin>") from None
+            line = raw[:exc.start].count(b"\n") + 1
+            raise InputError(f"not UTF-8 text ({exc.reason})", file="<stdin>", row=line) from None
+        queries = text.splitlines()
     geocoder = get_geocoder()
     out = sys.stdout
     for query in queries:
