@@ -190,9 +190,9 @@ def _map_changed() -> None:
         st.session_state.view_bbox = query.bbox_from_bounds(value.get("bounds"))
 
 
-def _timeline_selected() -> None:
+def _timeline_selected(key: str) -> None:
     """Altair interval selection on the timeline -> narrow the date filter."""
-    event = st.session_state.get("timeline") or {}
+    event = st.session_state.get(key) or {}
     span = (event.get("selection") or {}).get("span") or {}
     chosen = query.span_dates(span.get("period"))
     if chosen:
@@ -295,7 +295,9 @@ def timeline_section(frame, state: query.ViewState) -> None:
                                      scale=alt.Scale(domain=types, range=colors)),
                      tooltip=[alt.Tooltip("period:T", title=granularity), "event_type:N", "incidents:Q"])
              .add_params(span).properties(height=220))
-    st.altair_chart(chart, width="stretch", key="timeline", on_select=_timeline_selected,
+    # a new key per date range: the applied selection does not linger on the redrawn chart
+    key = f"timeline-{state.filters.since}-{state.filters.until}"
+    st.altair_chart(chart, width="stretch", key=key, on_select=lambda: _timeline_selected(key),
                     selection_mode="span")
     st.caption("Drag across the chart to narrow the date range.")
 

@@ -319,3 +319,48 @@ def test_upload_csv_and_report_then_commit(server, page, tmp_path):
     time.sleep(1)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
     assert page.external == [] and page.failed == [] and page.errors == []
+
+
+def test_timeline_span_narrows_dates_and_table_rows_highlight_markers(server, page):
+    page.goto(server["url"], wait_until="load")
+    map_frame(page)
+    total = settled(page)[0]
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] .marks', timeout=30000)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    for _attempt in range(3):  # the chart may still be wiring its handlers
+        chart.scroll_into_view_if_needed()
+        time.sleep(1.5)
+        box = chart.bounding_box()
+        y = box["y"] + box["height"] * 0.4
+        page.mouse.move(box["x"] + box["width"] * 0.15, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=8)
+        page.mouse.up()
+        deadline = time.time() + 10
+        while time.time() < deadline and "since=" not in page.url:
+            time.sleep(0.3)
+        if "since=" in page.url:
+            break
+    assert "since=" in page.url and "until=" in page.url
+    shown, markers = settled(page)
+    assert shown == markers and 0 < shown < total
+
+    page.get_by_role("tab", name="Table").click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30000)
+    grid.scroll_into_view_if_needed()
+    gbox = grid.bounding_box()
+    page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 18)  # the first row's selection box
+    deadline = time.time() + 30
+    highlighted = 0
+    while time.time() < deadline and not highlighted:
+        handle = page.query_selector(MAP_IFRAME)
+        try:
+            highlighted = handle.content_frame().evaluate(
+                "() => document.querySelectorAll('.leaflet-marker-pane .ia-highlight').length")
+        except Exception:
+            highlighted = 0
+        time.sleep(0.3)
+    assert highlighted == 1
+    assert settled(page, shown) == (shown, shown)
+    assert page.external == [] and page.failed == [] and page.errors == []
