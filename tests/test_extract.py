@@ -261,6 +261,24 @@ def test_where_a_source_is_based_is_not_the_location():
     assert inc.actor1 == SYRIA
 
 
+def test_circumstances_of_a_clash_are_context_but_a_meetings_cause_is_an_event():
+    clash = extract(_doc("On 2 May 2021, clashes took place between regime forces and rebels near Tafas in Dar'a "
+                         "amid regime shelling on the area."))
+    assert [i.kind for i in clash] == ["clash"]
+    talks = extract(_doc("Russian and Syrian officers met in Izra on Monday. The meeting came after regime warplanes "
+                         "carried out more than 12 air raids on the Daraa countryside over the last two days."))
+    assert [i.kind for i in talks] == ["meeting", "air strike"]
+    assert talks[1].count == 12 and talks[1].location.region_id == "SY-DR"
+
+
+def test_a_pronoun_sentence_completes_the_event_instead_of_adding_one():
+    text = ("On 2 May 2021, a regime soldier was found dead near Nawa in Dar'a. "
+            "Members of Jaysh al Islam are believed to have killed him in the town of Jasim.")
+    incidents = extract(_doc(text))
+    assert len(incidents) == 1
+    assert {incidents[0].actor1, incidents[0].actor2} == {SYRIA, "Jaysh al Islam"}
+
+
 def test_a_heading_above_the_first_sentence_does_not_change_who_acted():
     text = "Shelling on Jabal al-Zawiya\n\nRegime forces shelled Kansafra in Idlib on Saturday."
     inc = extract(_doc(text))[0]

@@ -140,7 +140,7 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"
-                          r"as a result of|before|since|while|accompanied by|overflight of|flight of)\b[^,;]*$",
+                          r"as a result of|before|accompanied by|overflight of|flight of)\b[^,;]*$",
                           re.I)
 _SEEN_FLYING = re.compile(r"^[^.;]{0,40}\b(?:seen|spotted|flying|flew|flight|hovering|overflight|observed)\b|"
                           r"^\s*(?:reconnaissance|surveillance)", re.I)

@@ -117,6 +117,7 @@ class _Context:
 
 # ---------------------------------------------------------------------------------------------- groups
 
+_ANAPHORA = re.compile(r"^\s+(?:him|her|them|it)\b", re.I)
 _SEPARATE = re.compile(r"\b(?:in addition to|as well as|besides|meanwhile|while|whereas|also|then|later|"
                        r"afterwards|subsequently)\b|;", re.I)
 
@@ -434,6 +435,13 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     dates = [replace(d, end=min(d.end, ctx.published)) if d.end and d.end > ctx.published else d for d in dates]
     sentence_date = dates[0] if dates else None
     out: list[Incident] = []
+    violent = VIOLENT | {"kill"}
+    if any(not g.subordinate and g.cls in violent for g in groups):
+        # "clashes took place ... amid regime shelling": the circumstance is context, not a second event
+        groups = [g for g in groups if not g.subordinate]
+    elif existing:
+        # "These measures come after several demonstrations": background of an event already told
+        groups = [g for g in groups if not g.subordinate or g.cls in violent]
     for i, group in enumerate(groups):
         s, e = _scope_bounds(groups, i, sentence)
         scope = ctx.text[s:e]
@@ -470,6 +478,16 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
                     _counts.find_fatalities(scope)
                 target.count = target.count if target.count is not None else _counts.find_count(scope)
                 target.people.extend(p for p in people if p not in target.people)
+                continue
+            anaphoric = group.tier == 2 and bool(_ANAPHORA.match(ctx.text[group.head.end:group.head.end + 12]))
+            if not prior and existing and ((group.definite and not scope_dates) or anaphoric):
+                # "Shrapnel from the explosion ...", "X is believed to have killed him": the event already told
+                target = existing[-1]
+                if target.fatalities is None:
+                    target.fatalities = _counts.find_fatalities(scope)
+                if a1 and a1 not in (UAG, CIVILIANS) and target.actor2 in (None, UAG) and a1 != target.actor1:
+                    target.actor2 = a1
+                    target.actors = [n for n in dict.fromkeys([*target.actors, a1]) if n]
                 continue
             if group.definite and not prior and not own_place:
                 continue
