@@ -118,6 +118,36 @@ def test_every_spelling_of_a_town_gives_the_same_place(geo, canon):
     assert len(names) == 1, names
 
 
+def _plain(name: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("‘", "'").replace("’", "'")
+
+
+def _systematic_variants(name: str) -> set[str]:
+    """Report-style rewritings of a gazetteer name: no marks, article dropped or as el-, ay→ei, final -h, case."""
+    import re
+
+    plain = _plain(name)
+    no_article = re.sub(r"^(Al|As|Ash|Ad|Ar|At|Az|An)[ -]", "", plain)
+    ending = plain[:-1] if plain.endswith("ah") else plain + "h" if plain.endswith("a") else plain
+    return {plain, plain.replace("'", ""), no_article, "El-" + no_article, plain.replace("ay", "ei"), ending,
+            plain.lower(), plain.upper()}
+
+
+def test_every_daraa_place_in_the_gazetteer_in_systematic_variants(geo):
+    cases = [(variant, place) for place in geo.places if place[4] == "SY-DR" and place[6] == "PPL"
+             for variant in _systematic_variants(place[0])]
+    misses = []
+    for variant, place in cases:
+        loc = geo.geocode(variant)
+        if loc is None or loc.admin1_iso != "SY-DR" or km(loc.lat, loc.lon, place[1], place[2]) > 10:
+            misses.append((variant, place[0], loc and loc.name))
+    assert len(cases) > 250
+    assert len(misses) <= 0.03 * len(cases), misses
+
+
 # ----------------------------------------------------------------------------- normalisation rules
 @pytest.mark.parametrize("a,b", [
     ("Al-Sanamayn", "As Sanamayn"), ("Tell Abiad", "Tal Abiad"), ("Tall Tamr", "Tell Tamr"),
