@@ -35,8 +35,7 @@ def sniff_delimiter(header: str) -> str:
 
 def read_csv(text: str, *, file: str) -> tuple[pd.DataFrame, list[int]]:
     """All cells as strings ('' when empty) and each row's number in the file (the header is row 1)."""
-    text = text.replace("\r\n", "\n")
-    header = text.split("\n", 1)[0]
+    header = text.split("\n", 1)[0].rstrip("\r")  # pandas itself reads CRLF and LF line ends
     delimiter = sniff_delimiter(header)
     options = dict(sep=delimiter, dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=True,
                    engine="c", index_col=False)
@@ -47,7 +46,10 @@ def read_csv(text: str, *, file: str) -> tuple[pd.DataFrame, list[int]]:
         if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
             # every row has more fields than the header: fine only if the surplus is empty (trailing delimiters)
             names = list(frame.columns)
-            wide = pd.read_csv(io.StringIO(text), header=None, skiprows=1, names=[*names, "__surplus__"], **options)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                wide = pd.read_csv(io.StringIO(text), header=None, skiprows=1, names=[*names, "__surplus__"],
+                                   **options)
             if wide["__surplus__"].str.strip().astype(bool).any():
                 first = int(wide["__surplus__"].str.strip().astype(bool).to_numpy().argmax()) + 2
                 raise InputError(f"malformed CSV: the rows have more fields than the header has names "
