@@ -292,6 +292,13 @@ def test_control_adjectives_are_not_part_of_place_names():
         assert inc.location is not None and inc.location.admin1_iso == "SY-ID" and inc.geo_precision == 1, text
 
 
+def test_unknown_village_falls_back_to_its_governorate_with_region_precision():
+    fake = FakeGeocoder()
+    inc = extract(_doc("On 2 May 2021, regime forces shelled Khirbet Zzzq in Deir-ez-Zor."), geocoder=fake)[0]
+    assert ("Khirbet Zzzq", "Deir ez-Zor") in fake.queries
+    assert inc.location.name == "Deir-ez-Zor" and inc.geo_precision == 3
+
+
 def test_without_any_geocoder_incidents_keep_no_coordinates():
     inc = extract(_doc("On 2 May 2021, regime forces shelled Saraqib in Idleb."), geocoder=False)[0]
     assert inc.location is None and inc.kind == "shelling"

@@ -393,6 +393,9 @@ def _final_actors(cls_kind: tuple[str, str, str], roles: _Roles) -> tuple[str | 
 
 
 def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> tuple | None:
+    """(toponym, Location, geo_precision) for the event: the first named place after the trigger (then before
+    it) that the geocoder knows; governorates only when no town resolves. Falling back from a town the
+    gazetteer lacks to its governorate is honest about it: precision 3."""
     if ctx.geocoder is None:
         return None
     after = [t for t in toponyms if t.start >= t0 and not t.excluded]
@@ -403,7 +406,8 @@ def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> t
     for top in specific + general:
         resolved = _places.resolve(top, ctx.geocoder, ctx.doc_admin, ctx.cache)
         if resolved is not None:
-            return top, resolved[0], resolved[1]
+            precision = 3 if top.admin and specific else resolved[1]
+            return top, resolved[0], precision
     return None
 
 
