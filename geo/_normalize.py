@@ -66,7 +66,9 @@ _WORDS.pop("tal_", None)
 # Feature words that describe the kind of place rather than name it ("Hmeimim air base").
 FEATURE_WORDS = frozenset(
     "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "
-    "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital".split()
+    "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital "
+    "مطار قاعدة مخيم حقل سجن معبر سد حاجز مدينة بلدة قرية حي "
+    "الجوية الجوي العسكري العسكرية النفطي الغازي الدولي المركزي".split()
 )
 
 

@@ -53,6 +53,7 @@ def test_hmeimeem_base_is_the_air_base_not_hama(geo):
     assert loc.admin1_iso == "SY-LA" and "Hmeimim" in loc.name
     assert km(loc.lat, loc.lon, 35.40, 35.95) < 5
     assert geo.geocode("Hmeimeem").admin1_iso == "SY-LA"
+    assert "Hmeimim" in geo.geocode("قاعدة حميميم الجوية").name  # Arabic "Hmeimim air base"
 
 
 def test_amman_is_in_jordan(geo):
