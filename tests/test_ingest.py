@@ -438,3 +438,22 @@ def test_trailing_delimiters_are_harmless_but_extra_values_are_an_error(tmp_path
     with pytest.raises(InputError, match="more fields than the header") as caught:
         load(shifted)
     assert caught.value.row == 2
+
+
+def test_timestamps_with_time_zones_keep_the_local_date(tmp_path):
+    path = tmp_path / "stamps.csv"
+    path.write_text("date,latitude,longitude\n"
+                    "2020-05-09T01:30:00+03:00,32.6,36.1\n"
+                    "2020-05-09T23:30:00-05:00,32.6,36.1\n"
+                    "2020-05-09 00:00:00.000,32.6,36.1\n")
+    frame = load(path).frame
+    assert list(frame["event_date"]) == [pd.Timestamp("2020-05-09")] * 3
+
+
+def test_geojson_feature_id_is_used_when_properties_have_none(tmp_path):
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": 17, "geometry": {"type": "Point", "coordinates": [36.1, 32.6]},
+         "properties": {"date": "2022-01-01"}}]}
+    path = tmp_path / "ids.geojson"
+    path.write_text(json.dumps(data))
+    assert list(load(path).frame["event_id"]) == ["17"]

@@ -14,6 +14,7 @@ from geo._textcols import blank_mask
 DATE_FORMATS = ("%Y-%m-%d", "ISO8601", "%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y",
                 "%b %d, %Y", "%B %d %Y", "%d-%B-%Y", "%Y/%m/%d", "%d.%m.%Y")
 _SLASH = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$")
+_ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}[T ]\d"
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 
@@ -28,8 +29,9 @@ def parse_dates(values: pd.Series, *, day: bool = True) -> tuple[pd.Series, pd.S
     With ``day`` (the default) times are dropped (midnight); otherwise they are kept to the second.
     """
     empty = blank(values)
+    drop_tz = (lambda t: t.tz_localize(None)) if day else (lambda t: t.tz_convert(None))  # day: local date
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values.dt.tz_convert(None) if values.dt.tz is not None else values
+        parsed = drop_tz(values.dt) if values.dt.tz is not None else values
         parsed = parsed.astype("datetime64[ns]")
         return (parsed.dt.normalize() if day else parsed.dt.floor("s")), pd.Series(False, index=values.index)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -39,20 +41,28 @@ def parse_dates(values: pd.Series, *, day: bool = True) -> tuple[pd.Series, pd.S
     native = present.map(lambda v: isinstance(v, (dt.date, pd.Timestamp, np.datetime64)))
     if native.any():
         result.loc[native[native].index] = pd.to_datetime(present[native], errors="coerce").map(
-            lambda t: t.tz_convert(None) if t is not pd.NaT and t.tzinfo else t)
+            lambda t: drop_tz(t) if t is not pd.NaT and t.tzinfo else t)
     text = present[~native].astype(str).str.strip()
     if not text.empty:
         distinct = pd.Index(text.unique())
-        mapping = _parse_distinct(distinct)
+        mapping = _parse_distinct(distinct, day=day)
         result.loc[text.index] = text.map(mapping).astype("datetime64[ns]")
     result = result.dt.normalize() if day else result.dt.floor("s")
     bad = ~empty & result.isna()
     return result, bad
 
 
-def _parse_distinct(distinct: pd.Index) -> pd.Series:
+def _parse_distinct(distinct: pd.Index, *, day: bool = True) -> pd.Series:
     out = pd.Series(pd.NaT, index=distinct, dtype="datetime64[ns]")
     remaining = distinct
+    if day:  # ISO date-times: the date as written, whatever the time zone (no shift across midnight)
+        stamped = remaining.str.match(_ISO_DATETIME)
+        if stamped.any():
+            heads = pd.Index(remaining[stamped].str.slice(0, 10))
+            parsed = _to_datetime(heads, "%Y-%m-%d")
+            ok = parsed.notna().to_numpy()
+            out.loc[remaining[stamped][ok]] = parsed[ok].to_numpy()
+            remaining = remaining.difference(remaining[stamped][ok], sort=False)
     for fmt in DATE_FORMATS:
         if remaining.empty:
             break

@@ -135,6 +135,9 @@ def read_geojson(text: str, *, file: str) -> tuple[pd.DataFrame, list[int], list
                 problems.append((pos, "geometry", f"point coordinates {str(coords)[:40]!r} are not [lon, lat]"))
         elif geometry is not None:
             problems.append((pos, "geometry", "geometry is not a GeoJSON object"))
+        fid = feature.get("id") if isinstance(feature, dict) else None
+        if fid is not None and not {"id", "event_id", "event_id_cnty"} & set(record):
+            record["event_id"] = str(fid)  # the feature's own id, when the properties carry none
         record["__lon"], record["__lat"] = lon, lat
         records.append(record)
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["__lon", "__lat"])
