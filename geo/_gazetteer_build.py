@@ -248,6 +248,8 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                        None, "extra"])
         names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
 
+    _fill_admin1_by_polygon(places, units)
+
     k1: dict[str, list[int]] = defaultdict(list)
     k2: dict[str, list[int]] = defaultdict(list)
     for pid, names in enumerate(names_of):
@@ -270,6 +272,25 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
     return {"places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
             "polygons": len(features)}
+
+
+def _fill_admin1_by_polygon(places: list[list], units: list[dict]) -> None:
+    """Places whose GeoNames admin1 code has no Natural Earth unit (e.g. Lebanon's newer governorates)
+    get the unit containing them (or the nearest within ~5 km)."""
+    from shapely import STRtree
+    from shapely.geometry import Point
+
+    missing = [place for place in places if not place[4]]
+    if not missing:
+        return
+    geoms = [u["geometry"] for u in units]
+    tree = STRtree(geoms)
+    for place in missing:
+        point = Point(place[2], place[1])
+        inside = [i for i in tree.query(point) if geoms[i].contains(point)]
+        index = inside[0] if inside else tree.nearest(point)
+        if index is not None and units[index]["country"] == place[3] and geoms[index].distance(point) < 0.05:
+            place[4] = units[index]["id"]
 
 
 def _geonames_twin(row: dict, places: list[list], names_of: list[set[str]], gn_keys: dict) -> int | None:

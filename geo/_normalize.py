@@ -66,7 +66,8 @@ _WORDS.pop("tal_", None)
 # Feature words that describe the kind of place rather than name it ("Hmeimim air base").
 FEATURE_WORDS = frozenset(
     "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "
-    "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital "
+    "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital port harbour harbor "
+    "factory school mosque market square roundabout junction plant refinery "
     "مطار قاعدة مخيم حقل سجن معبر سد حاجز مدينة بلدة قرية حي "
     "الجوية الجوي العسكري العسكرية النفطي الغازي الدولي المركزي".split()
 )
