@@ -299,6 +299,13 @@ def test_unknown_village_falls_back_to_its_governorate_with_region_precision():
     assert inc.location.name == "Deir-ez-Zor" and inc.geo_precision == 3
 
 
+def test_near_counts_only_when_it_governs_the_place_name():
+    inside = extract(_doc("On 8 May 2021, a motorcycle bomb exploded near a bakery in Ras al Ain city, killing 4 civilians."))
+    beside = extract(_doc("On 8 May 2021, a motorcycle bomb exploded near Ras al Ain, killing 4 civilians."))
+    assert inside[0].geo_precision == 1 and beside[0].geo_precision == 2
+    assert inside[0].fatalities == 4
+
+
 def test_without_any_geocoder_incidents_keep_no_coordinates():
     inc = extract(_doc("On 2 May 2021, regime forces shelled Saraqib in Idleb."), geocoder=False)[0]
     assert inc.location is None and inc.kind == "shelling"

@@ -596,9 +596,13 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
         if sentence.heading:
             continue
         found = _incidents_in_sentence(ctx, sentence, incidents)
-        if not found and incidents and incidents[-1].fatalities is None:
-            # "No casualties were reported." / "Unknown fatalities coded as 10." complete the last event
-            incidents[-1].fatalities = _counts.find_fatalities(sentence.text)
+        if not found and incidents:
+            # "No casualties were reported." / "Unknown fatalities coded as 10." complete the last event(s)
+            told = [i for i in incidents if i.span == incidents[-1].span and i.kind == incidents[-1].kind]
+            if all(i.fatalities is None for i in told):
+                value = _counts.find_fatalities(sentence.text)
+                for n, inc in enumerate(told):
+                    inc.fatalities = value if (value == 0 or n == 0) else None
         incidents.extend(found)
     for inc in incidents:
         if inc.location is None and ctx.geocoder is not None and ctx.doc_admin:

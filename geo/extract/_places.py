@@ -40,8 +40,10 @@ _RIGHT = re.compile(
     r"air ?base|airport|base|border crossing|crossing|gas field|oil fields?|field|dam|military prison|"
     r"central prison|prison|outskirts|"
     r"suburbs?|township|junction|roundabout|region|mountains?|countryside)\b", re.I)
-_NEAR = re.compile(r"\b(?:outskirts|vicinity|near|nearby|around|outside|km|kilometers|kilometres|miles|"
-                   r"north|south|east|west|between|rural|countryside|surroundings|environs|edge|road)\b", re.I)
+# "near"-words only count when they govern the name ("near Tafas", "the outskirts of the town of Nawa").
+_NEAR = re.compile(r"\b(?:outskirts|vicinity|near|nearby|around|outside|km|kilometers|kilometres|miles|north|south|"
+                   r"east|west|between|rural|countryside|surroundings|environs|edge|road)\b(?:\s+(?:of|from|to))?\s+"
+                   r"(?:the\s+)?(?:[\w-]+'s\s+)?(?:(?:town|city|village|area|camp)\s+of\s+(?:the\s+)?)?$", re.I)
 _NEAR_RIGHT = re.compile(r"^(?:'s)?\s*(?:-\s*)?(?:(?:" + _DIR + r")(?:ern)?\s+)?(?:countryside|front|frontline|axis|"
                          r"area|road|highway|desert|plain|outskirts|junction|suburbs?|region|surroundings)\b", re.I)
 _POINT_RIGHT = re.compile(r"^\s*(?:city|town|village|camp)\b", re.I)
@@ -164,7 +166,7 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
     province = noun in ("province", "governorate", "region") or bool(
         re.search(r"\b(?:province|governorate)\s+of\s+$", tail, re.I))
     city = noun in ("city", "town", "village") or bool(re.search(r"\b(?:city|town|village)\s+of\s+$", tail, re.I))
-    near = bool(_NEAR.search(tail[-30:])) or bool(_NEAR_RIGHT.match(right)) or countryside
+    near = bool(_NEAR.search(tail)) or bool(_NEAR_RIGHT.match(right)) or countryside
     precision = 2 if near else (1 if (city or _POINT_RIGHT.match(right)) else None)
     top = Toponym(name, offset + s, offset + e)
     top.excluded = bool(_SOURCE_LEFT.search(left) or _SOURCE_RIGHT.match(right))
