@@ -457,3 +457,14 @@ def test_geojson_feature_id_is_used_when_properties_have_none(tmp_path):
     path = tmp_path / "ids.geojson"
     path.write_text(json.dumps(data))
     assert list(load(path).frame["event_id"]) == ["17"]
+
+
+def test_txt_files_are_tables_only_when_the_header_names_columns(tmp_path, monkeypatch):
+    table = tmp_path / "export.txt"
+    table.write_text("date\tlatitude\tlongitude\tnotes\n2022-01-01\t32.6\t36.1\tinvented\n")
+    assert load(table).format == "csv"
+    monkeypatch.setattr("geo.ingest._has_module", lambda name: False)
+    prose = tmp_path / "report.txt"
+    prose.write_text("On Monday, warplanes struck Nawa, Jasim, and Tafas, residents said.\n")
+    with pytest.raises(GeoError, match="needs geo.extract"):
+        load(prose)

@@ -96,8 +96,7 @@ def detect_format(path: Path, head: bytes) -> str:
     if suffix in (".geojson", ".json"):
         return "geojson"
     if suffix in TEXT_SUFFIXES:
-        first = head.split(b"\n", 1)[0]
-        if suffix == ".txt" and first.count(b",") + first.count(b"\t") >= 3:
+        if suffix == ".txt" and _looks_like_table_header(head):
             return "csv"
         return "text"
     if suffix in TABLE_SUFFIXES:
@@ -114,6 +113,19 @@ def detect_format(path: Path, head: bytes) -> str:
         return "csv"
     raise UnknownFormatError(f"unrecognised file type {suffix or '(no extension)'!r}; use --format "
                              f"{'|'.join(FORMATS[1:])}", file=path.name)
+
+
+def _looks_like_table_header(head: bytes) -> bool:
+    """True if the first line is a delimited header naming at least two known columns (not prose)."""
+    from geo.ingest._readers import sniff_delimiter
+
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+    delimiter = sniff_delimiter(first)
+    fields = [f.strip().strip('"') for f in first.split(delimiter)]
+    if len(fields) < 3:
+        return False
+    known = {s for spellings in cols.GUESSES.values() for s in spellings} | set(cols.ACLED_COLUMNS) | cols.UCDP_MARKERS
+    return sum(cols._key(f) in known for f in fields) >= 2
 
 
 def _read(path: Path, *, format: str, mapping: dict[str, str] | None,
