@@ -49,6 +49,29 @@ def ours(frame: pd.DataFrame, filters: Filters) -> tuple[float, int, int]:
     return elapsed, payload, standalone
 
 
+def browser_ready(frame: pd.DataFrame) -> float:
+    """Seconds from opening the standalone page in headless Chromium until every marker is placed."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page_file = Path(tmp) / "map.html"
+        page_file.write_text(build_map(frame, target="standalone").get_root().render(), encoding="utf-8")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            start = time.perf_counter()
+            page.goto(page_file.as_uri())
+            page.wait_for_function("() => window.__atlasReady === true", timeout=120_000)
+            seconds = time.perf_counter() - start
+            browser.close()
+    return seconds
+
+
 def baseline(frame: pd.DataFrame, filters: Filters) -> tuple[float, int]:
     start = time.perf_counter()
     shown = filters.apply(frame)
@@ -76,6 +99,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--acled", help="ACLED CSV export to repeat instead of invented incidents")
     parser.add_argument("--baseline-100k", action="store_true", help="also run the slow baseline above 10k")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the page in headless Chromium until all markers/clusters are placed")
     args = parser.parse_args()
     build_map(synthetic_incidents(10), target="streamlit")  # warm caches (outlines, icons, assets)
     filters = Filters(since=dt.date(2000, 1, 1))  # a real filter pass that keeps every incident
@@ -86,6 +111,8 @@ def main() -> None:
         seconds = min(ours(frame, filters)[0] for _ in range(2))
         print(f"{size:>10} {'ours (JSON + client-side markers)':<34} {seconds:>8.2f} {payload / 1e6:>11.2f} "
               f"{standalone / 1e6:>14.2f}   (first call {cold:.2f} s)", flush=True)
+        if args.browser:
+            print(f"{size:>10} {'  in Chromium: markers placed after':<34} {browser_ready(frame):>8.2f}", flush=True)
         if size <= 10_000 or args.baseline_100k:
             seconds_b, payload_b = baseline(frame, filters)
             print(f"{size:>10} {'baseline (folium.Marker each)':<34} {seconds_b:>8.2f} {payload_b / 1e6:>11.2f} "
