@@ -421,7 +421,49 @@ def _scope_bounds(groups: list[_Group], i: int, sentence: Sentence) -> tuple[int
     return start, end
 
 
+def _merged_into_told(ctx: _Context, group: _Group, kind: str, a1: str | None, place: tuple | None, scope: str,
+                      scope_dates: list, scope_tops: list[_places.Toponym], people: list,
+                      existing: list[Incident], out: list[Incident]) -> bool:
+    """True when this group only tells more about an event already found ("the meeting lasted two hours",
+    "the strikes hit X and Y", "... killed him"): the details go to that event and no incident is added."""
+    prior = [x for x in existing + out if x.kind == kind]
+    own_place = place is not None and place[0] is not None and (
+        not prior or all(p.location is None or p.location.name != place[1].name for p in prior))
+    if prior and (group.definite or (not own_place and not scope_dates)):
+        target = prior[-1]
+        if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2:
+            # "The strikes hit the towns of X and Y": the earlier, vaguer mention gets the places
+            target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
+            out.extend(_same_event_elsewhere(ctx, target, place[0], scope_tops))
+        if target.fatalities is None:
+            target.fatalities = _counts.find_fatalities(scope)
+        if target.count is None:
+            target.count = _counts.find_count(scope)
+        target.people.extend(p for p in people if p not in target.people)
+        return True
+    anaphoric = group.tier == 2 and bool(_ANAPHORA.match(ctx.text[group.head.end:group.head.end + 12]))
+    if not prior and existing and ((group.definite and not scope_dates) or anaphoric):
+        # "Shrapnel from the explosion ...", "X is believed to have killed him": the event already told
+        target = existing[-1]
+        if target.fatalities is None:
+            target.fatalities = _counts.find_fatalities(scope)
+        if a1 and a1 not in (UAG, CIVILIANS) and target.actor2 in (None, UAG) and a1 != target.actor1:
+            target.actor2 = a1
+            target.actors = [n for n in dict.fromkeys([*target.actors, a1]) if n]
+        return True
+    if group.definite and not prior and not own_place:
+        return True
+    if group.tier == 2 and (out or (existing and not own_place)):
+        # generic violence words after the event was named: casualties of that event
+        target = out[-1] if out else existing[-1]
+        if target.fatalities is None:
+            target.fatalities = _counts.find_fatalities(scope)
+        return True
+    return False
+
+
 def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Incident]) -> list[Incident]:
+    """New incidents told by one sentence (details of events already found are added to them instead)."""
     groups = _groups(sentence, ctx.text)
     if not groups:
         return []
@@ -466,44 +508,9 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         scope_dates = [d for d in dates if s <= d.span[0] < e]
         when = scope_dates[0] if scope_dates else sentence_date or ctx.last_date
         own_date = bool(scope_dates or sentence_date)
-        # A later mention of an event already found ("the meeting lasted two hours") adds detail only.
-        if existing or out:
-            prior = [x for x in existing + out if x.kind == kind]
-            own_place = place is not None and place[0] is not None and (
-                not prior or all(p.location is None or p.location.name != place[1].name for p in prior))
-            if prior and (group.definite or (not own_place and not scope_dates)):
-                target = prior[-1]
-                if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2:
-                    # "The strikes hit the towns of X and Y": the earlier, vaguer mention gets the places
-                    target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
-                    twins = _same_event_elsewhere(ctx, target, place[0], scope_tops)
-                    out.extend(twins)
-                target.fatalities = target.fatalities if target.fatalities is not None else \
-                    _counts.find_fatalities(scope)
-                target.count = target.count if target.count is not None else _counts.find_count(scope)
-                target.people.extend(p for p in people if p not in target.people)
-                continue
-            anaphoric = group.tier == 2 and bool(_ANAPHORA.match(ctx.text[group.head.end:group.head.end + 12]))
-            if not prior and existing and ((group.definite and not scope_dates) or anaphoric):
-                # "Shrapnel from the explosion ...", "X is believed to have killed him": the event already told
-                target = existing[-1]
-                if target.fatalities is None:
-                    target.fatalities = _counts.find_fatalities(scope)
-                if a1 and a1 not in (UAG, CIVILIANS) and target.actor2 in (None, UAG) and a1 != target.actor1:
-                    target.actor2 = a1
-                    target.actors = [n for n in dict.fromkeys([*target.actors, a1]) if n]
-                continue
-            if group.definite and not prior and not own_place:
-                continue
-            if group.tier == 2 and out:
-                if out[-1].fatalities is None:
-                    out[-1].fatalities = _counts.find_fatalities(scope)
-                continue
-            if group.tier == 2 and existing and not own_place:
-                target = existing[-1]
-                if target.fatalities is None:
-                    target.fatalities = _counts.find_fatalities(scope)
-                continue
+        if (existing or out) and _merged_into_told(ctx, group, kind, a1, place, scope, scope_dates, scope_tops,
+                                                   people, existing, out):
+            continue
         incident = Incident(
             event_type=event_type, sub_event_type=sub_type, kind=kind,
             event_date=when.start if when else ctx.published,
