@@ -158,7 +158,7 @@ def _row_tuples(frame: pd.DataFrame) -> Iterator[tuple]:
             text = series.dt.strftime("%Y-%m-%d")
             columns.append(text.astype(object).where(series.notna(), None).tolist())
         elif kind == "datetime":
-            text = series.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            text = series.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")  # GeoPackage DATETIME
             columns.append(text.astype(object).where(series.notna(), None).tolist())
         elif kind == "int":
             columns.append([None if v is pd.NA else int(v) for v in series.astype(object)])
