@@ -11,6 +11,8 @@ from math import asin, cos, radians, sin, sqrt
 from geo._normalize import name_key, tokens
 
 _SIDES = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+# a side or corner, captured: "north", "south-west" ("-" removed by part_of())
+_PART = r"(north-?east|north-?west|south-?east|south-?west|north|south|east|west)"
 
 # "near X", "the outskirts of X", "north of X", "the farms of X" → X at precision 2.
 NEAR = re.compile(
@@ -23,16 +25,16 @@ NEAR_SUFFIX = re.compile(r"^(.+?)(?:'s)?\s+(?:outskirts|surroundings|vicinity|en
                          r"suburbs?|surrounding\s+area)$", re.IGNORECASE)
 # "X countryside", "Daraa's eastern countryside", "X province" → the governorate (or its part).
 COUNTRYSIDE_SUFFIX = re.compile(
-    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside|province|governorate|"
+    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:" + _PART + r"(?:ern)?\s+)?(?:countryside|province|governorate|"
     r"muhafazah?|region|rural\s+areas?|desert|badia|countryside\s+areas?)$", re.IGNORECASE)
 # "rural Daraa", "the western countryside of Daraa", "Rif Idlib".
 COUNTRYSIDE_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:(north|south|east|west)(?:ern)?\s+)?(?:countryside\s+of|rural|rif|reef|province\s+of|"
+    r"^(?:the\s+)?(?:" + _PART + r"(?:ern)?\s+)?(?:countryside\s+of|rural|rif|reef|province\s+of|"
     r"governorate\s+of|countryside|desert\s+of|region\s+of)\s+(.+)$", re.IGNORECASE)
 # "southern Daraa", "the western part of Idlib".
-DIRECTION = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part\s+of\s+|parts\s+of\s+)?(.+)$",
+DIRECTION = re.compile(r"^(?:the\s+)?" + _PART + r"(?:ern)?\s+(?:part\s+of\s+|parts\s+of\s+)?(.+)$",
                        re.IGNORECASE)
-DIRECTION_OF = re.compile(r"^(?:the\s+)?(north|south|east|west)(?:ern)?\s+(?:part|parts|side)\s+of\s+(.+)$",
+DIRECTION_OF = re.compile(r"^(?:the\s+)?" + _PART + r"(?:ern)?\s+(?:part|parts|side)\s+of\s+(.+)$",
                           re.IGNORECASE)
 # "Nawa in Daraa", "Nawa of Daraa" (the comma form is split separately).
 IN_REGION = re.compile(r"^(.+?)\s+(?:in|of|,)\s+(?:the\s+)?(.+)$", re.IGNORECASE)
@@ -62,6 +64,11 @@ DIRECTION_WORDS = frozenset({"gharbi", "sharqi", "shamali", "janubi", "kabir", "
 QUALIFIERS = DIRECTION_WORDS | {"fawqani", "tahtani", "jadid", "jadida", "qadim", "qadima", "upper", "lower",
                                 "new", "old", "wusta", "awsat"}
 ARTICLE_WORDS = frozenset({"al", "el", "ash", "as", "ad", "ar", "at", "az", "an"})
+
+
+def part_of(side: str | None) -> str | None:
+    """"South-Western" → "southwest": the part id suffix for a captured side or corner."""
+    return side.lower().replace("-", "") if side else None
 
 
 def word_order_variants(text: str) -> list[str]:

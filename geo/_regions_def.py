@@ -1,13 +1,16 @@
 """Definitions of the parts of a governorate and of the named multi-governorate areas of Syria.
 
-A *part* ("SY-DR:south") is the governorate's polygon clipped to the half of its bounding box on that side.
+A *part* ("SY-DR:south") is the governorate's polygon clipped to the half of its bounding box on that side;
+a diagonal part ("SY-ID:southwest") to the quarter in that corner.
 An *area* ("area:southern-syria") is the union of the governorates listed here; the names are the phrases
 that select it. These are the project's own conventions, documented in data/SOURCES.md.
 """
 
 from __future__ import annotations
 
-PARTS: dict[str, str] = {"north": "Northern", "south": "Southern", "east": "Eastern", "west": "Western"}
+PARTS: dict[str, str] = {"north": "Northern", "south": "Southern", "east": "Eastern", "west": "Western",
+                         "northeast": "Northeastern", "northwest": "Northwestern", "southeast": "Southeastern",
+                         "southwest": "Southwestern"}
 
 AREAS: dict[str, dict] = {
     "southern-syria": {
@@ -58,10 +61,13 @@ AREAS: dict[str, dict] = {
 
 
 def part_box(bounds: tuple[float, float, float, float], part: str):
-    """The half of the box ``bounds`` (minx, miny, maxx, maxy) on side ``part`` (north/south/east/west)."""
+    """The half of the box ``bounds`` (minx, miny, maxx, maxy) on side ``part`` (north/south/east/west), or its
+    quarter for a diagonal (northeast/northwest/southeast/southwest)."""
     from shapely.geometry import box
 
     minx, miny, maxx, maxy = bounds
     midx, midy = (minx + maxx) / 2, (miny + maxy) / 2
     return {"north": box(minx, midy, maxx, maxy), "south": box(minx, miny, maxx, midy),
-            "east": box(midx, miny, maxx, maxy), "west": box(minx, miny, midx, maxy)}[part]
+            "east": box(midx, miny, maxx, maxy), "west": box(minx, miny, midx, maxy),
+            "northeast": box(midx, midy, maxx, maxy), "northwest": box(minx, midy, midx, maxy),
+            "southeast": box(midx, miny, maxx, midy), "southwest": box(minx, miny, midx, midy)}[part]

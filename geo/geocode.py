@@ -22,7 +22,7 @@ from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words
 from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
                           ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
                           IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic,
-                          word_order_variants)
+                          part_of, word_order_variants)
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
 from geo.paths import DATA_DIR
@@ -233,7 +233,7 @@ class Geocoder:
                     direction, name = inner.group(1), inner.group(2)
                 iso = self._admin1_of(name, towns=False)
                 if iso:
-                    part = f"{iso}:{direction.lower()}" if direction else iso
+                    part = f"{iso}:{part_of(direction)}" if direction else iso
                     rid = part if part in self.regions else iso
                     return [self.region_location(rid, text, 3)]
                 # "the Manbij countryside": around that town, not its whole governorate
@@ -259,7 +259,7 @@ class Geocoder:
         # 3. "northern Daraa", "the southern part of Idlib"
         match = DIRECTION_OF.match(text) or DIRECTION.match(text)
         if match:
-            part = match.group(1).lower()
+            part = part_of(match.group(1))
             target = self._region_id(match.group(2))
             if target and self.regions[target]["level"] == "admin1" and f"{target}:{part}" in self.regions:
                 return [self.region_location(f"{target}:{part}", text, 3)]

@@ -32,6 +32,14 @@ def test_parts_are_inside_their_governorate_and_on_the_right_side(iso):
     assert abs(south.area + north.area - whole.area) < whole.area * 0.01
 
 
+@pytest.mark.parametrize("iso", ["SY-DR", "SY-ID", "SY-HL"])
+def test_diagonal_parts_are_quarters_in_their_corner(iso):
+    whole = region_geometry(iso)
+    ne, sw = region_geometry(f"{iso}:northeast"), region_geometry(f"{iso}:southwest")
+    assert ne.centroid.x > sw.centroid.x and ne.centroid.y > sw.centroid.y
+    assert ne.area < whole.area / 1.5 and ne.difference(region_geometry(f"{iso}:north")).area < 1e-9
+
+
 def test_quneitra_includes_the_undof_zone():
     assert region_geometry("SY-QU").contains(Point(35.83, 33.12))
 
