@@ -341,7 +341,7 @@ class Geocoder:
             if sub and city and km(sub[0], city[0]) < 40:
                 return sub
             if city:  # "Al-Hasakeh - Ghoweran": a quarter of the city, the city itself is near enough
-                return [replace(c, geo_precision=max(c.geo_precision, 1), score=round(c.score * 0.9, 3)) for c in city]
+                return [replace(c, score=round(c.score * 0.9, 3)) for c in city]
             rid = self._region_id(first)
             if rid:
                 return [self.region_location(rid, text, 3)]
@@ -356,6 +356,7 @@ class Geocoder:
             # Syria first; abroad only exact name keys (a loose match abroad is hundreds of km off), and an
             # exact match abroad comes before a feature-stripped or fuzzy match at home.
             home = ("country", self.home_country)
+
             def abroad(min_population: int) -> dict[int, float]:
                 if len(name_key(text)) < 3:
                     return {}
