@@ -30,6 +30,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--font-render-hinting=none", "--force-color-profile=srgb"]
 Renderer = Literal["auto", "chromium", "static"]
 STATIC_FORMATS = (".png", ".svg", ".pdf")
+#: A file sent to a colleague shows every incident as its own marker up to this many (then clusters).
+HTML_CLUSTER_THRESHOLD = 5000
 
 
 def _atomic_write(out_path: Path, write) -> Path:
@@ -77,9 +79,13 @@ def _texts(incidents: pd.DataFrame, title: str | None, subtitle: str | None) -> 
 
 def snapshot_html(incidents: pd.DataFrame, out_path: str | os.PathLike, *, title: str | None = None,
                   subtitle: str | None = None, filters_text: str | None = None, tiles: bool = False,
-                  highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
+                  highlight_ids: Sequence[str] = (), cluster_threshold: int = HTML_CLUSTER_THRESHOLD,
                   generated_at: str | dt.datetime | None = None) -> Path:
-    """Write the interactive map of ``incidents`` as one offline HTML file; returns its path."""
+    """Write the interactive map of ``incidents`` as one offline HTML file; returns its path.
+
+    Up to ``cluster_threshold`` incidents every incident is its own marker element (a reader can
+    count them); above it markers are clustered.
+    """
     from geo.mapview import build_map
 
     title, subtitle = _texts(incidents, title, subtitle)

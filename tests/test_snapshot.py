@@ -99,6 +99,16 @@ def test_html_snapshot_of_the_sample_store_opens_offline_with_every_incident(tmp
     assert len(report.popups) == 5 and all(p["text"] for p in report.popups)
 
 
+@pytest.mark.browser
+def test_html_snapshot_keeps_one_marker_per_incident_beyond_the_screen_cluster_threshold(tmp_path):
+    from geo._map_probe import probe_page
+
+    frame = synthetic_incidents(1200, seed=6)  # clustered on screen (500), not in the file sent to someone
+    out = snap.snapshot_html(frame, tmp_path / "many.html", generated_at=FIXED)
+    report = probe_page(out.as_uri())
+    assert report.ready and report.markers == 1200 and report.failed == [] and report.external == []
+
+
 def test_html_snapshot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     out = tmp_path / "map.html"
 

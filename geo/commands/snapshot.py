@@ -40,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     look.add_argument("--title", help="title line (default: Incident Atlas)")
     look.add_argument("--subtitle", help="second line (default: the incidents' date range)")
     look.add_argument("--tiles", action="store_true", help="add OpenStreetMap tiles (needs the internet)")
+    look.add_argument("--cluster-threshold", type=int, default=None, metavar="N",
+                      help="cluster markers above N incidents (default: 5000 for .html, 500 for pictures)")
     look.add_argument("--no-legend", action="store_true", help="leave the legend out of pictures")
     look.add_argument("--generated-at", metavar="TEXT",
                       help="fixed text for the generated-at line (for byte-identical repeat runs)")
@@ -80,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     common = dict(title=args.title, subtitle=args.subtitle, filters_text=describe_filters(args), tiles=args.tiles,
                   generated_at=args.generated_at)
+    if args.cluster_threshold is not None:
+        common["cluster_threshold"] = args.cluster_threshold
     if suffix in (".html", ".htm"):
         path, renderer = snapshot_html(frame, out, **common), "html"
     else:
