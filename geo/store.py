@@ -133,8 +133,8 @@ def prepare_frame(frame: pd.DataFrame, *, now: dt.datetime | None = None) -> pd.
 def _coerce(values: pd.Series, kind: str) -> pd.Series:
     if kind in ("date", "datetime"):
         parsed = pd.to_datetime(values, errors="coerce", utc=False)
-        if getattr(parsed.dtype, "tz", None) is not None:
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        if getattr(parsed.dtype, "tz", None) is not None:  # dates: the local date; times: UTC
+            parsed = parsed.dt.tz_localize(None) if kind == "date" else parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         parsed = parsed.astype("datetime64[ns]")
         return parsed.dt.normalize() if kind == "date" else parsed.dt.floor("s")
     if kind == "int":
@@ -187,7 +187,7 @@ class GeoPackageStore:
         self.fast_read = True
         try:
             if self.path.exists() and not os.access(self.path, os.W_OK):
-                uri = f"file:{self.path.resolve()}?mode=ro"
+                uri = self.path.resolve().as_uri() + "?mode=ro"
                 self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
                 self._readonly = True
             else:
