@@ -199,3 +199,16 @@ def test_arrow_and_sqlite_reads_agree(tmp_store):
     assert tmp_store.count() == 25
     dates = list(plain["event_date"])
     assert dates == sorted(dates)  # oldest first
+
+
+def test_read_only_file_is_read_but_never_written(tmp_path, monkeypatch):
+    path = tmp_path / "odd #name?.gpkg"
+    store = open_store(path)
+    store.upsert(incidents(3))
+    store.close()
+    monkeypatch.setattr(embedded.os, "access", lambda *args, **kwargs: False)
+    readonly = open_store(path)
+    assert readonly.count() == 3 and len(readonly.read()) == 3
+    with pytest.raises(StoreError, match="read-only"):
+        readonly.upsert(incidents(1, prefix="N"))
+    readonly.close()
