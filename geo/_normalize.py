@@ -63,6 +63,10 @@ for _canon, _variants in {
         _WORDS[_variant] = _canon
 _WORDS.pop("tal_", None)
 
+# Name keys of words that begin many names and never name a place alone.
+GENERIC_WORDS = frozenset(set(_WORDS.values()) | {"qaryat", "mazraat", "jisr", "nahr", "sahl", "tall", "harat",
+                                                    "hay", "madinat", "sheikh", "khirbat", "arab", "beni", "bani"})
+
 # Feature words that describe the kind of place rather than name it ("Hmeimim air base").
 FEATURE_WORDS = frozenset(
     "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "

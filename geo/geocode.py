@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo._aliases import AliasFile
-from geo._normalize import KEY_VERSION, name_key, sound_key, strip_feature_words
+from geo._normalize import GENERIC_WORDS, KEY_VERSION, name_key, sound_key, strip_feature_words
 from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
                           ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
                           IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic,
@@ -297,7 +297,23 @@ class Geocoder:
         if places and places[0].score >= SCORE_STRIPPED:
             return places
         # a fuzzy match is the last resort: structure first
-        return self._resolve_compound(text, scope, depth) or self._without_qualifier(text, scope) or places
+        return (self._resolve_compound(text, scope, depth) or self._without_qualifier(text, scope) or places
+                or self._leading_name(text, scope))
+
+    def _leading_name(self, text: str, scope) -> list[Location]:
+        """"Idlib Central Prison", "Zardana Mashhad": the longest leading words that name a town exactly
+        (never a generic word such as Tal, Kafr or Deir alone), at precision 2."""
+        words = text.split()
+        for end in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:end])
+            key = name_key(head)
+            if len(key) < 4 or key in GENERIC_WORDS:
+                continue
+            found = [loc for loc in self._places(head, scope, exact_only=True) if loc.country == self.home_country
+                     or scope is not None]
+            if found:
+                return [replace(loc, geo_precision=2, score=round(loc.score * 0.8, 3)) for loc in found]
+        return []
 
     def _without_qualifier(self, text: str, scope) -> list[Location]:
         """"Eastern Xyz" / "Xyz al-Kabira" unknown but "Xyz" known: the twin village is nearby (precision 2)."""

@@ -332,6 +332,13 @@ def test_small_places_abroad_need_the_country(geo):
     assert loc is not None and loc.country == "IL"
 
 
+def test_unknown_trailing_words_fall_back_to_the_leading_town(geo):
+    loc = geo.geocode("Nawa Qwxplk")
+    assert loc.name == geo.geocode("Nawa").name and loc.geo_precision == 2
+    assert geo.geocode("Idlib Central Prison").admin1_iso == "SY-ID"
+    assert geo.geocode("Tal Qwxplk") is None and geo.geocode("Kafr Qwxplk") is None  # generic words alone
+
+
 def test_bare_governorate_capital_name_is_the_city(geo):
     loc = geo.geocode("Idleb")
     assert loc.kind == "place" and loc.admin1_iso == "SY-ID" and loc.geo_precision == 1
