@@ -213,6 +213,10 @@
         grid.appendChild(item);
       });
       box.appendChild(grid);
+      if (!rows.n) {
+        box.appendChild(h('div', 'ia-legend-item', 'No incidents match.'));
+        return box;
+      }
       box.appendChild(h('div', 'ia-legend-sub', 'Location precision'));
       [[1, 'exact place'], [2, 'approximate (dashed halo)'], [3, 'region only (hatched area)']].forEach(function (p) {
         if (!usedPrecisions[p[0]] && !(p[0] === 3 && areaCount)) return;
