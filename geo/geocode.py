@@ -43,6 +43,7 @@ BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governo
 MIN_ABROAD = 20000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
 MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
 FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
+MAX_QUERY = 200           # longer "names" are sentences, not places: not found, at once
 AREA_FEATURES = frozenset({"AREA", "MT"})  # plains, mountains, valleys: a point inside them is precision 2
 
 
@@ -104,7 +105,7 @@ class Geocoder:
                    limit: int = 5) -> list[Location]:
         """Up to ``limit`` candidate locations for ``query``, best first."""
         text = " ".join(str(query or "").split()).strip(" ,.;:")
-        if not text:
+        if not text or len(text) > MAX_QUERY:
             return []
         alias = self._aliases.get(name_key(text))
         scope = self._scope(context, country)

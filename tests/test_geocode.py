@@ -194,7 +194,7 @@ def test_feature_words_are_stripped():
 
 
 # ----------------------------------------------------------------------------- precision over recall
-@pytest.mark.parametrize("query", ["Qwxplk", "Zzyzx Hmrvt", "Blorptown", "", "   "])
+@pytest.mark.parametrize("query", ["Qwxplk", "Zzyzx Hmrvt", "Blorptown", "", "   ", "Nawa " * 100])
 def test_nonsense_is_not_found(geo, query):
     assert geo.geocode(query) is None
 
