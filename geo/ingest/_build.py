@@ -21,9 +21,9 @@ import pyarrow.compute as pc
 from geo import _safety, taxonomy
 from geo._textcols import as_arrow_strings, clean_text
 from geo.admin1 import resolve_admin1
-from geo.errors import GeoError, InputError
+from geo.errors import InputError
 from geo.ingest import _geo_hooks
-from geo.ingest._parse import blank, parse_dates, parse_floats, parse_ints
+from geo.ingest._parse import parse_dates, parse_floats, parse_ints
 from geo.schema import COLUMN_TYPES, EARLIEST_DATE, GEO_PRECISIONS, TIME_PRECISIONS
 
 
@@ -345,8 +345,3 @@ def _extra_from_text_columns(data: pd.DataFrame, columns: list) -> pd.Series | N
     wrapped = pc.binary_join_element_wise("{", joined, "}", "")
     wrapped = pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
     return pd.Series(wrapped.to_numpy(zero_copy_only=False), dtype=object)
-
-
-def reraise_geo(exc: Exception, file: str) -> GeoError:
-    """A :class:`GeoError` for an unexpected failure inside an importer (no traceback for users)."""
-    return InputError(f"could not read the file ({type(exc).__name__}: {exc})", file=file)
