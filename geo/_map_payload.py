@@ -49,13 +49,12 @@ class _Strings:
 
     def codes(self, series: pd.Series) -> np.ndarray:
         """Table index of every value of ``series`` (NaN/None/blank -> 0)."""
-        values = series.astype("object").where(series.notna(), "")
-        local, uniques = pd.factorize(values, sort=False)
-        mapped = np.empty(len(uniques), dtype=np.int64)
-        for i, value in enumerate(uniques):
-            mapped[i] = self.add(_clean_text(value))
-        out = mapped[local] if len(uniques) else np.zeros(len(values), dtype=np.int64)
-        return out
+        local, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
+        if not len(uniques):
+            return np.zeros(len(series), dtype=np.int64)
+        mapped = np.fromiter((self.add(_clean_text(value)) for value in uniques), dtype=np.int64,
+                             count=len(uniques))
+        return np.where(local < 0, 0, mapped[local])
 
     def add(self, value: str) -> int:
         found = self.index.get(value)
