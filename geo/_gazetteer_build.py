@@ -126,6 +126,7 @@ def _admin1_units(frame, table: list[dict]) -> tuple[list[dict], dict]:
         tolerance = SIMPLIFY_SY if feat["iso_a2"] == "SY" else SIMPLIFY_OTHER
         geom = union_all(geoms).buffer(0).simplify(tolerance, preserve_topology=True)
         units.append({"id": iso, "name": name, "name_ar": name_ar, "country": feat["iso_a2"],
+                      "kind": str(feat.get("type_en") or "province"),
                       "aliases": sorted(a for a in aliases if a and a != name), "geometry": geom})
         if "." in gn:
             gn_codes[(feat["iso_a2"], gn.split(".", 1)[1])] = iso
@@ -180,6 +181,10 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         regions[unit["id"]] = {"name": unit["name"], "country": unit["country"], "admin1_iso": unit["id"],
                                "level": "admin1", "lat": lat, "lon": lon}
         region_names[unit["id"]].update([unit["name"], unit["id"], unit["name_ar"], *unit["aliases"]])
+        if unit["country"] != "SY":
+            country_name = COUNTRY_NAMES.get(unit["country"], ("",))[0]
+            region_names[unit["id"]].update([f"{unit['name']} {country_name}", f"{unit['name']} {unit['kind']}",
+                                             f"{unit['name']} governorate", f"{unit['name']} district"])
         features.append({"type": "Feature", "properties": {
             "id": unit["id"], "name": unit["name"], "name_ar": unit["name_ar"], "admin1_iso": unit["id"],
             "country": unit["country"], "level": "admin1"}, "geometry": mapping(_round_geom(unit["geometry"]))})
@@ -258,9 +263,12 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                 if key and pid not in index[key]:
                     index[key].append(pid)
     rkeys: dict[str, str] = {}
-    for rid, names in region_names.items():
-        for name in sorted(filter(None, names)):
-            rkeys.setdefault(name_key(name), rid)
+    for rid in sorted(region_names, key=lambda r: _region_priority(r, regions)):
+        for name in sorted(filter(None, region_names[rid])):
+            key = name_key(name)
+            if regions[rid]["country"] != "SY" and key in BARE_DIRECTIONS:
+                continue  # Lebanon's "North", Israel's "Southern": only with their country or kind named
+            rkeys.setdefault(key, rid)
 
     index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
              "regions": regions, "region_keys": rkeys}
@@ -272,6 +280,19 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
     return {"places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
             "polygons": len(features)}
+
+
+BARE_DIRECTIONS = frozenset({"shamali", "janubi", "sharqi", "gharbi", "central", "centre", "center"})
+
+
+def _region_priority(rid: str, regions: dict) -> tuple[int, str]:
+    """Which region keeps a name shared by several: Syrian areas, Syrian governorates, countries, the rest."""
+    region = regions[rid]
+    if region["level"] == "area":
+        return (0, rid)
+    if region["country"] == "SY" and region["level"] == "admin1":
+        return (1, rid)
+    return (2 if region["level"] == "country" else 3, rid)
 
 
 def _fill_admin1_by_polygon(places: list[list], units: list[dict]) -> None:

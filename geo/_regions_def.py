@@ -16,31 +16,31 @@ AREAS: dict[str, dict] = {
     "southern-syria": {
         "label": "Southern Syria (Daraa, Quneitra, As-Suwayda)",
         "members": ("SY-DR", "SY-QU", "SY-SU"),
-        "names": ("southern Syria", "south Syria", "the south", "south of Syria", "Syria's south",
+        "names": ("southern Syria", "south Syria", "the south", "south", "south of Syria", "Syria's south",
                   "the Syrian south", "جنوب سوريا", "الجنوب السوري"),
     },
     "southwest-syria": {
         "label": "Southwest Syria (Daraa, Quneitra)",
         "members": ("SY-DR", "SY-QU"),
         "names": ("southwest Syria", "southwestern Syria", "south-west Syria", "south-western Syria",
-                  "the southwest", "جنوب غرب سوريا"),
+                  "the southwest", "southwest", "جنوب غرب سوريا"),
     },
     "northwest-syria": {
         "label": "Northwest Syria (Idlib, Aleppo)",
         "members": ("SY-ID", "SY-HL"),
         "names": ("northwest Syria", "northwestern Syria", "north-west Syria", "north-western Syria",
-                  "the northwest", "شمال غرب سوريا"),
+                  "the northwest", "northwest", "شمال غرب سوريا"),
     },
     "northeast-syria": {
         "label": "Northeast Syria (Al-Hasakah, Raqqa, Deir ez-Zor)",
         "members": ("SY-HA", "SY-RA", "SY-DY"),
         "names": ("northeast Syria", "northeastern Syria", "north-east Syria", "north-eastern Syria",
-                  "the northeast", "شمال شرق سوريا"),
+                  "the northeast", "northeast", "شمال شرق سوريا"),
     },
     "northern-syria": {
         "label": "Northern Syria (Aleppo, Idlib, Raqqa, Al-Hasakah)",
         "members": ("SY-HL", "SY-ID", "SY-RA", "SY-HA"),
-        "names": ("northern Syria", "north Syria", "the north", "north of Syria", "شمال سوريا", "الشمال السوري"),
+        "names": ("northern Syria", "north Syria", "the north", "north", "north of Syria", "شمال سوريا", "الشمال السوري"),
     },
     "eastern-syria": {
         "label": "Eastern Syria (Deir ez-Zor)",

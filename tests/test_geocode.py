@@ -251,7 +251,8 @@ def test_context_admits_a_place_just_across_the_governorate_border(geo):
     ("southern Syria", "area:southern-syria"), ("the south", "area:southern-syria"),
     ("southwest Syria", "area:southwest-syria"), ("northwest Syria", "area:northwest-syria"),
     ("northeast Syria", "area:northeast-syria"),
-    ("Syria", "SY"), ("Jordan", "JO"), ("Lebanon", "LB"), ("سوريا", "SY"),
+    ("Syria", "SY"), ("Jordan", "JO"), ("Lebanon", "LB"), ("سوريا", "SY"), ("South", "area:southern-syria"),
+    ("North Lebanon", "LB-AS"), ("Southern District", "IL-D"),
 ])
 def test_region_phrases(geo, query, region_id):
     loc = geo.geocode(query)
