@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 6
+KEY_VERSION = 7
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -37,7 +37,8 @@ for _canon, _variants in {
     "kafr": "kafr kfar kafer kefr kfr kafar kfer kefer kafir",
     "shaykh": "shaykh sheikh shaikh shekh sheik sheykh shiekh sheich cheikh chaikh shykh shaykh",
     "jabal": "jabal jebel jabel jbel djebel jebal jibal gebel",
-    "maarat": "maarat maaret maarrat marat maarit maara maarra maaratt",
+    "maarat": "maarat maaret maarrat marat maarit maara maarra maaratt maret marret maarret",
+    "qalaat": "qalaat qalat kalaat qalaa qalah qal'at",
     "ras": "ras raas",
     "bayt": "bayt beit bait beyt bet beyth",
     "ayn": "ayn ain ein aine ayin en aïn",
@@ -57,7 +58,7 @@ for _canon, _variants in {
     "gharbi": "gharbi gharbiya gharbiyah gharby western west",
     "shamali": "shamali shamaliya shamaliyah northern north",
     "janubi": "janubi janubiya janubiyah januby southern south",
-    "mazraa": "mazraa mazraat mazra mazraat mazraah",
+    "mazraa": "mazraa mazraat mazra mazraah mazraet mazret",
 }.items():
     for _variant in _variants.split():
         _WORDS[_variant] = _canon
