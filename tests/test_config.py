@@ -1,0 +1,54 @@
+"""Streamlit hardening in .streamlit/config.toml: upload limit, XSRF protection, no usage statistics, no
+tracebacks for users — checked in the file and as Streamlit itself reads it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from geo import _safety
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / ".streamlit" / "config.toml"
+
+
+def _config() -> dict:
+    return tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+
+
+def test_config_file_sets_the_hardening_options():
+    config = _config()
+    server, browser, client = config["server"], config["browser"], config["client"]
+    assert server["enableXsrfProtection"] is True
+    assert browser["gatherUsageStats"] is False
+    assert client["showErrorDetails"] in ("none", False)
+    assert isinstance(server["maxUploadSize"], int) and 0 < server["maxUploadSize"] <= 200
+
+
+def test_upload_limit_matches_the_import_limits():
+    from geo.ingest_session import MAX_UPLOAD_BYTES
+
+    upload_mb = _config()["server"]["maxUploadSize"]
+    assert MAX_UPLOAD_BYTES == upload_mb * 1024 * 1024
+    assert _safety.DEFAULT_MAX_IMPORT_MB == upload_mb
+
+
+def test_streamlit_reads_the_same_values():
+    """Streamlit's own config loader, run from the project folder, sees the hardened values."""
+    script = (
+        "import json, streamlit.config as c\n"
+        "c.get_config_options(force_reparse=True)\n"
+        "keys = ['server.enableXsrfProtection', 'browser.gatherUsageStats', 'client.showErrorDetails',"
+        " 'server.maxUploadSize']\n"
+        "print(json.dumps({k: c.get_option(k) for k in keys}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    values = json.loads(done.stdout.strip().splitlines()[-1])
+    assert values["server.enableXsrfProtection"] is True
+    assert values["browser.gatherUsageStats"] is False
+    assert values["client.showErrorDetails"] in ("none", False)
+    assert values["server.maxUploadSize"] == _config()["server"]["maxUploadSize"]
