@@ -395,3 +395,22 @@ def test_alias_file_write_killed_midway_keeps_old_or_new(tmp_path):
         path.write_bytes(original)
     # a kill can leave the unfinished temporary file behind, never a damaged aliases.csv
     assert all(p.name.startswith(".aliases") for p in tmp_path.iterdir() if p.name != "aliases.csv")
+
+
+def test_atomic_write_is_all_or_nothing(tmp_path):
+    from geo._safety import atomic_write
+
+    target = tmp_path / "table.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+
+    def fails_half_way(tmp: Path) -> None:
+        tmp.write_text("new, but only ha", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError):
+        atomic_write(target, fails_half_way)
+    assert target.read_text(encoding="utf-8") == "old\n" and [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+    atomic_write(target, lambda tmp: tmp.write_text("new\n", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "new\n" and (target.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
