@@ -243,10 +243,10 @@
 
   /* A text label in the label pane (not the marker pane, so it never counts as an incident marker).
    * Centred by CSS, so it needs no measuring (styles may load after this script in an iframe). */
-  function textLabel(latlng, text, cls, title) {
+  function textLabel(latlng, text, cls, title, pane) {
     var span = h('span', null, text);
     if (title) span.title = title;
-    return L.marker(latlng, {pane: 'iaLabels', interactive: false, keyboard: false,
+    return L.marker(latlng, {pane: pane || 'iaLabels', interactive: false, keyboard: false,
                              icon: L.divIcon({className: 'ia-text ' + cls, html: span, iconSize: null})});
   }
 
@@ -287,6 +287,8 @@
     map.createPane('iaOutlines').style.zIndex = 250;
     var labelPane = map.createPane('iaLabels');
     labelPane.style.zIndex = 450; labelPane.style.pointerEvents = 'none';
+    var countPane = map.createPane('iaCounts');  // area counts stay readable above the markers
+    countPane.style.zIndex = 650; countPane.style.pointerEvents = 'none';
 
     var attribution = meta.attribution || '';
     // Offline basemap: outlines in their own pane so they never count as incident shapes.
@@ -369,7 +371,8 @@
       shape.bindTooltip(label, {sticky: true, className: 'ia-hover'});
       shape.addTo(areas);
       var center = shape.getBounds().getCenter();
-      textLabel(center, String(entry.count), 'ia-area-count', rid).addTo(areas);
+      textLabel(center, '\u25A8 ' + entry.count, 'ia-area-count', rid + ': ' + entry.count + ' region-level incident(s)',
+                'iaCounts').addTo(areas);
       areaCount++;
     });
     if (areaCount) hatchDefs(map, hatchColors);
@@ -378,6 +381,27 @@
     timings.markers = Date.now() - t0;
     var threshold = opts.clusterThreshold === undefined ? 500 : opts.clusterThreshold;
     var clustered = rows.n > threshold && typeof L.markerClusterGroup === 'function';
+    // Cluster bubble: the count inside a ring whose arcs show the mix of event types.
+    function clusterIcon(cluster) {
+      var children = cluster.getAllChildMarkers(), tally = {}, n = children.length;
+      for (var c = 0; c < n; c++) {
+        var t = typeCache[rows.typeIndex(children[c].iaIndex)].eventType;
+        tally[t] = (tally[t] || 0) + 1;
+      }
+      var stops = [], acc = 0;
+      cfg.typeOrder.concat(Object.keys(tally).filter(function (t) { return cfg.typeOrder.indexOf(t) < 0; }))
+        .forEach(function (t) {
+          if (!tally[t]) return;
+          var from = acc; acc += tally[t] / n * 360;
+          stops.push(icons.colorOf(t) + ' ' + from.toFixed(1) + 'deg ' + acc.toFixed(1) + 'deg');
+        });
+      var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 54;
+      var ring = h('div', 'ia-cluster');
+      ring.style.background = 'conic-gradient(' + stops.join(',') + ')';
+      ring.style.width = ring.style.height = size + 'px';
+      ring.appendChild(h('span', null, n >= 10000 ? Math.round(n / 1000) + 'k' : String(n)));
+      return L.divIcon({html: ring, className: 'ia-cluster-icon', iconSize: [size, size]});
+    }
     var group, loading = false;  // markercluster also reports progress (0 of 0) when it is added to the map
     function ready() {
       timings.ready = Date.now() - t0;
@@ -386,7 +410,7 @@
       container.setAttribute('data-atlas-ready', String(rows.n));
     }
     if (clustered) {
-      group = L.markerClusterGroup({chunkedLoading: !opts.snapshot, chunkInterval: 400, chunkDelay: 15, showCoverageOnHover: false,
+      group = L.markerClusterGroup({iconCreateFunction: clusterIcon, chunkedLoading: !opts.snapshot, chunkInterval: 400, chunkDelay: 15, showCoverageOnHover: false,
                                     maxClusterRadius: 45, spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
                                     animate: !opts.snapshot,
                                     chunkProgress: function (done, total) { if (loading && done >= total) ready(); }});
