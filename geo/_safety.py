@@ -59,7 +59,8 @@ def _limit_mb() -> float:
 
 
 def _mb(size: float) -> str:
-    return f"{size / (1024 * 1024):.3g} MB"
+    mb = size / (1024 * 1024)
+    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.2g} MB"
 
 
 def check_input_size(path: str | os.PathLike, *, file: str | None = None) -> int:

@@ -118,7 +118,7 @@ CASES = [
     Case("too_many_fields", "ragged.csv",
          lambda p: csv_text([GOOD_ROWS[0], GOOD_ROWS[1] + ",surplus,more", GOOD_ROWS[2]]).encode(),
          ["ragged.csv:3", "Expected 13 fields", "saw 15"]),
-    Case("header_only_no_data_rows_but_no_date_column", "nodate.csv",
+    Case("no_date_column", "nodate.csv",
          lambda p: b"id,latitude,longitude\n1,33.5,36.3\n",
          ["nodate.csv", "no date column"]),
     Case("missing_required_acled_column", "acled_cut.csv",
