@@ -58,8 +58,10 @@ def redact(db: str) -> str:
 
 def connect(db: str) -> "psycopg.Connection":
     """An autocommit psycopg connection to ``db``; failures become :class:`StoreError` (no password shown)."""
-    import psycopg
-
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError("the PostGIS store needs psycopg: pip install 'psycopg[binary]'") from None
     try:
         return psycopg.connect(db, autocommit=True, application_name="incident-atlas", connect_timeout=15)
     except psycopg.Error as exc:
@@ -80,8 +82,12 @@ class PostgisStore:
         self._conn = connect(db)
         try:
             self._check_schema(migrate)
-        except BaseException:
+        except BaseException as exc:
             self._conn.close()
+            import psycopg
+
+            if isinstance(exc, psycopg.Error):
+                raise StoreError(f"{redact(db)}: cannot check the schema: {_reason(exc)}") from None
             raise
 
     def _check_schema(self, migrate: bool) -> None:

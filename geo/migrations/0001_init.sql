@@ -69,8 +69,7 @@ CREATE TABLE incidents (
 CREATE INDEX incidents_geom_gist ON incidents USING gist (geom);
 CREATE INDEX incidents_period_gist ON incidents USING gist (period);
 CREATE INDEX incidents_event_date ON incidents (event_date);
-CREATE INDEX incidents_event_type ON incidents (event_type);
-CREATE INDEX incidents_kind ON incidents (kind);
+-- One GIN index serves type filters on event_type, sub_event_type and kind alike (type_keys holds all three).
 CREATE INDEX incidents_type_keys_gin ON incidents USING gin (type_keys);
 CREATE INDEX incidents_admin1_iso ON incidents (upper(admin1_iso), event_date);
 CREATE INDEX incidents_actor_keys_gin ON incidents USING gin (actor_keys);
