@@ -31,6 +31,7 @@ from geo._map_assets import (STATIC_URL, ensure_static_assets, icon_glyphs, icon
                              static_links)
 from geo._map_basemap import outlines, region_shapes
 from geo._map_payload import encode_incidents, json_for_script
+from geo.snapshot import generated_line
 
 __all__ = ["build_map", "ensure_static_assets", "map_html", "ATTRIBUTION"]
 
@@ -116,13 +117,6 @@ def _prepare(incidents: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _generated_line(generated_at: str | dt.datetime | None) -> str:
-    if isinstance(generated_at, str):
-        return generated_at
-    when = generated_at or dt.datetime.now(dt.timezone.utc)
-    return "Generated " + when.strftime("%Y-%m-%d %H:%M UTC") + " by Incident Atlas"
-
-
 def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalone"] = "streamlit",
               tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
               title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
@@ -150,7 +144,7 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     shapes = region_shapes(encoded.region_ids)
     meta = {"title": title or "", "subtitle": subtitle or "", "filters": filters_text or "",
             "attribution": ATTRIBUTION + (" | Tiles: OpenStreetMap" if tiles else ""),
-            "generated": _generated_line(generated_at) if (snapshot or generated_at) else ""}
+            "generated": generated_line(generated_at) if (snapshot or generated_at) else ""}
     if snapshot:
         meta["counts"] = f"{encoded.count} incident{'s' if encoded.count != 1 else ''} shown" + (
             f" ({encoded.dropped} without coordinates not shown)" if encoded.dropped else "")
@@ -167,7 +161,9 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
                            zoom_snap=0.25)
     m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=False,
                    zoom_control=not snapshot, height=height, **map_options)
-    m.options.update(max_zoom=16, min_zoom=5)  # markercluster needs a maxZoom when there are no tiles
+    # markercluster needs a maxZoom without tiles, and builds one cluster level per zoom: 5..16 keeps the
+    # whole region reachable and the 100k-incident load about twice as fast as Leaflet's 0..18.
+    m.options.update(max_zoom=16, min_zoom=5)
     if target == "streamlit":
         ensure_static_assets()
         js, css = static_links()
