@@ -236,7 +236,7 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
     region_ids = sorted({strings.items[c] for c in np.unique(region_codes[precision == 3]) if c})
 
     payload = {
-        "n": n,
+        "n": n,  # keep first: the page script then reads '"data":{"n":<count>' (dashboard tests rely on it)
         "s": None,  # filled last, after every string was added
         "id": ids,
         "d0": first,
