@@ -48,6 +48,31 @@ def point_from_blob(blob: bytes) -> tuple[float, float] | None:
     return struct.unpack(endian + "dd", wkb[5:21])
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions that GeoPackage R-tree triggers call (ST_IsEmpty, ST_MinX, …), for points.
+
+    The store creates no spatial index itself, but GDAL/QGIS may add one to the file (with triggers
+    calling these functions); registering them keeps our own writes working and the index current.
+    """
+    def is_empty(blob):
+        if not blob or blob[:2] != b"GP":
+            return None
+        if blob[3] & 0x10:
+            return 1
+        point = point_from_blob(blob)
+        return 1 if point is None or point[0] != point[0] else 0
+
+    def coordinate(index: int):
+        def get(blob):
+            point = point_from_blob(blob) if blob else None
+            return None if point is None else point[index]
+        return get
+
+    for name, function in (("ST_IsEmpty", is_empty), ("ST_MinX", coordinate(0)), ("ST_MaxX", coordinate(0)),
+                           ("ST_MinY", coordinate(1)), ("ST_MaxY", coordinate(1))):
+        conn.create_function(name, 1, function, deterministic=True)
+
+
 def create_layout(conn: sqlite3.Connection) -> None:
     """Create the GeoPackage core tables (inside the caller's transaction)."""
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -195,6 +195,7 @@ class GeoPackageStore:
                 self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
                 self._readonly = False
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _gpkg.register_functions(self._conn)
             if not self._readonly:
                 self._ensure_schema()
             elif not self._has_table():

@@ -212,3 +212,33 @@ def test_read_only_file_is_read_but_never_written(tmp_path, monkeypatch):
     with pytest.raises(StoreError, match="read-only"):
         readonly.upsert(incidents(1, prefix="N"))
     readonly.close()
+
+
+def test_writes_keep_a_spatial_index_added_by_gis_software_current(tmp_path):
+    """QGIS/GDAL may add a GeoPackage R-tree whose triggers call ST_* functions: upserts still work."""
+    path = tmp_path / "indexed.gpkg"
+    store = open_store(path)
+    store.upsert(incidents(4))
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE VIRTUAL TABLE rtree_incidents_geom USING rtree(id, minx, maxx, miny, maxy);
+        CREATE TRIGGER rtree_incidents_geom_insert AFTER INSERT ON incidents
+          WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+        BEGIN INSERT OR REPLACE INTO rtree_incidents_geom VALUES (NEW.fid,
+          ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;
+        CREATE TRIGGER rtree_incidents_geom_update1 AFTER UPDATE OF geom ON incidents
+          WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+        BEGIN INSERT OR REPLACE INTO rtree_incidents_geom VALUES (NEW.fid,
+          ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;
+    """)
+    conn.close()
+    store = open_store(path)
+    moved = incidents(6)
+    moved.loc[0, "latitude"] = 34.5
+    assert store.upsert(moved) == UpsertResult(added=2, updated=4)
+    rows = dict((fid, (minx, miny)) for fid, minx, miny in
+                store._conn.execute("SELECT id, minx, miny FROM rtree_incidents_geom"))
+    store.close()
+    assert len(rows) == 6
+    assert any(abs(miny - 34.5) < 1e-4 and abs(minx - 36.10) < 1e-4 for minx, miny in rows.values())
