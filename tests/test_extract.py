@@ -204,7 +204,7 @@ def test_clash_between_families_is_a_communal_militia_named_after_the_town():
 
 
 def test_one_incident_per_listed_place():
-    incidents = extract(_doc("On 2 May 2021, regime forces shelled Kansafra, Bara and Fleifel in Idleb."))
+    incidents = extract(_doc("On 2 May 2021, regime forces shelled Zardana, Mastumah and Binnish in Idleb."))
     assert [i.kind for i in incidents] == ["shelling"] * 3
     assert len({i.location.name for i in incidents}) == 3
     assert all(i.location.admin1_iso == "SY-ID" and i.actor1 == SYRIA for i in incidents)
