@@ -271,3 +271,18 @@ def test_cli_static_svg_and_bad_input(tmp_path, sample_db):
     done = _cli("--out", str(tmp_path / "x.png"), "--db", str(sample_db), "--since", "yesterday")
     assert done.returncode == 2 and "--since" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.svg"]
+
+
+@pytest.mark.browser
+def test_chromium_pdf_is_one_page_of_the_requested_size(tmp_path):
+    import re
+
+    out = snap.snapshot_png(synthetic_incidents(40), tmp_path / "map.pdf", width=900, height=600,
+                            renderer="chromium", generated_at=FIXED)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert len(boxes) == 1  # one page
+    width_pt, height_pt = (float(v) for v in boxes[0])
+    assert abs(width_pt - 900 * 0.75) < 1 and abs(height_pt - 600 * 0.75) < 1
+    assert len(data) > 50_000  # the map was drawn, not an empty page
