@@ -13,6 +13,12 @@ import ast
 import csv
 import html
 import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -63,14 +69,20 @@ def hostile_csv() -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> pd.DataFrame:
-    """The hostile incidents, imported through the CLI into a store and read back."""
+def hostile_db(tmp_path_factory) -> Path:
+    """A store holding the hostile incidents, imported through the CLI."""
     folder = tmp_path_factory.mktemp("xss")
     source = folder / "hostile.csv"
     source.write_text(hostile_csv(), encoding="utf-8")
     db = folder / "store.gpkg"
     assert main(["import", str(source), "--db", str(db)]) == 0
-    store = open_store(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_db) -> pd.DataFrame:
+    """The hostile incidents as the store gives them back."""
+    store = open_store(hostile_db)
     try:
         frame = store.read()
     finally:
@@ -291,3 +303,89 @@ def test_kml_balloons_in_chromium_run_no_payload(browser, hostile, tmp_path):
         watch.assert_nothing_ran()
     finally:
         watch.context.close()
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(hostile_db, tmp_path_factory):
+    """``streamlit run dashboard.py`` on the hostile store (local port, stopped afterwards)."""
+    home = tmp_path_factory.mktemp("home")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, INCIDENT_ATLAS_DB=str(hostile_db), INCIDENT_ATLAS_USER_DB=str(home / "user.gpkg"),
+               HOME=str(home))
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py",
+                             "--server.headless", "true", "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the dashboard did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.browser
+def test_dashboard_in_chromium_shows_hostile_text_inert(browser, dashboard_url):
+    """The running dashboard: summary lists, the map's popups (inside st_folium's iframe) show the
+    payloads as text and nothing runs, on the page or in the map frame."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    dialogs, external = [], []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            return r.continue_()
+        external.append(url)
+        return r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(dashboard_url, wait_until="domcontentloaded")
+        page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached", timeout=90_000)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator(".leaflet-marker-pane > *").first.wait_for(state="attached", timeout=90_000)
+        inner = page.query_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+        inner.wait_for_function("() => window.__atlas && window.__atlas.count > 0", timeout=60_000)
+        texts = inner.evaluate("""() => {
+            const out = [];
+            window.__atlas.markers.eachLayer(m => {
+                m.openPopup();
+                out.push(m.getPopup().getElement().querySelector('.leaflet-popup-content').textContent);
+                m.closePopup();
+            });
+            return out;
+        }""")
+        shown = "\n".join(texts)
+        for payload in PAYLOADS.values():
+            assert f"Notes: {payload}" in shown and f"Place {payload.strip()}" in shown
+        body = page.inner_text("body")
+        # the top-actors list shows actor names (payloads) as plain text
+        assert any(payload.strip() in body for payload in PAYLOADS.values() if "<" in payload)
+        for marker in inner.query_selector_all(".leaflet-marker-pane > *"):
+            marker.dispatch_event("click")
+        page.wait_for_timeout(500)
+        assert dialogs == []
+        for scope in (page, inner):
+            assert scope.evaluate("() => window.__pwned === undefined")
+            assert scope.evaluate("""() => document.querySelectorAll(
+                '[onerror],[onload],[onmouseover],iframe[srcdoc],a[href^="javascript"]').length""") == 0
+        assert external == []
+    finally:
+        context.close()
