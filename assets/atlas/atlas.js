@@ -49,6 +49,8 @@
     this.precision = function (i) { return P[data.p[i] * 5 + 3] || 1; };
     this.region = function (i) { return S[P[data.p[i] * 5 + 4]]; };
     this.typeIndex = function (i) { return data.t[i]; };
+    this.place = function (i) { return S[P[data.p[i] * 5]] || S[P[data.p[i] * 5 + 1]] || ''; };
+    this.day = function (i) { return undated[i] ? 'date unknown' : isoDay(days[i]); };
     this.type = function (k) {
       return {eventType: S[T[k * 4]], subType: S[T[k * 4 + 1]], kind: S[T[k * 4 + 2]], icon: S[T[k * 4 + 3]]};
     };
@@ -326,15 +328,18 @@
     (data.hl || []).forEach(function (i) { highlighted[i] = true; });
     var markers = new Array(rows.n);
     // Binding 100k popups up front costs ~0.5 s: above this size a marker gets its popup on first click.
+    var hoverTitles = rows.n <= 20000 && !opts.snapshot;  // "kind · place · date" on hover (set as text)
     var lazyPopups = rows.n > (opts.lazyPopupsAbove === undefined ? 20000 : opts.lazyPopupsAbove);
     var typeCache = {};
     for (var i = 0; i < rows.n; i++) {
       var tk = rows.typeIndex(i), ty = typeCache[tk] || (typeCache[tk] = rows.type(tk));
       var prec = rows.precision(i);
       usedTypes[ty.eventType] = true; usedKinds[ty.kind] = ty.icon; usedPrecisions[prec] = true;
+      var label = ty.kind || ty.subType || 'incident';
       var m = L.marker([rows.lat(i), rows.lon(i)], {
         icon: icons.icon(tk, ty, prec, highlighted[i]), keyboard: false, riseOnHover: true,
-        zIndexOffset: highlighted[i] ? 1000 : 0});
+        zIndexOffset: highlighted[i] ? 1000 : 0, alt: label,
+        title: hoverTitles ? label + ' \u00b7 ' + rows.place(i) + ' \u00b7 ' + rows.day(i) : ''});
       m.iaIndex = i;
       if (!opts.snapshot && !lazyPopups) bindPopup(m, i);
       markers[i] = m;
