@@ -282,13 +282,16 @@ def swap_suspects(countries, latitudes, longitudes):
     ``countries`` holds names or ISO codes (None where unknown: such rows are never suspects).
     """
     import numpy as np
+    import pandas as pd
 
     lat = np.asarray(latitudes, dtype="float64")
     lon = np.asarray(longitudes, dtype="float64")
-    codes = [country_code(c) if isinstance(c, str) else None for c in countries]
+    names = pd.Series(list(countries) if not isinstance(countries, pd.Series) else countries.to_numpy(), dtype=object)
+    code_of = {name: country_code(name) if isinstance(name, str) else None for name in pd.unique(names)}
+    codes = names.map(code_of).to_numpy()
     out = np.zeros(len(lat), dtype=bool)
-    for code in set(codes) - {None}:
-        rows = np.array([c == code for c in codes])
+    for code in set(code_of.values()) - {None}:
+        rows = codes == code
         south, west, north, east = COUNTRY_BOXES[code]
         inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
         swapped = (lon >= south) & (lon <= north) & (lat >= west) & (lat <= east)
