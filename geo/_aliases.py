@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from geo._normalize import name_key
+from geo._safety import atomic_write
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
 
@@ -60,15 +59,15 @@ class AliasFile:
         return stored
 
     def _write(self, rows: list[dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".aliases", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        def write(tmp: Path) -> None:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=COLUMNS)
                 writer.writeheader()
                 writer.writerows(rows)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, write)  # temporary file, fsync, rename: old or new file, never a part
+        except OSError as exc:  # e.g. a full disk
+            raise GeocodeError(f"{self.path}: could not save the alias ({exc.strerror or exc}); "
+                               "the alias file is unchanged") from None
