@@ -72,9 +72,12 @@ def facets(db: str, token: str, _frame) -> dict:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
-def cached_map(token: str, filters_key: str, highlight: tuple[str, ...], _frame):
-    """The folium map of a filtered set; rebuilt only when the data, filters or highlight change."""
-    return _build_map(_frame, highlight)
+def cached_map_args(token: str, filters_key: str, highlight: tuple[str, ...], _frame) -> dict:
+    """The map of a filtered set, rendered to streamlit-folium's component arguments; rebuilt only
+    when the data, filters or highlight change (reruns for anything else reuse it)."""
+    from geo._st_folium_args import component_args
+
+    return component_args(_build_map(_frame, highlight))
 
 
 def _build_map(frame, highlight: tuple[str, ...] = ()):
@@ -176,9 +179,9 @@ def _type_options(facet: dict) -> list[str]:
 
 # --- map events ---------------------------------------------------------------------------------
 
-def _map_changed() -> None:
-    """st_folium callback (runs before the rerun): governorate clicks and map-view bounds."""
-    value = st.session_state.get("atlas_map") or {}
+def _map_changed(key: str) -> None:
+    """Map component callback (runs before the rerun): governorate clicks and map-view bounds."""
+    value = st.session_state.get(key) or {}
     iso = query.governorate_from_click(value.get("last_active_drawing"), value.get("last_object_clicked"),
                                        governorate_shapes())
     click_id = repr((value.get("last_active_drawing"), value.get("last_object_clicked")))
@@ -266,12 +269,27 @@ def metrics(summary: query.Summary) -> None:
 
 
 def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str, ...]) -> None:
-    """The incident map (filtered set without the map-view restriction, so panning never redraws it)."""
+    """The incident map (filtered set without the map-view restriction, so panning never redraws it).
+
+    Only clicks (and the bounds, when "only what is in the map view" is on) come back from the
+    browser, so panning and zooming cause no reruns.
+    """
+    from streamlit_folium import _component_func
+
+    from geo._st_folium_args import map_key
+
     static_assets_ready()
-    fmap = cached_map(token, repr(query.without_bbox(state.filters)), highlight, frame)
+    filters_key = repr(query.without_bbox(state.filters))
+    args = cached_map_args(token, filters_key, highlight, frame)
+    key = map_key(token, filters_key, highlight)
     wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view else [])
-    st_folium(fmap, key="atlas_map", height=560, use_container_width=True, returned_objects=wanted,
-              on_change=_map_changed)
+    defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"]}
+    _component_func(script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=key,
+                    height=560, width=None, returned_objects=wanted,
+                    default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
+                    feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+                    css_links=args["css_links"], js_links=args["js_links"], wrap_longitude=False,
+                    on_change=lambda: _map_changed(key))
 
 
 def timeline_section(frame, state: query.ViewState) -> None:

@@ -156,31 +156,25 @@ def actor_counts(frame: pd.DataFrame) -> pd.Series:
 
 
 def _multi_column_counts(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Rows per name over ``columns`` holding ``;``-separated names, each row counted once per name."""
+    """Rows per name over ``columns`` holding ``;``-separated names, each row counted once per name.
+
+    Rows are grouped by their distinct combination of cell values first, so only the (few) distinct
+    combinations are split into names.
+    """
     if not columns or not len(frame):
         return pd.Series(dtype="int64", name="incidents")
-    rows = np.arange(len(frame))
-    parts_rows, parts_values = [], []
-    for column in columns:
-        values = frame[column].to_numpy(dtype=object)
-        ok = pd.notna(values)
-        parts_rows.append(rows[ok])
-        parts_values.append(values[ok].astype(str))
-    row = np.concatenate(parts_rows)
-    value = pd.Series(np.concatenate(parts_values), dtype=object)
-    multi = value.str.contains(";", regex=False).to_numpy()
-    if multi.any():  # only the few multi-name cells are split
-        split = value[multi].str.split(";").explode()
-        row = np.concatenate([row[~multi], row[multi][np.repeat(np.arange(int(multi.sum())),
-                                                                value[multi].str.count(";") + 1)]])
-        value = pd.concat([value[~multi], split], ignore_index=True)
-    value = value.str.strip()
-    keep = (value != "").to_numpy()
-    codes, names = pd.factorize(value[keep])
-    row = row[keep]
-    pairs = np.unique(row.astype(np.int64) * (len(names) + 1) + codes)
-    counts = np.bincount(pairs % (len(names) + 1), minlength=len(names))
-    return _sorted_counts(pd.Series(counts[:len(names)], index=pd.Index(names, dtype=object)))
+    combined = frame[columns[0]].astype("object").fillna("").astype(str)
+    for column in columns[1:]:
+        combined = combined + "\x1f" + frame[column].astype("object").fillna("").astype(str)
+    codes, combos = pd.factorize(combined)
+    per_combo = np.bincount(codes, minlength=len(combos))
+    totals: dict[str, int] = {}
+    for combo, n in zip(combos, per_combo):
+        names = {name.strip() for cell in combo.split("\x1f") for name in cell.split(";")}
+        names.discard("")
+        for name in names:
+            totals[name] = totals.get(name, 0) + int(n)
+    return _sorted_counts(pd.Series(totals, dtype="int64"))
 
 
 def _sorted_counts(counts: pd.Series) -> pd.Series:
