@@ -9,8 +9,10 @@ the project's own JS/CSS/icons live in ``assets/``. :func:`ensure_static_assets`
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,10 +61,71 @@ def vendor_assets() -> tuple[Asset, ...]:
     )
 
 
+def _tmp_name(dest: Path) -> Path:
+    """A temporary name next to ``dest``, unique per process and thread (files appear atomically)."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
 def _extra_files() -> list[tuple[Path, str]]:
     """Images referenced by the CSS (Leaflet's layer-control and default pin images)."""
     images = _xstatic_dir("leaflet") / "images"
     return [(p, f"leaflet/images/{p.name}") for p in sorted(images.glob("*.png"))]
+
+
+#: (file written under static/vendor/fonts, DejaVu file bundled with matplotlib, CSS font-weight)
+FONTS = (("atlas-sans.woff", "DejaVuSans.ttf", "normal"), ("atlas-sans-bold.woff", "DejaVuSans-Bold.ttf", "bold"))
+FONT_FAMILY = "Atlas Sans"
+# Latin, punctuation, arrows, shapes and Arabic: what titles, labels and popups need.
+_FONT_RANGES = ((0x20, 0x250), (0x2000, 0x2070), (0x20AC, 0x20AD), (0x2190, 0x2200), (0x25A0, 0x2600),
+                (0x600, 0x700), (0xFB50, 0xFE00), (0xFE70, 0xFF00))
+
+
+def _font_source(file_name: str) -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / file_name
+
+
+def _build_font(source: Path, dest: Path) -> None:
+    """A WOFF subset of a DejaVu font (Bitstream Vera licence, shipped with matplotlib)."""
+    import logging
+
+    from fontTools import subset
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" is expected noise
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for lo, hi in _FONT_RANGES for c in range(lo, hi)])
+    subsetter.subset(font)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_name(dest)
+    subset.save_font(font, str(tmp), options)
+    tmp.replace(dest)
+
+
+def ensure_fonts() -> list[tuple[Path, str]]:
+    """The map's font files (built once into static/vendor/fonts); [] if fontTools is unavailable."""
+    fonts = []
+    for name, source_name, weight in FONTS:
+        source, dest = _font_source(source_name), VENDOR_DIR / "fonts" / name
+        try:
+            if not dest.exists() or dest.stat().st_mtime < source.stat().st_mtime:
+                _build_font(source, dest)
+        except (ImportError, OSError):
+            return []
+        fonts.append((dest, weight))
+    css = "".join(f'@font-face{{font-family:"{FONT_FAMILY}";src:url("{path.name}") format("woff");'
+                  f"font-weight:{weight};font-style:normal}}\n" for path, weight in fonts)
+    css_file = VENDOR_DIR / "fonts" / "atlas-fonts.css"
+    if not css_file.exists() or css_file.read_text(encoding="utf-8") != css:
+        tmp = _tmp_name(css_file)
+        tmp.write_text(css, encoding="utf-8")
+        tmp.replace(css_file)
+    return fonts
 
 
 def ensure_static_assets() -> Path:
@@ -80,9 +143,10 @@ def ensure_static_assets() -> Path:
             if dstat.st_size == stat.st_size and dstat.st_mtime >= stat.st_mtime:
                 continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".tmp")
+        tmp = _tmp_name(dest)
         shutil.copy2(source, tmp)
         tmp.replace(dest)
+    ensure_fonts()
     return VENDOR_DIR
 
 
@@ -90,6 +154,8 @@ def static_links() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(default_js, default_css) lists of (name, URL) pointing at Streamlit's static server."""
     js = [(a.name, f"{STATIC_URL}/{a.target}") for a in vendor_assets() if a.kind == "js"]
     css = [(a.name, f"{STATIC_URL}/{a.target}") for a in vendor_assets() if a.kind == "css"]
+    if (VENDOR_DIR / "fonts" / "atlas-fonts.css").exists():
+        css.insert(0, ("atlas_fonts", f"{STATIC_URL}/fonts/atlas-fonts.css"))
     return js, css
 
 
@@ -122,6 +188,13 @@ def _safe_script(code: str) -> str:
 def inline_bundle() -> str:
     """All vendor and project JS/CSS as inline ``<style>``/``<script>`` elements (for standalone files)."""
     parts = []
+    fonts = ensure_fonts()
+    if fonts:
+        faces = "".join(
+            f'@font-face{{font-family:"{FONT_FAMILY}";src:url(data:font/woff;base64,'
+            f'{base64.b64encode(path.read_bytes()).decode("ascii")}) format("woff");font-weight:{weight};'
+            "font-style:normal}" for path, weight in fonts)
+        parts.append(f"<style>/* DejaVu Sans subset (Bitstream Vera licence) */\n{faces}</style>")
     for asset in vendor_assets():
         text = asset.source.read_text(encoding="utf-8")
         if asset.kind == "css":

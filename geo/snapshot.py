@@ -211,6 +211,7 @@ def _chromium_shot(html: str, out: Path, *, width: int, height: int, scale: floa
                     "() => Array.from(document.images).every(i => i.complete)", timeout=timeout_s * 1000)
                 if allow_tiles:
                     page.wait_for_timeout(1500)
+                page.evaluate("() => document.fonts.ready.then(() => true)")  # the inlined font is in use
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 if os.environ.get("INCIDENT_ATLAS_DEBUG_TIMINGS"):
                     print("atlas timings (ms):", page.evaluate("() => window.__atlasTimings"), file=sys.stderr)

@@ -96,6 +96,29 @@ def test_standalone_map_has_no_external_script_or_style_and_inlines_images():
     assert "url(images/" not in html and "data:image/png;base64," in html
 
 
+@pytest.mark.browser
+def test_standalone_map_uses_its_inlined_font(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+
+    html = map_html(synthetic_incidents(5), title="Font check")
+    assert "@font-face" in html and "data:font/woff;base64," in html
+    page_file = tmp_path / "font.html"
+    page_file.write_text(html, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+        page.goto(page_file.as_uri())
+        page.wait_for_function("() => window.__atlasReady === true")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        loaded = page.evaluate("""() => Array.from(document.fonts).filter(f => f.family.includes('Atlas Sans'))
+                                          .map(f => f.status)""")
+        browser.close()
+    assert loaded and all(status == "loaded" for status in loaded)
+
+
 # ---- payload --------------------------------------------------------------------------------
 
 def test_payload_keeps_every_located_incident_and_drops_unlocated_ones():

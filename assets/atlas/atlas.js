@@ -181,7 +181,7 @@
       box.title = 'North';
       box.innerHTML = '<svg width="30" height="40" viewBox="0 0 30 40" aria-label="north arrow">' +
         '<path d="M15 3 L23 27 L15 22 L7 27 Z" fill="#222"/><path d="M15 3 L15 22 L7 27 Z" fill="#777"/>' +
-        '<text x="15" y="38" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="11" font-weight="bold" fill="#222">N</text></svg>';
+        '<text x="15" y="38" text-anchor="middle" font-family="Atlas Sans, DejaVu Sans, Arial, sans-serif" font-size="11" font-weight="bold" fill="#222">N</text></svg>';
       return box;
     });
   }
