@@ -344,3 +344,20 @@ def test_size_limit_is_checked_without_reading(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.open", no_reading)
     with pytest.raises(_safety.InputError, match="huge.csv: .*larger than the import limit of 200 MB"):
         _safety.check_input_size(path, file="huge.csv")
+
+
+def test_dashboard_uploads_get_the_same_guards_and_safe_names():
+    """The dashboard's upload path (geo.ingest_session) runs the same checks; a hostile file name is
+    reduced to its last part, so nothing is written outside the upload's temporary folder."""
+    from geo.errors import InputError
+    from geo.ingest_session import preview_upload
+
+    bomb = zip_bytes({"[Content_Types].xml": b"<x/>", "xl/worksheets/sheet1.xml": b" " * (20 * 1024 * 1024)})
+    with pytest.raises(InputError, match=r"^bomb\.xlsx: .*compression ratio"):
+        preview_upload("../../../tmp/bomb.xlsx", bomb)
+    with pytest.raises(InputError, match=r"^x\.csv: the file is empty"):
+        preview_upload("..\\..\\x.csv", b" \n")
+    with pytest.raises(InputError, match=r"^swap\.csv: .*look swapped"):
+        preview_upload("/etc/swap.csv", csv_text([replace_field(replace_field(GOOD_ROWS[1], COLUMN["latitude"],
+                                                                              "36.7094"), COLUMN["longitude"],
+                                                                "34.7308")]).encode())
