@@ -82,17 +82,23 @@ def check_input_size(path: str | os.PathLike, *, file: str | None = None) -> int
 def sniff_utf16(head: bytes) -> str | None:
     """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text without a byte-order mark, else None.
 
-    Text in Latin or Arabic script written as UTF-16 has a zero (or a 0x06 for Arabic) as the high
-    byte of most characters; a zero at nearly every odd (LE) or even (BE) position gives it away.
+    Text in Latin or Arabic script written as UTF-16 has a zero (0x06 for Arabic) as the high byte of
+    its characters: many zeros, or nearly only zeros and 0x06, at the odd (LE) or even (BE) positions
+    and almost no zeros at the others give it away; the sample must then also decode.
     """
     sample = head[:4096]
     if len(sample) < 4 or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     even, odd = sample[0::2], sample[1::2]
-    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if zeros_odd >= 0.3 and zeros_even <= 0.05:
+
+    def high_bytes(part: bytes) -> tuple[float, float]:  # (share of zeros, share of zeros or 0x06 = Arabic)
+        zeros = part.count(0)
+        return zeros / len(part), (zeros + part.count(6)) / len(part)
+
+    (zeros_even, script_even), (zeros_odd, script_odd) = high_bytes(even), high_bytes(odd)
+    if (zeros_odd >= 0.3 or script_odd >= 0.9) and zeros_even <= 0.05:
         encoding = "utf-16-le"
-    elif zeros_even >= 0.3 and zeros_odd <= 0.05:
+    elif (zeros_even >= 0.3 or script_even >= 0.9) and zeros_odd <= 0.05:
         encoding = "utf-16-be"
     else:
         return None
