@@ -41,6 +41,30 @@ NAME_ALPHABET = st.sampled_from(list("abcdeghiklmnoqrstuyzABDHKQSTZ'’ʿʾ-. ,0
 names = st.text(NAME_ALPHABET, max_size=40)
 
 
+# ------------------------------------------------------------------------------------- encodings, binary sniffing
+TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x6FF) | st.sampled_from("\t\n\r")
+
+
+@FAST
+@given(st.text(TEXT_CHARS, min_size=1, max_size=300))
+def test_utf8_text_is_never_taken_for_binary(text):
+    from geo._safety import looks_binary
+
+    assert not looks_binary(text.encode("utf-8"))
+
+
+@FAST
+@given(st.text(TEXT_CHARS.filter(lambda c: ord(c) % 256), max_size=60), st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_utf16_tables_without_bom_are_recognised_and_decoded(cells, encoding):
+    """A table (ASCII header, any Latin/Arabic/Cyrillic text) saved as UTF-16 without a byte-order mark.
+    (Characters whose low byte is zero, U+0100, U+0200, ... U+0600, are left out: a table full of them
+    looks like the other byte order.)"""
+    from geo.ingest._decode import decode
+
+    text = "event_date,latitude,longitude,notes\n2021-01-01,33.5,36.3," + cells
+    assert decode(text.encode(encoding), file="t.csv") == (text, encoding)
+
+
 # ----------------------------------------------------------------------------------------- text normaliser
 @FAST
 @given(names)
