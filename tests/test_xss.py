@@ -341,8 +341,8 @@ def dashboard_url(hostile_db, tmp_path_factory):
 
 @pytest.mark.browser
 def test_dashboard_in_chromium_shows_hostile_text_inert(browser, dashboard_url):
-    """The running dashboard: summary lists, the map's popups (inside st_folium's iframe) show the
-    payloads as text and nothing runs, on the page or in the map frame."""
+    """The running dashboard: summary lists, the map's popups (inside st_folium's iframe) and the incident
+    table show the payloads as text, and nothing runs, on the page or in the map frame."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     dialogs, external = [], []
 
@@ -380,6 +380,14 @@ def test_dashboard_in_chromium_shows_hostile_text_inert(browser, dashboard_url):
         assert any(payload.strip() in body for payload in PAYLOADS.values() if "<" in payload)
         for marker in inner.query_selector_all(".leaflet-marker-pane > *"):
             marker.dispatch_event("click")
+        # the incident table (a canvas grid with an accessible table behind it) holds the payloads as text
+        page.get_by_role("tab", name="Table").click()
+        page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"] table'))
+            .some(t => t.textContent.includes('XSS-comment'))""", timeout=60_000)
+        grid = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"] table'))
+            .map(t => t.textContent).join('\\n')""")
+        for payload in PAYLOADS.values():
+            assert payload.strip()[:30] in grid
         page.wait_for_timeout(500)
         assert dialogs == []
         for scope in (page, inner):
