@@ -138,8 +138,22 @@ def snapshot_png(incidents: pd.DataFrame, out_path: str | os.PathLike, *, width:
     """Write a picture of the map: PNG (Chromium or static), SVG or PDF (static; PDF also Chromium).
 
     ``width``/``height`` are CSS pixels of the map page; ``scale`` multiplies the pixel density
-    (e.g. A4 at 300 dpi: width=1170, height=827, scale=3.0 -> 3510x2481 px).
+    (e.g. A4 at 300 dpi: width=1170, height=827, scale=3.0 -> 3510x2481 px). With ``renderer="auto"``
+    a PNG comes from Chromium when it is installed and starts, else from the static renderer.
     """
+    return snapshot_picture(incidents, out_path, width=width, height=height, scale=scale, renderer=renderer,
+                            title=title, subtitle=subtitle, filters_text=filters_text, tiles=tiles,
+                            highlight_ids=highlight_ids, cluster_threshold=cluster_threshold,
+                            generated_at=generated_at, legend=legend, timeout_s=timeout_s)[0]
+
+
+def snapshot_picture(incidents: pd.DataFrame, out_path: str | os.PathLike, *, width: int = 1600,
+                     height: int = 1000, scale: float = 1.0, renderer: Renderer = "auto",
+                     title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
+                     tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
+                     generated_at: str | dt.datetime | None = None, legend: bool = True,
+                     timeout_s: float = 120.0) -> tuple[Path, str]:
+    """:func:`snapshot_png`, also returning the renderer that drew it (``"chromium"`` or ``"static"``)."""
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
     if suffix not in STATIC_FORMATS:
@@ -152,22 +166,37 @@ def snapshot_png(incidents: pd.DataFrame, out_path: str | os.PathLike, *, width:
     title, subtitle = _texts(incidents, title, subtitle)
     generated = generated_line(generated_at)
     chosen = resolve_renderer(renderer, suffix)
-    if chosen == "static":
+
+    def static() -> Path:
         from geo._static_render import render_static
 
         return _atomic_write(out_path, lambda tmp: render_static(
             incidents, tmp, width=int(width), height=int(height), scale=float(scale), title=title,
             subtitle=subtitle, filters_text=filters_text, generated=generated,
             highlight_ids=highlight_ids, tiles_note=tiles, legend=legend))
+
+    if chosen == "static":
+        return static(), "static"
     from geo.mapview import build_map
 
     fmap = build_map(incidents, target="standalone", tiles=tiles, highlight_ids=highlight_ids,
                      cluster_threshold=cluster_threshold, title=title, subtitle=subtitle,
                      filters_text=filters_text, generated_at=generated, snapshot=True, legend=legend)
     html = fmap.get_root().render()
-    return _atomic_write(out_path, lambda tmp: _chromium_shot(
-        html, tmp, width=int(width), height=int(height), scale=float(scale), allow_tiles=tiles,
-        timeout_s=timeout_s, pdf=suffix == ".pdf"))
+    try:
+        path = _atomic_write(out_path, lambda tmp: _chromium_shot(
+            html, tmp, width=int(width), height=int(height), scale=float(scale), allow_tiles=tiles,
+            timeout_s=timeout_s, pdf=suffix == ".pdf"))
+    except Exception as exc:  # e.g. the browser cannot start here: auto mode still delivers a picture
+        if renderer != "auto":
+            if isinstance(exc, GeoError):
+                raise
+            raise GeoError(f"Chromium could not draw the map ({type(exc).__name__}: {str(exc)[:200]}); "
+                           "try --renderer static") from exc
+        print(f"warning: Chromium failed ({type(exc).__name__}: {str(exc)[:200]}); "
+              "drawing the picture with the static renderer", file=sys.stderr)
+        return static(), "static"
+    return path, "chromium"
 
 
 def _chromium_shot(html: str, out: Path, *, width: int, height: int, scale: float, allow_tiles: bool,

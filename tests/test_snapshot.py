@@ -202,6 +202,22 @@ def test_auto_uses_the_static_renderer_when_chromium_is_missing(tmp_path, monkey
     assert_map_picture(out, frame, (700, 500))
 
 
+def test_auto_falls_back_to_static_when_chromium_fails_to_start(tmp_path, monkeypatch):
+    def broken_browser(*args, **kwargs):
+        raise RuntimeError("browser crashed on start")
+
+    monkeypatch.setattr(snap, "chromium_available", lambda: True)
+    monkeypatch.setattr(snap, "_chromium_shot", broken_browser)
+    frame = synthetic_incidents(20)
+    path, renderer = snap.snapshot_picture(frame, tmp_path / "m.png", width=600, height=400, legend=False,
+                                           generated_at=FIXED)
+    assert renderer == "static"
+    assert_map_picture(path, frame, (600, 400))
+    with pytest.raises(GeoError, match="crashed"):  # asked for Chromium explicitly: the failure is reported
+        snap.snapshot_png(frame, tmp_path / "n.png", renderer="chromium")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.png"]
+
+
 def test_svg_and_pdf_never_need_a_browser(tmp_path, monkeypatch):
     monkeypatch.setattr(snap, "CHROMIUM", str(tmp_path / "no-chromium"))
     for ext in ("svg", "pdf"):

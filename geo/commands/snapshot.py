@@ -64,7 +64,7 @@ def describe_filters(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """Read the filtered incidents and write the snapshot."""
     from geo.errors import InputError
-    from geo.snapshot import resolve_renderer, snapshot_html, snapshot_png
+    from geo.snapshot import snapshot_html, snapshot_picture
     from geo.store import open_store
 
     out = Path(args.out)
@@ -87,9 +87,8 @@ def run(args: argparse.Namespace) -> int:
     if suffix in (".html", ".htm"):
         path, renderer = snapshot_html(frame, out, **common), "html"
     else:
-        renderer = resolve_renderer(args.renderer, suffix)
-        path = snapshot_png(frame, out, width=args.width, height=args.height, scale=args.scale,
-                            renderer=renderer, legend=not args.no_legend, **common)
+        path, renderer = snapshot_picture(frame, out, width=args.width, height=args.height, scale=args.scale,
+                                          renderer=args.renderer, legend=not args.no_legend, **common)
     print(f"wrote a map of {len(frame)} incident(s) to {path} ({renderer})", file=sys.stderr)
     print(json.dumps({"out": str(path), "format": suffix.lstrip("."), "renderer": renderer, "count": len(frame)},
                      ensure_ascii=False))
