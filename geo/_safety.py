@@ -9,13 +9,15 @@ Small checks the importers run before (or instead of) trusting a file:
 * :func:`inspect_zip` — read a zip archive's directory (xlsx workbooks are zip archives too) and refuse
   members with unsafe paths (``..``, absolute, drive letters), symbolic links, too many members, or
   a compression ratio / unpacked size typical of a "zip bomb". Nothing is extracted.
-* :func:`swapped_coordinates` — a point that falls outside its stated country while the swapped
-  point falls inside is almost surely latitude/longitude in the wrong columns.
+* :func:`swap_suspects` / :func:`swapped_coordinates` — a point that falls outside its stated country
+  while the swapped point falls inside is almost surely latitude/longitude in the wrong columns
+  (:func:`swap_message` says so and suggests the swap).
 * :func:`atomic_write` — write a file through a temporary sibling, fsync, rename (all or nothing).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -55,7 +57,7 @@ def _limit_mb() -> float:
         value = float(text) if text else DEFAULT_MAX_IMPORT_MB
     except ValueError:
         return DEFAULT_MAX_IMPORT_MB
-    return value if value > 0 else DEFAULT_MAX_IMPORT_MB
+    return value if math.isfinite(value) and value > 0 else DEFAULT_MAX_IMPORT_MB
 
 
 def _mb(size: float) -> str:
