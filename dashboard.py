@@ -340,10 +340,23 @@ def table_section(frame) -> tuple[str, ...]:
 
 
 def _geo_data(gdf) -> alt.Data:
-    """A GeoDataFrame as inline GeoJSON features for Altair (Streamlit cannot send geometries as Arrow)."""
+    """A GeoDataFrame as inline GeoJSON features for Altair (Streamlit cannot send geometries as Arrow).
+
+    Vega draws with d3-geo, which reads counter-clockwise rings as "everything but this polygon", so the
+    outer rings are turned clockwise first.
+    """
     import json
 
+    from shapely import orient_polygons
+
+    gdf = gdf.set_geometry(orient_polygons(gdf.geometry.values, exterior_cw=True))
     return alt.Data(values=json.loads(gdf.to_json())["features"])
+
+
+def _countries_of(counts: pd.DataFrame) -> set[str]:
+    """ISO alpha-2 codes of the governorates counted (Syria when none is known)."""
+    found = {str(i).split("-")[0] for i in counts.get("admin1_iso", []) if i and "-" in str(i)}
+    return found or {"SY"}
 
 
 def density_section(frame) -> None:
@@ -354,7 +367,8 @@ def density_section(frame) -> None:
     with left:
         st.markdown("**Incidents per governorate**")
         if shapes is not None and len(counts):
-            merged = shapes[["admin1_iso", "geometry"]].merge(counts, on="admin1_iso", how="left")
+            shown = shapes[shapes["country"].isin(_countries_of(counts))]
+            merged = shown[["admin1_iso", "geometry"]].merge(counts, on="admin1_iso", how="left")
             merged["incidents"] = merged["incidents"].fillna(0).astype(int)
             merged["name"] = merged["name"].fillna(merged["admin1_iso"])
             merged["fatalities"] = merged["fatalities"].fillna(0).astype(int)
@@ -374,7 +388,8 @@ def density_section(frame) -> None:
         if len(hexes):
             layers = []
             if shapes is not None:
-                layers.append(alt.Chart(_geo_data(shapes[["geometry"]])).mark_geoshape(fill="#f4f4f4", stroke="#999",
+                outline = shapes[shapes["country"].isin(_countries_of(counts))]
+                layers.append(alt.Chart(_geo_data(outline[["geometry"]])).mark_geoshape(fill="#f4f4f4", stroke="#999",
                                                                             strokeWidth=0.4))
             layers.append(alt.Chart(_geo_data(hexes[["incidents", "geometry"]])).mark_geoshape(
                 stroke="white", strokeWidth=0.3).encode(
@@ -464,14 +479,16 @@ def _fix_geocode(preview) -> None:
         row = preview.frame[preview.frame["event_id"].astype(str) == event_id].iloc[0]
         name = st.text_input("Place name to look up", value=str(row["location"] or ""), key=f"fix_name_{event_id}")
         try:
-            found = ingest_session.candidates_for(name, context=row.get("admin1") or None)
+            admin1 = row.get("admin1")
+            found = ingest_session.candidates_for(name, context=admin1 if isinstance(admin1, str) and admin1 else None)
         except (GeoError, ImportError) as exc:
             found = []
             _show_error(exc)
         if found:
             pick = st.selectbox("Candidates", range(len(found)),
                                 format_func=lambda i: ingest_session.location_label(found[i]), key="fix_pick")
-            remember = st.checkbox(f"Remember “{name}” as this place for next time", value=True, key="fix_rem")
+            remember = st.checkbox(f"Remember “{query.escape_markdown(name)}” as this place for next time",
+                                   value=True, key="fix_rem")
             if st.button("Use this place", key="fix_apply"):
                 ingest_session.apply_location(preview, event_id, found[pick])
                 if remember:
@@ -490,7 +507,8 @@ def _fix_geocode(preview) -> None:
         except (ImportError, GeoError):
             clicked = None
         point = (clicked or {}).get("last_clicked")
-        if point and st.button(f"Place {event_id} at {point['lat']:.4f}, {point['lng']:.4f}", key="fix_click"):
+        if point and st.button(
+                f"Place {query.escape_markdown(event_id)} at {point['lat']:.4f}, {point['lng']:.4f}", key="fix_click"):
             loc = ingest_session.apply_point(preview, event_id, float(point["lat"]), float(point["lng"]))
             if name.strip():
                 try:
@@ -559,7 +577,8 @@ def main() -> None:
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state), lambda: _table_and_highlight(view, selected),
-                lambda: density_section(view), lambda: import_section(db), lambda: export_section(view, state, selected)]
+                lambda: density_section(view), lambda: import_section(db),
+                lambda: export_section(view, state, selected)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs
             with tab:
