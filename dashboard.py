@@ -281,7 +281,7 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     static_assets_ready()
     filters_key = repr(query.without_bbox(state.filters))
     args = cached_map_args(token, filters_key, highlight, frame)
-    key = map_key(token, filters_key, highlight)
+    key = map_key(token, filters_key, highlight, state.in_view)  # remount when what comes back changes
     wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view else [])
     defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"]}
     _component_func(script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=key,
