@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -14,12 +13,9 @@ from geo.schema import COLUMN_TYPES, COLUMNS, CRS
 if TYPE_CHECKING:
     import geopandas as gpd
 
-
-
-def null_mark() -> str:
-    """A fresh spelling of NULL for one COPY's CSV output: no stored text can be mistaken for it
-    (pandas cannot tell COPY's quoted values from unquoted ones, so ``\\N`` or ``""`` would be ambiguous)."""
-    return "NULL-" + uuid.uuid4().hex
+#: How COPY spells NULL in the CSV it writes for us. It is unquoted there, while a stored text "\\N" is
+#: written quoted, and the Arrow CSV reader keeps the two apart (``quoted_strings_can_be_null=False``).
+NULL_MARK = "\\N"
 
 
 def copy_rows(prepared: pd.DataFrame) -> Iterator[tuple]:
@@ -52,22 +48,37 @@ def select_list() -> str:
     return ", ".join(parts)
 
 
-def frame_from_csv(data: bytes, null: str) -> "gpd.GeoDataFrame":
-    """An incident GeoDataFrame (schema columns + point geometry, EPSG:4326) from COPY ... CSV output
-    written with ``NULL null``. pandas parses doubles exactly, so coordinates survive bit for bit."""
+def frame_from_csv(data: bytes, null: str = NULL_MARK) -> "gpd.GeoDataFrame":
+    """An incident GeoDataFrame (schema columns + point geometry, EPSG:4326) from COPY … CSV output
+    written with ``NULL null``. Arrow's CSV reader is multi-threaded and parses doubles exactly, so
+    coordinates survive bit for bit."""
     import geopandas as gpd
+    import pyarrow as pa
+    from pyarrow import csv
 
-    dtypes = {c: ("Int64" if k == "int" else "float64" if k == "float" else object)
-              for c, k in COLUMN_TYPES.items()}
-    frame = pd.read_csv(io.BytesIO(data), header=None, names=list(COLUMNS), dtype=dtypes,
-                        na_values=[null], keep_default_na=False, encoding="utf-8")
+    arrow_types = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "datetime": pa.timestamp("us"),
+                   "str": pa.string()}
+    table = csv.read_csv(
+        io.BytesIO(data),
+        read_options=csv.ReadOptions(column_names=list(COLUMNS)),
+        parse_options=csv.ParseOptions(newlines_in_values=True),
+        convert_options=csv.ConvertOptions(
+            column_types={c: arrow_types[k] for c, k in COLUMN_TYPES.items()}, null_values=[null],
+            strings_can_be_null=True, quoted_strings_can_be_null=False, timestamp_parsers=["%Y-%m-%dT%H:%M:%S.%f",
+                                                                                          csv.ISO8601]))
+    columns = {}
     for column, kind in COLUMN_TYPES.items():
-        series = frame[column]
-        if kind == "date":
-            frame[column] = pd.to_datetime(series, format="%Y-%m-%d").astype("datetime64[ns]")
-        elif kind == "datetime":
-            frame[column] = pd.to_datetime(series, format="ISO8601").astype("datetime64[ns]")
-        elif kind == "str":
-            frame[column] = series.astype(object).where(series.notna(), None)
+        values = table.column(column)
+        if kind == "int":
+            columns[column] = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        elif kind == "float":
+            columns[column] = pd.Series(values.to_numpy(), dtype="float64")
+        elif kind in ("date", "datetime"):
+            if kind == "date":
+                values = values.cast(pa.timestamp("us"))
+            columns[column] = pd.Series(values.to_numpy().astype("datetime64[ns]"))
+        else:
+            columns[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+    frame = pd.DataFrame(columns)
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)

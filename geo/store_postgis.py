@@ -146,9 +146,8 @@ class PostgisStore:
         clause, params = _pg_filters.where(filters)
         query = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY event_date, event_id").format(
             sql.SQL(_pg_frames.select_list()), sql.Identifier(TABLE), clause)
-        null = _pg_frames.null_mark()
-        data = self._copy_out(query, params, null)
-        return _pg_frames.frame_from_csv(data, null) if data else empty_frame()
+        data = self._copy_out(query, params, _pg_frames.NULL_MARK)
+        return _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK) if data else empty_frame()
 
     def count(self) -> int:
         """Number of incidents stored."""
