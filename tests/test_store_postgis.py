@@ -319,3 +319,9 @@ def test_counts_by_admin1_names_unknown_codes_like_region_counts(pg_store) -> No
     got = pg_store.counts_by_admin1()
     pd.testing.assert_frame_equal(got, query.region_counts(pg_store.read()))
     assert "XX-ZZ" in set(got["admin1_iso"])
+
+
+def test_migrate_output_hides_the_password(postgis_db: str, capsys) -> None:
+    with_password = postgis_db.replace("postgres@", "postgres:Hidden0Pw@")
+    code, out = _run_cli(capsys, "migrate", "--db", with_password)
+    assert code == 0 and "Hidden0Pw" not in out and "***" in json.loads(out)["db"]

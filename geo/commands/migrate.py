@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "migrate", help="create or upgrade the schema of a shared PostGIS store",
         description="Apply the pending SQL migrations (geo/migrations/NNNN_*.sql) to a PostgreSQL + PostGIS "
                     "database, in one transaction. Safe to run again: nothing happens when the schema is "
-                    "current. Prints one JSON object: {\"db\", \"from_version\", \"to_version\", \"applied\"}.")
+                    "current. Prints one JSON object: {\"db\" (password hidden), \"from_version\", "
+                    "\"to_version\", \"latest\", \"applied\"}.")
     add_db_argument(parser)
     parser.add_argument("--check", action="store_true",
                         help="only report the schema version; exit 1 if migrations are pending")
