@@ -7,7 +7,6 @@ The whole filter state is mirrored in the URL query string, so a link reopens th
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import altair as alt
@@ -26,8 +25,6 @@ PRECISION_LABELS = {1: "1 · town", 2: "2 · near town / part of region", 3: "3 
 TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
                  "actor2", "admin1", "location", "geo_precision", "fatalities", "source", "notes"]
 TABLE_LIMIT = 20_000
-FILTER_KEYS = ("f_dates", "f_from", "f_to", "f_actors", "f_types", "f_regions", "f_prec", "f_sources",
-               "f_text", "f_inview")
 
 
 # --- cached data --------------------------------------------------------------------------------
@@ -188,7 +185,12 @@ def _map_changed(key: str) -> None:
     if iso and click_id != st.session_state.get("last_click_id"):
         st.session_state.last_click_id = click_id
         regions = list(st.session_state.get("f_regions", []))
-        st.session_state.f_regions = [r for r in regions if r != iso] if iso in regions else regions + [iso]
+        if iso in regions:
+            st.session_state.f_regions = [r for r in regions if r != iso]
+        elif iso in st.session_state.get("region_options", ()):
+            st.session_state.f_regions = regions + [iso]
+        else:
+            st.toast(f"No incidents in {query.escape_markdown(iso)} in this store.")
     if st.session_state.get("f_inview"):
         st.session_state.view_bbox = query.bbox_from_bounds(value.get("bounds"))
 
@@ -560,6 +562,7 @@ def main() -> None:
         return
     facet = facets(db, token, frame)
     ss.date_bounds = facet["dates"]
+    ss.region_options = tuple(facet["regions"].index)
     if not st.session_state.get("initialised"):
         _init_from_url(facet)
     db = sidebar(facet, stores)

@@ -1,12 +1,12 @@
 """Dashboard benchmark: server time per filter change, map payload, first paint in Chromium.
 
 For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
-* server time per filter change = Filters.apply + summary metrics + timeline + build_map + the map
-  serialisation st_folium performs (render, leaflet script, header, html) — what happens between a
-  widget change and the map arguments being ready to send;
+* server time per filter change = Filters.apply + summary metrics + timeline + build_map + the map's
+  component arguments (render, leaflet script, header, html; geo._st_folium_args, cached by the
+  dashboard per filter state) — what happens between a widget change and the map being ready to send;
 * payload = bytes of the st_folium arguments (script + header + html);
 * baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
-  rendered the same way;
+  rendered as st_folium does;
 * first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
   blocked except localhost) from navigation until the map shows markers/clusters.
 
@@ -103,14 +103,15 @@ def st_folium_args(fmap) -> int:
 
 def ours(frame, filters: Filters) -> tuple[float, int, int]:
     """Server work for one filter change with the dashboard's pipeline: (seconds, payload bytes, shown)."""
+    from geo._st_folium_args import component_args
     from geo.mapview import build_map
 
     t0 = time.perf_counter()
     view = filters.apply(frame)
     query.summarize(view)
     query.timeline(view, "week")
-    fmap = build_map(view, target="streamlit", tiles=False)
-    size = st_folium_args(fmap)
+    args = component_args(build_map(view, target="streamlit", tiles=False))
+    size = sum(len(args[k].encode()) for k in ("script", "header", "html"))
     return time.perf_counter() - t0, size, len(view)
 
 
@@ -137,8 +138,34 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def first_paint(frame) -> float:
-    """Seconds from navigation to a map with markers in headless Chromium (fresh server, cold caches)."""
+def _paint(browser, url: str) -> float:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "")
+               in {"127.0.0.1", "localhost"} else r.abort())
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    elapsed = float("nan")
+    while time.perf_counter() - t0 < 120:
+        handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+        frame_ = handle.content_frame() if handle else None
+        try:
+            if frame_ and frame_.evaluate(
+                    "() => document.querySelectorAll('.leaflet-marker-pane > *').length") > 0:
+                elapsed = time.perf_counter() - t0
+                break
+        except Exception:  # the iframe is still loading
+            pass
+        time.sleep(0.05)
+    page.close()
+    return elapsed
+
+
+def first_paint(frame) -> tuple[float, float]:
+    """Seconds from navigation to a map with markers in headless Chromium: (cold, warm).
+
+    Cold: the first visitor of a freshly started server (store read, facets, map all computed).
+    Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
+    """
     from playwright.sync_api import sync_playwright
 
     from geo.store import open_store
@@ -166,25 +193,10 @@ def first_paint(frame) -> float:
                 b = p.chromium.launch(executable_path="/usr/bin/chromium",
                                       args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                             "--disable-component-update", "--disable-sync", "--no-first-run"])
-                page = b.new_page(viewport={"width": 1400, "height": 1000})
-                page.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "")
-                           in {"127.0.0.1", "localhost"} else r.abort())
-                t0 = time.perf_counter()
-                page.goto(url, wait_until="commit")
-                elapsed = float("nan")
-                while time.perf_counter() - t0 < 120:
-                    handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
-                    frame_ = handle.content_frame() if handle else None
-                    try:
-                        if frame_ and frame_.evaluate(
-                                "() => document.querySelectorAll('.leaflet-marker-pane > *').length") > 0:
-                            elapsed = time.perf_counter() - t0
-                            break
-                    except Exception:
-                        pass
-                    time.sleep(0.05)
+                cold = _paint(b, url)
+                warm = _paint(b, url)
                 b.close()
-            return elapsed
+            return cold, warm
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -216,7 +228,7 @@ def main() -> None:
                 sizes.append(size)
             paint = ""
             if name == "incident-atlas" and not args.no_browser:
-                paint = f"{first_paint(frame):.2f}"
+                paint = "cold %.2f / warm %.2f" % first_paint(frame)
             print(f"{n} | {name} | {len(todo)} | {np.median(times):.3f} | {max(times):.3f} | "
                   f"{max(sizes) / 1e6:.2f} | {paint}", flush=True)
 

@@ -135,3 +135,21 @@ def test_hostile_actor_names_are_inert_in_markdown(tmp_path, monkeypatch):
     assert "\\[click\\]\\(https\\://example" in shown
     assert "\\<img" in shown
     assert all(not getattr(m.proto, "allow_html", False) for m in at.markdown)
+
+
+def test_empty_store_opens_with_zero_everywhere(tmp_path, monkeypatch):
+    db = tmp_path / "empty.gpkg"
+    s = open_store(str(db))
+    s.upsert(sample_frame().iloc[:0])
+    s.close()
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
+    at = start()
+    assert incidents(at) == 0 and fatalities(at) == 0
+    assert map_markers(at) == 0
+
+
+def test_governorate_in_url_by_name_and_precision_filter_combine(store):
+    at = start({"region": ["Aleppo"], "prec": ["2"]})
+    assert incidents(at) == 1 and map_markers(at) == 1  # T6, the meeting near Placeholder Town
+    assert widget(at, "multiselect", "Location precision").value == [2]
+    assert at.query_params["region"] in ("SY-HL", ["SY-HL"])  # the URL is rewritten with the ISO code
