@@ -310,7 +310,7 @@ def timeline_section(frame, state: query.ViewState) -> None:
     periods = max(1, data["period"].nunique())
     chart = (alt.Chart(data).mark_bar(size=max(2, min(40, 700 // periods)))
              .encode(x=alt.X("period:T", title=f"{granularity.capitalize()} starting"),
-                     y=alt.Y("sum(incidents):Q", title="Incidents"),
+                     y=alt.Y("sum(incidents):Q", title="Incidents", axis=alt.Axis(tickMinStep=1, format="d")),
                      color=alt.Color("event_type:N", title="Event type",
                                      scale=alt.Scale(domain=types, range=colors)),
                      tooltip=[alt.Tooltip("period:T", title=granularity), "event_type:N", "incidents:Q"])
