@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -48,7 +47,7 @@ def select_list() -> str:
     return ", ".join(parts)
 
 
-def frame_from_csv(data: bytes, null: str = NULL_MARK) -> "gpd.GeoDataFrame":
+def frame_from_csv(data: bytes | bytearray, null: str = NULL_MARK) -> "gpd.GeoDataFrame":
     """An incident GeoDataFrame (schema columns + point geometry, EPSG:4326) from COPY … CSV output
     written with ``NULL null``. Arrow's CSV reader is multi-threaded and parses doubles exactly, so
     coordinates survive bit for bit."""
@@ -59,7 +58,7 @@ def frame_from_csv(data: bytes, null: str = NULL_MARK) -> "gpd.GeoDataFrame":
     arrow_types = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "datetime": pa.timestamp("us"),
                    "str": pa.string()}
     table = csv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(pa.py_buffer(data)),  # no copy of the CSV
         read_options=csv.ReadOptions(column_names=list(COLUMNS)),
         parse_options=csv.ParseOptions(newlines_in_values=True),
         convert_options=csv.ConvertOptions(

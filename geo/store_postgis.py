@@ -122,18 +122,18 @@ class PostgisStore:
                 except psycopg.Error as exc:
                     raise StoreError(f"{redact(self.db)}: {what}: {_reason(exc)}") from None
 
-    def _copy_out(self, query, params: list, null: str) -> bytes:
+    def _copy_out(self, query, params: list, null: str) -> bytearray:
         from psycopg import sql
 
         statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(query, sql.Literal(null))
 
-        def run(conn) -> bytes:
+        def run(conn) -> bytearray:
             buffer = bytearray()
             with conn.cursor() as cursor:
                 with cursor.copy(statement, params) as copy:
                     for block in copy:
                         buffer += block
-            return bytes(buffer)
+            return buffer
 
         return self._query(run, "could not read incidents")
 
