@@ -325,3 +325,19 @@ def test_migrate_output_hides_the_password(postgis_db: str, capsys) -> None:
     with_password = postgis_db.replace("postgres@", "postgres:Hidden0Pw@")
     code, out = _run_cli(capsys, "migrate", "--db", with_password)
     assert code == 0 and "Hidden0Pw" not in out and "***" in json.loads(out)["db"]
+
+
+def test_many_first_opens_at_once_migrate_exactly_once(postgis_db: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_count(_: int) -> int:
+        store = open_store(postgis_db)
+        try:
+            return store.count()
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(open_count, range(6))) == [0] * 6
+    with psycopg.connect(postgis_db) as conn:
+        assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == _pg_migrate.latest_version()
