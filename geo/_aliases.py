@@ -1,4 +1,4 @@
-"""The user's corrections: ``data/aliases.csv`` (alias → location), read at start, rewritten atomically."""
+"""Alias files (alias → location): the project's ``data/aliases.csv`` and the user's corrections, rewritten atomically."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Offline geocoder: place names (Latin transliterations or Arabic script) → points or regions.
 
-Lookup order for one query: the user's aliases (``data/aliases.csv``) → regions and vague phrases
+Lookup order for one query: aliases (the user's corrections in ``~/.incident-atlas/aliases.csv``, then the
+project's ``data/aliases.csv``) → regions and vague phrases
 ("Daraa countryside", "southern Idlib", "near Nawa") → exact name key → sound key → the name without
 feature words ("Hmeimim air base") → rapidfuzz on sound keys, with a strict cut-off that prefers "not found"
 over a wrong town. A governorate or country (in the query after a comma or "in", or passed as ``context``)
@@ -25,10 +26,9 @@ from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR
                           part_of, word_order_variants)
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
-from geo.paths import DATA_DIR
+from geo.paths import DATA_DIR, PROJECT_ALIASES, user_aliases_path
 
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
-ALIASES_PATH = DATA_DIR / "aliases.csv"
 
 # Scores by how a candidate was found.
 SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
@@ -78,9 +78,10 @@ class Geocoder:
         self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
         self.home_country = "SY"
-        self.aliases_path = Path(aliases_path or ALIASES_PATH)
+        # Project aliases ship read-only with the code; the user's corrections live in their own file and win.
+        self.aliases_path = Path(aliases_path) if aliases_path else user_aliases_path()
         self._alias_file = AliasFile(self.aliases_path)
-        self._aliases: dict[str, Location] = self._alias_file.load()
+        self._aliases: dict[str, Location] = {**AliasFile(PROJECT_ALIASES).load(), **self._alias_file.load()}
         self._lock = threading.Lock()
         self._cache: dict[tuple, Location | None] = {}
 

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from geo.errors import GeoError, InputError, RowErrors
-from geo.paths import SAMPLE_DB
+from geo.paths import SAMPLE_DB, user_dir
 from geo.schema import COLUMNS, CRS, validate_record
 
 #: Largest upload the dashboard accepts (the Streamlit config enforces the same limit in MB).
@@ -62,7 +62,7 @@ class Preview:
 def user_store_path() -> Path:
     """The per-user store that receives imports when the active store is the bundled sample."""
     override = os.environ.get(USER_DB_ENV_VAR)
-    return Path(override) if override else Path.home() / ".incident-atlas" / "atlas.gpkg"
+    return Path(override) if override else user_dir() / "atlas.gpkg"
 
 
 def is_sample(db: str | os.PathLike) -> bool:

@@ -26,3 +26,20 @@ def tmp_store(tmp_path):
     store = open_store(tmp_path / "incidents.gpkg")
     yield store
     store.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_dir(tmp_path_factory):
+    """Tests (and the servers and CLIs they start) never touch the real ~/.incident-atlas."""
+    import os
+
+    home = tmp_path_factory.mktemp("atlas-home")
+    saved = {k: os.environ.get(k) for k in ("INCIDENT_ATLAS_HOME", "INCIDENT_ATLAS_ALIASES")}
+    os.environ["INCIDENT_ATLAS_HOME"] = str(home)
+    os.environ["INCIDENT_ATLAS_ALIASES"] = str(home / "aliases.csv")
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -472,3 +472,17 @@ def test_cli_unreadable_stdin_exits_2_with_a_reason():
                           capture_output=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 2
     assert b"stdin" in proc.stderr and proc.stdout == b""
+
+
+def test_user_corrections_go_to_the_user_file_not_the_project_table(tmp_path, monkeypatch):
+    from geo import paths
+    from geo.geocode import Geocoder
+
+    monkeypatch.setenv("INCIDENT_ATLAS_ALIASES", str(tmp_path / "mine.csv"))
+    project_before = paths.PROJECT_ALIASES.read_bytes()
+    geo = Geocoder()
+    jasim = geo.geocode("Jasim")
+    geo.add_alias("Old Quarry Junction", jasim)
+    assert paths.PROJECT_ALIASES.read_bytes() == project_before
+    assert "Old Quarry Junction" in (tmp_path / "mine.csv").read_text(encoding="utf-8")
+    assert Geocoder().geocode("Old Quarry Junction").name == jasim.name
