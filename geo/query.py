@@ -194,6 +194,43 @@ def value_counts(frame: pd.DataFrame, column: str, *, split: bool = False) -> pd
     return _sorted_counts(values[values != ""].value_counts())
 
 
+def sorted_counts(counts: Mapping[str, int]) -> pd.Series:
+    """``name -> incidents`` as a Series in facet order: most incidents first, ties alphabetical
+    (case-insensitive); zero counts dropped. Stores that count in SQL use it to match :func:`value_counts`."""
+    return _sorted_counts(pd.Series(dict(counts), dtype="int64"))
+
+
+#: Keys of a facets dict (see :func:`facets`).
+FACET_KEYS = ("incidents", "actors", "types", "kinds", "regions", "sources", "precisions", "dates")
+
+
+def facets(frame: pd.DataFrame) -> dict:
+    """Option lists with counts for filter widgets, computed from loaded rows.
+
+    This is the fallback for stores without their own ``facets(filters)`` method (which must return the
+    same dict): ``incidents`` (int), ``actors``, ``types`` (event types), ``kinds``, ``sources`` and
+    ``precisions`` (Series name -> incidents, as :func:`actor_counts` / :func:`value_counts`; precisions are
+    indexed by "1".."3"), ``regions`` (:func:`region_counts`) and ``dates`` (:func:`date_bounds`).
+    """
+    return {
+        "incidents": int(len(frame)),
+        "actors": actor_counts(frame),
+        "types": value_counts(frame, "event_type"),
+        "kinds": value_counts(frame, "kind"),
+        "regions": region_counts(frame),
+        "sources": value_counts(frame, "source", split=True),
+        "precisions": value_counts(frame, "geo_precision"),
+        "dates": date_bounds(frame),
+    }
+
+
+def store_facets(store, filters: Filters | None = None) -> dict:
+    """``store.facets(filters)`` when the store computes facets itself, else :func:`facets` of its rows."""
+    if hasattr(store, "facets"):
+        return store.facets(filters)
+    return facets(store.read(filters))
+
+
 def label_with_count(name: str, counts: Mapping[str, int]) -> str:
     """``"name (12)"`` for a multiselect option."""
     return f"{name} ({int(counts.get(name, 0))})"

@@ -10,6 +10,7 @@ Public API (other modules code against exactly this)::
     store = open_store("incidents.gpkg")      # or "postgresql://..."
     result = store.upsert(frame)              # UpsertResult(added, updated)
     incidents = store.read(Filters(...))      # GeoDataFrame, schema COLUMNS + geometry, EPSG:4326
+    options = store.facets(Filters(...))      # filter options with counts, see geo.query.facets
     store.count(); store.close()
 """
 
@@ -327,6 +328,12 @@ class GeoPackageStore:
         if filters is not None and not filters.is_empty():
             frame = filters.apply(frame).reset_index(drop=True)
         return frame
+
+    def facets(self, filters: Filters | None = None) -> dict:
+        """Filter options with counts (``geo.query.facets`` of the matching rows: the embedded store is small)."""
+        from geo import query
+
+        return query.facets(self.read(filters))
 
     def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
         import pyarrow as pa

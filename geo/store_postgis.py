@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from geo.store import UpsertResult
 
 TABLE = "incidents"
+#: What Python's ``str.strip()`` removes from facet values (ASCII whitespace; enough for stored names).
+_WHITESPACE = " \t\n\r\x0b\x0c"
 #: How often an upsert is retried when PostgreSQL aborts it to break a deadlock between writers.
 RETRIES = 5
 #: Imports of at least this many rows refresh the planner's statistics right away.
@@ -153,6 +155,15 @@ class PostgisStore:
         """Number of incidents stored."""
         return int(self._fetch("SELECT count(*) FROM incidents", [])[0][0])
 
+    def change_marker(self) -> str:
+        """A value that changes whenever the database may have changed (for caches keyed on it).
+
+        It is the server's next transaction id: every committed import took one, read-only queries take
+        none. Writes elsewhere in the same PostgreSQL cluster change it too (a needless refresh, never a
+        stale answer). Cheap: no table is read.
+        """
+        return str(self._fetch("SELECT pg_snapshot_xmax(pg_current_snapshot())::text", [])[0][0])
+
     def _fetch(self, query, params: list) -> list[tuple]:
         return self._query(lambda conn: conn.execute(query, params).fetchall(), "query failed")
 
@@ -189,6 +200,66 @@ class PostgisStore:
         out = out.sort_values(["admin1_iso"], kind="stable")
         out = out.sort_values(["incidents", "name"], ascending=[False, True], kind="stable")
         return out[columns].reset_index(drop=True)
+
+    def facets(self, filters: Filters | None = None) -> dict:
+        """Filter options with counts, computed in SQL without loading incidents.
+
+        Same dict as ``geo.query.facets(self.read(filters))``: ``incidents``, ``actors`` (any position,
+        once per incident), ``types``, ``kinds``, ``sources`` (``;``-separated names split),
+        ``precisions`` (keyed "1".."3"), ``regions`` (as :meth:`counts_by_admin1`) and ``dates``
+        (first event date, last end date) or None when nothing matches.
+        """
+        from psycopg import sql
+
+        from geo import query as q
+
+        clause, params = _pg_filters.where(filters)
+        # One scan: counts per distinct value of each single-valued column (GROUPING SETS), the date
+        # bounds, and the distinct actor/source cell combinations (few), which are split into names
+        # in SQL afterwards so that each incident counts once per name.
+        scan = sql.SQL("""
+            SELECT GROUPING(event_type, kind, geo_precision, actors, source) AS g,
+                   btrim(event_type, {ws}), btrim(kind, {ws}), geo_precision::text, actors, source,
+                   count(*), min(event_date), max(greatest(event_date, date_end))
+            FROM (SELECT event_type, kind, geo_precision, source, event_date, date_end,
+                         concat_ws(chr(31), actor1, assoc_actor_1, actor2, assoc_actor_2) AS actors
+                  FROM incidents WHERE {where}) AS matched
+            GROUP BY GROUPING SETS ((event_type), (kind), (geo_precision), (actors), (source), ())
+        """).format(where=clause, ws=sql.Literal(_WHITESPACE))
+        rows = self._fetch(scan, params)
+        by_set: dict[int, list[tuple]] = {}
+        for row in rows:
+            by_set.setdefault(int(row[0]), []).append(row)
+        total_row = by_set.get(0b11111, [(None,) * 9])[0]
+        total = int(total_row[6] or 0)
+
+        def simple(bit: int, index: int) -> "pd.Series":
+            counts: dict[str, int] = {}
+            for row in by_set.get(0b11111 ^ bit, []):
+                if row[index] is not None and row[index] != "":
+                    counts[row[index]] = counts.get(row[index], 0) + int(row[6])
+            return q.sorted_counts(counts)
+
+        def split(bit: int, index: int, sep: str) -> "pd.Series":
+            counts: dict[str, int] = {}
+            for row in by_set.get(0b11111 ^ bit, []):
+                names = {name.strip() for cell in (row[index] or "").split(sep) for name in cell.split(";")}
+                names.discard("")
+                for name in names:
+                    counts[name] = counts.get(name, 0) + int(row[6])
+            return q.sorted_counts(counts)
+
+        first, last = total_row[7], total_row[8]
+        return {
+            "incidents": total,
+            "actors": split(0b00010, 4, "\x1f"),
+            "types": simple(0b10000, 1),
+            "kinds": simple(0b01000, 2),
+            "regions": self.counts_by_admin1(filters),
+            "sources": split(0b00001, 5, "\x1f"),
+            "precisions": simple(0b00100, 3),
+            "dates": (first, max(first, last or first)) if total and first is not None else None,
+        }
 
     def grid_counts(self, filters: Filters | None = None, cell_deg: float = 0.25) -> "gpd.GeoDataFrame":
         """Square-grid density computed in SQL: cells ``cell_deg`` degrees wide, aligned to its multiples.

@@ -33,6 +33,7 @@ __all__ = [
     "test_contract_bad_row_writes_nothing", "test_contract_failure_mid_import_leaves_store_unchanged",
     "test_contract_data_survives_reopen", "test_contract_filters_equal_filters_apply",
     "test_contract_random_filters_equal_filters_apply",
+    "test_contract_facets_equal_query_facets_of_the_rows", "test_contract_facets_of_an_empty_store",
     "test_contract_concurrent_writers_and_readers",
 ]
 
@@ -342,6 +343,51 @@ def test_contract_random_filters_equal_filters_apply(loaded_store, filters: Filt
     got = loaded_store.read(filters)
     want = filters.apply(loaded_store.read())
     assert got["event_id"].tolist() == want["event_id"].tolist()
+
+
+# -- facets (the dashboard's filter options) ----------------------------------------------------------------
+def assert_same_facets(got: dict, want: dict) -> None:
+    """Two facets dicts are equal: same keys, same counts in the same order, same date bounds."""
+    from geo.query import FACET_KEYS
+
+    assert set(got) == set(want) == set(FACET_KEYS)
+    assert got["incidents"] == want["incidents"]
+    assert got["dates"] == want["dates"]
+    for key in ("actors", "types", "kinds", "sources", "precisions"):
+        assert list(got[key].items()) == list(want[key].items()), key
+    pd.testing.assert_frame_equal(got["regions"].reset_index(drop=True), want["regions"].reset_index(drop=True),
+                                  check_dtype=False)
+
+
+FACET_CASES = [None, Filters(), Filters(regions=("Daraa",)),
+               Filters(since=dt.date(2025, 2, 1), until=dt.date(2025, 2, 20), types=("Battles",)),
+               Filters(actors=("Blue Brigade",), sources=("Radio Digest",)), Filters(regions=("Nowhere",))]
+
+
+def test_contract_facets_equal_query_facets_of_the_rows(loaded_store) -> None:
+    from geo import query
+
+    extra = make_incidents(3, seed=5, prefix="F")  # padded names and blanks count as geo.query counts them
+    extra.loc[0, ["actor1", "assoc_actor_1", "source", "kind"]] = [" Blue Brigade ", "Red Front;  ; Red Front",
+                                                                  "Field Notes;;Daily Ledger", "   "]
+    extra.loc[1, ["actor2", "date_end", "event_type"]] = ["Blue Brigade", dt.date(2025, 12, 31), "Battles"]
+    loaded_store.upsert(extra)
+    for filters in FACET_CASES:
+        got = loaded_store.facets(filters)
+        want = query.facets(loaded_store.read(filters))
+        assert_same_facets(got, want)
+    everything = loaded_store.facets()
+    assert everything["incidents"] == 403
+    assert everything["dates"] == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert everything["actors"]["Blue Brigade"] == query.actor_counts(loaded_store.read())["Blue Brigade"]
+    assert list(everything["precisions"].index) != [] and set(everything["precisions"].index) <= {"1", "2", "3"}
+    assert loaded_store.facets(Filters(regions=("Nowhere",)))["dates"] is None
+
+
+def test_contract_facets_of_an_empty_store(store) -> None:
+    got = store.facets()
+    assert got["incidents"] == 0 and got["dates"] is None
+    assert all(len(got[k]) == 0 for k in ("actors", "types", "kinds", "regions", "sources", "precisions"))
 
 
 # -- concurrency -----------------------------------------------------------------------------------------

@@ -341,3 +341,25 @@ def test_many_first_opens_at_once_migrate_exactly_once(postgis_db: str) -> None:
         assert list(pool.map(open_count, range(6))) == [0] * 6
     with psycopg.connect(postgis_db) as conn:
         assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == _pg_migrate.latest_version()
+
+
+def test_facets_never_load_incidents(pg_store, monkeypatch) -> None:
+    """The dashboard's filter options come from SQL aggregates, not from reading every row."""
+    everything = pg_store.read()
+    monkeypatch.setattr(pg_store, "read", lambda *a, **k: pytest.fail("facets read rows"))
+    got = pg_store.facets()
+    assert got["incidents"] == len(everything) == 400
+    assert got["actors"].equals(query.actor_counts(everything))
+
+
+def test_change_marker_moves_after_an_import(pg_store) -> None:
+    before = pg_store.change_marker()
+    pg_store.upsert(make_incidents(5, seed=3, prefix="M"))
+    after = pg_store.change_marker()
+    assert after != before
+    other = open_store(pg_store.db)  # another session (another dashboard) sees the same change
+    try:
+        pg_store.upsert(make_incidents(2, seed=4, prefix="N"))
+        assert other.change_marker() != after
+    finally:
+        other.close()
