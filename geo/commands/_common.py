@@ -58,3 +58,23 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         sources=tuple(args.source),
         text=args.text or None,
     )
+
+
+def read_incidents(args: argparse.Namespace):
+    """The incidents of the store named by ``--db`` that pass the command-line filters (a GeoDataFrame).
+
+    A store path that does not exist is an :class:`InputError` (reading must never create an empty store).
+    """
+    from pathlib import Path
+
+    from geo.store import open_store
+
+    db = db_from_args(args)
+    if not str(db).startswith(("postgresql://", "postgres://")) and not Path(db).exists():
+        raise InputError("store does not exist", file=str(db))
+    filters = filters_from_args(args)
+    store = open_store(db)
+    try:
+        return store.read(filters)
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.commands._common import add_db_argument, add_filter_arguments, db_from_args, filters_from_args
+from geo.commands._common import add_db_argument, add_filter_arguments, read_incidents
 
 _DESCRIPTION = """\
 Export incidents from the store (all of them, or those passing the filters) to a file:
@@ -40,21 +40,12 @@ def run(args: argparse.Namespace) -> int:
     """Read the filtered incidents and write them in the chosen format."""
     from geo.errors import InputError
     from geo.export import export
-    from geo.store import open_store
 
     fmt = args.format or {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
                           ".kml": "kml"}.get(Path(args.out).suffix.lower())
     if fmt is None:
         raise InputError(f"cannot tell the format from {args.out!r}: add --format csv|geojson|gpkg|kml")
-    db = db_from_args(args)
-    if not str(db).startswith(("postgresql://", "postgres://")) and not Path(db).exists():
-        raise InputError("store does not exist", file=str(db))
-    filters = filters_from_args(args)
-    store = open_store(db)
-    try:
-        frame = store.read(filters)
-    finally:
-        store.close()
+    frame = read_incidents(args)
     path = export(frame, fmt, args.out)
     print(f"wrote {len(frame)} incident(s) to {path}", file=sys.stderr)
     print(json.dumps({"out": str(path), "format": fmt, "count": len(frame)}, ensure_ascii=False))

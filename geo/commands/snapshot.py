@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.commands._common import add_db_argument, add_filter_arguments, db_from_args, filters_from_args
+from geo.commands._common import add_db_argument, add_filter_arguments, read_incidents
 
 _DESCRIPTION = """\
 Write a snapshot of the incident map (all incidents in the store, or those passing the filters):
@@ -65,21 +65,12 @@ def run(args: argparse.Namespace) -> int:
     """Read the filtered incidents and write the snapshot."""
     from geo.errors import InputError
     from geo.snapshot import snapshot_html, snapshot_picture
-    from geo.store import open_store
 
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".html", ".htm", ".svg", ".pdf"):
         raise InputError(f"cannot tell the snapshot format from {args.out!r}: use .png, .html, .svg or .pdf")
-    db = db_from_args(args)
-    if not str(db).startswith(("postgresql://", "postgres://")) and not Path(db).exists():
-        raise InputError("store does not exist", file=str(db))
-    filters = filters_from_args(args)
-    store = open_store(db)
-    try:
-        frame = store.read(filters)
-    finally:
-        store.close()
+    frame = read_incidents(args)
     common = dict(title=args.title, subtitle=args.subtitle, filters_text=describe_filters(args), tiles=args.tiles,
                   generated_at=args.generated_at)
     if args.cluster_threshold is not None:
