@@ -2,12 +2,16 @@
 
 Only widgets and layout live here; filtering, aggregation, URL state, ingest and maps are in geo/.
 The whole filter state is mirrored in the URL query string, so a link reopens the same view.
+Only the incidents of the current filters are loaded (``store.read(filters)``); filter options come from
+``store.facets()``, and a store that aggregates on its server (PostGIS) draws the density tab itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import altair as alt
 import pandas as pd
@@ -29,8 +33,39 @@ TABLE_LIMIT = 20_000
 
 # --- cached data --------------------------------------------------------------------------------
 
+def _is_server(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+@st.cache_resource(max_entries=4)
+def shared_store(db: str):
+    """One open PostGIS store per URL, shared by every session (the store serialises its queries)."""
+    from geo.store import open_store
+
+    return open_store(db)
+
+
+@contextmanager
+def opened_store(db: str) -> Iterator:
+    """The store at ``db``: the shared connection for a server, a freshly opened file otherwise."""
+    if _is_server(db):
+        yield shared_store(db)
+        return
+    from geo.store import open_store
+
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def _store_token(db: str) -> str:
-    """Changes whenever the store file (or its WAL) changes, so cached reads refresh after imports."""
+    """Changes whenever the store changes, so cached reads refresh after imports: the file's (and its
+    WAL's) modification time and size, or the database server's change marker."""
+    if _is_server(db):
+        with opened_store(db) as store:
+            return f"{db}|{store.change_marker()}"
     parts = [db]
     for suffix in ("", "-wal"):
         path = Path(db + suffix)
@@ -40,32 +75,30 @@ def _store_token(db: str) -> str:
     return "|".join(parts)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading incidents…")
-def load_incidents(db: str, token: str):
-    """Every incident of the store (shared, read-only: never mutate the returned frame)."""
-    from geo.store import open_store
-
-    store = open_store(db)
-    try:
-        return store.read()
-    finally:
-        store.close()
+# Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.
+@st.cache_resource(max_entries=6, show_spinner="Loading incidents…")
+def load_incidents(db: str, token: str, filters_key: str, _filters: Filters):
+    """The incidents passing ``_filters`` (named by ``filters_key``), read from the store."""
+    with opened_store(db) as store:
+        return store.read(_filters)
 
 
-@st.cache_resource(max_entries=4)
-def facets(db: str, token: str, _frame) -> dict:
+@st.cache_resource(max_entries=4, show_spinner="Reading filter options…")
+def facets(db: str, token: str) -> dict:
     """Option lists with counts for the sidebar (over the whole store, so options stay stable)."""
-    types = query.value_counts(_frame, "event_type")
-    kinds = query.value_counts(_frame, "kind")
-    return {
-        "actors": query.actor_counts(_frame),
-        "types": types,
-        "kinds": kinds,
-        "regions": query.region_counts(_frame).set_index("admin1_iso"),
-        "sources": query.value_counts(_frame, "source", split=True),
-        "precisions": query.value_counts(_frame, "geo_precision"),
-        "dates": query.date_bounds(_frame),
-    }
+    with opened_store(db) as store:
+        found = dict(query.store_facets(store))
+    found["regions"] = found["regions"].set_index("admin1_iso")
+    return found
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def server_density(db: str, token: str, filters_key: str, _filters: Filters, cell_deg: float):
+    """(counts per governorate, grid cells) aggregated by the store itself, or None when it cannot."""
+    with opened_store(db) as store:
+        if not (hasattr(store, "counts_by_admin1") and hasattr(store, "grid_counts")):
+            return None
+        return store.counts_by_admin1(_filters), store.grid_counts(_filters, cell_deg)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
@@ -112,7 +145,8 @@ def _init_from_url(facet: dict) -> None:
     state = query.from_query_params(params)
     f = state.filters
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    since = min(max(f.since or lo, lo), hi)
+    first = query.initial_since(facet["dates"], facet["incidents"]) if not (f.since or f.until) else None
+    since = min(max(f.since or first or lo, lo), hi)
     until = max(min(f.until or hi, hi), since)
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (since, until), since, until
@@ -131,6 +165,7 @@ def _init_from_url(facet: dict) -> None:
 
 def _reset(facet: dict) -> None:
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
+    lo = query.initial_since(facet["dates"], facet["incidents"]) or lo
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (lo, hi), lo, hi
     ss.f_actors, ss.f_types, ss.f_regions, ss.f_prec, ss.f_sources = [], [], [], [], []
@@ -361,9 +396,15 @@ def _countries_of(counts: pd.DataFrame) -> set[str]:
     return found or {"SY"}
 
 
-def density_section(frame) -> None:
-    """Choropleth of incidents per governorate and a hexagon aggregation."""
-    counts = query.region_counts(frame)
+def density_section(db: str, token: str, state: query.ViewState, frame) -> None:
+    """Choropleth of incidents per governorate and a grid/hexagon aggregation of the filtered set.
+
+    A store that aggregates on its server (PostGIS) counts per governorate and per grid cell itself;
+    otherwise the loaded rows are aggregated here (hexagons).
+    """
+    size = st.session_state.get("hex", 0.2)
+    aggregated = server_density(db, token, repr(state.filters), state.filters, size)
+    counts = aggregated[0] if aggregated else query.region_counts(frame)
     shapes = governorate_shapes()
     left, right = st.columns(2)
     with left:
@@ -384,9 +425,10 @@ def density_section(frame) -> None:
             st.altair_chart(chart, width="stretch")
         st.dataframe(counts, hide_index=True, width="stretch", height=200)
     with right:
-        st.markdown("**Hexagon density**")
-        size = st.select_slider("Hexagon size (degrees)", [0.05, 0.1, 0.2, 0.3, 0.5], value=0.2, key="hex")
-        hexes = query.hex_counts(frame, size)
+        shape = "Grid cell" if aggregated else "Hexagon"
+        st.markdown(f"**{shape} density**")
+        st.select_slider(f"{shape} size (degrees)", [0.05, 0.1, 0.2, 0.3, 0.5], value=0.2, key="hex")
+        hexes = aggregated[1] if aggregated else query.hex_counts(frame, size)
         if len(hexes):
             layers = []
             if shapes is not None:
@@ -555,12 +597,11 @@ def main() -> None:
     db = ss.db
     try:
         token = _store_token(db)
-        frame = load_incidents(db, token)
+        facet = facets(db, token)
     except (GeoError, ImportError, OSError) as exc:
         st.title("Incident Atlas")
         _show_error(exc)
         return
-    facet = facets(db, token, frame)
     ss.date_bounds = facet["dates"]
     ss.region_options = tuple(facet["regions"].index)
     if not st.session_state.get("initialised"):
@@ -568,7 +609,12 @@ def main() -> None:
     db = sidebar(facet, stores)
     state = _current_state(facet)
     _write_url(state)
-    map_frame = query.without_bbox(state.filters).apply(frame)
+    map_filters = query.without_bbox(state.filters)  # the map-view restriction is applied here, below
+    try:
+        map_frame = load_incidents(db, token, repr(map_filters), map_filters)
+    except (GeoError, ImportError, OSError) as exc:
+        _show_error(exc)
+        return
     view = state.filters.apply(map_frame) if state.filters.bbox else map_frame
 
     st.title("Incident Atlas")
@@ -580,7 +626,7 @@ def main() -> None:
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state), lambda: _table_and_highlight(view, selected),
-                lambda: density_section(view), lambda: import_section(db),
+                lambda: density_section(db, token, state, view), lambda: import_section(db),
                 lambda: export_section(view, state, selected)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs

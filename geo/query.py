@@ -280,6 +280,21 @@ def date_bounds(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     return start.min().date(), max(end.max(), start.max()).date()
 
 
+#: A store holding more incidents than this opens on its last :data:`RECENT_DAYS` days instead of
+#: everything (a million incidents need gigabytes in one dashboard process); widening the range still works.
+LARGE_STORE = 200_000
+RECENT_DAYS = 30
+
+
+def initial_since(bounds: tuple[dt.date, dt.date] | None, incidents: int, *, limit: int = LARGE_STORE,
+                  days: int = RECENT_DAYS) -> dt.date | None:
+    """First day of the date range a dashboard opens on: None (everything) unless the store is large."""
+    if not bounds or incidents <= limit:
+        return None
+    first, last = bounds
+    return max(first, last - dt.timedelta(days=days - 1))
+
+
 def span_dates(values) -> tuple[dt.date, dt.date] | None:
     """The (first, last) day of a chart's interval selection on a date axis, or None.
 

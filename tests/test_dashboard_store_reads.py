@@ -1,0 +1,139 @@
+"""The dashboard asks its store only for what the current view needs.
+
+A recording store stands in for a shared (PostGIS-like) store: it answers from a real GeoPackage of
+invented incidents but notes every call. The dashboard must read with the current filters (never the
+whole store once a filter is set), take its sidebar options from ``facets()``, and let the store
+aggregate the density tab. Large stores open on a recent date window instead of everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import query
+from geo.filters import Filters
+from geo.store import open_store
+from tests.dashboard_fixtures import sample_frame
+from tests.test_dashboard_apptest import APP, incidents, map_markers, widget
+
+
+class RecordingStore:
+    """A store backed by a GeoPackage file that records what it is asked (shared by all sessions)."""
+
+    def __init__(self, path: str, *, pretend_total: int | None = None) -> None:
+        self.inner = open_store(path)
+        self.reads: list[Filters | None] = []
+        self.facet_calls: list[Filters | None] = []
+        self.density_calls: list[tuple[str, Filters | None]] = []
+        self.pretend_total = pretend_total
+
+    def read(self, filters: Filters | None = None):
+        self.reads.append(filters)
+        return self.inner.read(filters)
+
+    def facets(self, filters: Filters | None = None) -> dict:
+        self.facet_calls.append(filters)
+        found = query.facets(self.inner.read(filters))
+        if self.pretend_total is not None:
+            found["incidents"] = self.pretend_total
+        return found
+
+    def counts_by_admin1(self, filters: Filters | None = None):
+        self.density_calls.append(("admin1", filters))
+        return query.region_counts(self.inner.read(filters))
+
+    def grid_counts(self, filters: Filters | None = None, cell_deg: float = 0.25):
+        self.density_calls.append(("grid", filters))
+        return query.grid_counts(self.inner.read(filters), cell_deg)
+
+    def change_marker(self) -> str:
+        return "1"
+
+    def count(self) -> int:
+        return self.inner.count()
+
+    def close(self) -> None:  # shared by the dashboard: never really closed during the test
+        pass
+
+
+@pytest.fixture()
+def recording(tmp_path, monkeypatch):
+    """(url, store): a fake server URL that the dashboard opens as the recording store."""
+    path = tmp_path / "atlas.gpkg"
+    s = open_store(str(path))
+    s.upsert(sample_frame())
+    s.close()
+    url = f"postgresql://viewer@fake-host/{tmp_path.name}"  # unique per test: Streamlit caches per URL
+    fake = RecordingStore(str(path))
+    real_open = open_store
+
+    def fake_open(db, *args, **kwargs):
+        return fake if str(db) == url else real_open(db, *args, **kwargs)
+
+    monkeypatch.setattr("geo.store.open_store", fake_open)
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", url)
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    yield url, fake
+    fake.inner.close()
+
+
+def run(query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    if query_params:
+        at.query_params.update(query_params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_dashboard_reads_only_the_filtered_incidents(recording):
+    _url, fake = recording
+    at = run()
+    assert incidents(at) == 8 and fake.facet_calls == [None]
+    widget(at, "multiselect", "Event type").set_value(["Battles"]).run()
+    assert incidents(at) == 3 and map_markers(at) == 3
+    assert fake.reads[-1] == Filters(types=("Battles",))
+    widget(at, "multiselect", "Governorates").set_value(["SY-DR"]).run()
+    assert incidents(at) == 2  # T1 and T8
+    assert fake.reads[-1] == Filters(types=("Battles",), regions=("SY-DR",))
+    assert len(fake.facet_calls) == 1  # options are read once per store state, not per filter change
+    unfiltered = sum(1 for f in fake.reads if f is None or f.is_empty())
+    assert unfiltered == 1  # only the first, unfiltered view
+    at2 = run({"type": ["Protests"]})  # a shared link: the first read already carries the filter
+    assert incidents(at2) == 1 and fake.reads[-1] == Filters(types=("Protests",))
+    assert sum(1 for f in fake.reads if f is None or f.is_empty()) == unfiltered
+
+
+def test_filter_states_are_cached(recording):
+    _url, fake = recording
+    at = run({"actor": ["Blue Brigade"]})
+    assert incidents(at) == 2
+    reads = len(fake.reads)
+    widget(at, "text_input", "Search").set_value("mill").run()
+    widget(at, "text_input", "Search").set_value("").run()  # back to a state seen before
+    assert incidents(at) == 2
+    assert len(fake.reads) == reads + 1
+
+
+def test_density_tab_is_aggregated_by_the_store(recording):
+    _url, fake = recording
+    at = run({"region": ["Aleppo"]})
+    at.session_state["tab"] = "Density"
+    at.run()
+    assert not at.exception, at.exception
+    assert ("admin1", Filters(regions=("SY-HL",))) in fake.density_calls
+    assert ("grid", Filters(regions=("SY-HL",))) in fake.density_calls
+    assert any("Grid cell density" in m.value for m in at.markdown)
+
+
+def test_large_store_opens_on_its_last_weeks(recording):
+    _url, fake = recording
+    fake.pretend_total = query.LARGE_STORE + 1
+    at = run()
+    lo, hi = widget(at, "slider", "Date range").value
+    assert hi == dt.date(2026, 4, 18) and lo == hi - dt.timedelta(days=query.RECENT_DAYS - 1)
+    assert fake.reads[-1] is not None and fake.reads[-1].since == lo
+    assert at.query_params["since"] in (lo.isoformat(), [lo.isoformat()])
