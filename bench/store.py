@@ -5,7 +5,11 @@ For each backend it measures
   * latency of a typical dashboard query — a 2-week date range + one governorate + one event type —
     in a separate "dashboard" process that only reads (median and 95th percentile over varied queries),
   * the peak resident memory (RSS) of that reading process,
-  * for PostGIS also the server-side density aggregations over all rows.
+  * for PostGIS also the server-side density aggregations over all rows,
+  * what the dashboard process does for a typical view, in another fresh process: the filter options
+    (``store.facets()``, once), then per view the filtered read, summary metrics, timeline and density
+    (``counts_by_admin1`` + ``grid_counts`` when the store has them, else ``geo.query`` on the rows) —
+    time per view and peak RSS.
 The embedded store is the baseline. Targets (issue 8): < 300 ms filter latency on PostGIS at 1M rows,
 dashboard process < 1 GB.
 
@@ -149,6 +153,42 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def view_reader(db: str, queries: list[dict]) -> dict:
+    """Do what dashboard.py does for a typical view, without Streamlit: facets once, then per view
+    the filtered read, metrics, timeline and density. Reports times and this process's peak memory."""
+    import datetime as dt
+
+    from geo import query
+    from geo.filters import Filters
+    from geo.store import open_store
+
+    store = open_store(db)
+    started = time.perf_counter()
+    facets = query.store_facets(store)
+    result = {"facets_ms": 1000 * (time.perf_counter() - started), "facet_actors": len(facets["actors"])}
+    server = hasattr(store, "counts_by_admin1") and hasattr(store, "grid_counts")
+    times = []
+    for number, q in enumerate(queries):
+        filters = Filters(since=dt.date.fromisoformat(q["since"]), until=dt.date.fromisoformat(q["until"]),
+                          regions=(q["region"],), types=(q["type"],))
+        started = time.perf_counter()
+        frame = store.read(filters)
+        query.summarize(frame)
+        query.timeline(frame, query.choose_granularity(filters.since, filters.until))
+        if server:
+            store.counts_by_admin1(filters)
+            store.grid_counts(filters, 0.2)
+        else:
+            query.region_counts(frame)
+            query.hex_counts(frame, 0.2)
+        if number >= 2:
+            times.append(time.perf_counter() - started)
+    store.close()
+    result.update({"view_median_ms": 1000 * float(np.median(times)),
+                   "view_p95_ms": 1000 * float(np.percentile(times, 95)), "view_rss_mb": peak_rss_mb()})
+    return result
+
+
 def full_reader(db: str) -> dict:
     """Load every incident, as a dashboard with no filter would: time and peak memory."""
     from geo.store import open_store
@@ -162,10 +202,10 @@ def full_reader(db: str) -> dict:
     return result
 
 
-def run_reader(db: str, queries: list[dict] | None) -> dict:
-    """Run :func:`reader` (or :func:`full_reader` when ``queries`` is None) in a fresh Python process,
-    so that its memory is the dashboard's, not the importer's."""
-    argv = ["--full-reader", db] if queries is None else ["--reader", db, json.dumps(queries)]
+def run_reader(db: str, queries: list[dict] | None, mode: str = "--reader") -> dict:
+    """Run :func:`reader` (``--view-reader``: :func:`view_reader`; ``queries`` None: :func:`full_reader`)
+    in a fresh Python process, so that its memory is the dashboard's, not the importer's."""
+    argv = ["--full-reader", db] if queries is None else [mode, db, json.dumps(queries)]
     out = subprocess.run([sys.executable, __file__, *argv], check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -201,6 +241,7 @@ def bench(name: str, db: str, rows: int, chunk: int, queries: list[dict], full_r
             result["table_mb"] = float(conn.execute(
                 "SELECT pg_total_relation_size('incidents') / 1048576.0").fetchone()[0])
     result.update(run_reader(db, queries))
+    result.update(run_reader(db, queries, "--view-reader"))
     if full_read:
         result.update(run_reader(db, None))
     print(json.dumps(result), flush=True)
@@ -218,9 +259,13 @@ def main() -> int:
                         help="also time loading every row at once (a dashboard with no filter)")
     parser.add_argument("--reader", nargs=2, metavar=("DB", "QUERIES"), help=argparse.SUPPRESS)
     parser.add_argument("--full-reader", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--view-reader", nargs=2, metavar=("DB", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.reader:
         print(json.dumps(reader(args.reader[0], json.loads(args.reader[1]))))
+        return 0
+    if args.view_reader:
+        print(json.dumps(view_reader(args.view_reader[0], json.loads(args.view_reader[1]))))
         return 0
     if args.full_reader:
         print(json.dumps(full_reader(args.full_reader)))
@@ -251,10 +296,14 @@ def main() -> int:
     print(f"{'rows per query (median)':28}{base['rows_median']:>22.0f}{pg['rows_median']:>14.0f}")
     print(f"{'reader peak RSS MB':28}{base['peak_rss_mb']:>22.0f}{pg['peak_rss_mb']:>14.0f}")
     print(f"{'density all rows ms':28}{'(in pandas)':>22}{pg['admin1_all_ms']:>8.0f} / {pg['grid_all_ms']:.0f}")
+    print(f"{'dashboard: facets ms':28}{base['facets_ms']:>22.0f}{pg['facets_ms']:>14.0f}")
+    print(f"{'dashboard: view median ms':28}{base['view_median_ms']:>22.1f}{pg['view_median_ms']:>14.1f}")
+    print(f"{'dashboard: view p95 ms':28}{base['view_p95_ms']:>22.1f}{pg['view_p95_ms']:>14.1f}")
+    print(f"{'dashboard: peak RSS MB':28}{base['view_rss_mb']:>22.0f}{pg['view_rss_mb']:>14.0f}")
     if args.full_read:
         print(f"{'full read s (no filter)':28}{base['full_read_s']:>22.1f}{pg['full_read_s']:>14.1f}")
         print(f"{'full read peak RSS MB':28}{base['full_read_rss_mb']:>22.0f}{pg['full_read_rss_mb']:>14.0f}")
-    ok = pg["median_ms"] < 300 and pg["peak_rss_mb"] < 1024
+    ok = pg["median_ms"] < 300 and pg["peak_rss_mb"] < 1024 and pg["view_rss_mb"] < 1024
     print(f"\nPostGIS target (<300 ms, <1 GB at {pg['rows']:,} rows): {'met' if ok else 'NOT met'}")
     return 0
 
