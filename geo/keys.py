@@ -1,6 +1,6 @@
 """Stable incident keys, so that re-importing the same rows updates them instead of duplicating them.
 
-- ACLED rows keep ACLED's ``event_id_cnty`` (e.g. ``SYR78163``).
+- ACLED rows keep ACLED's ``event_id_cnty`` (e.g. ``SYR12345``).
 - UCDP GED rows use ``ucdp:<id>``.
 - Anything else gets ``h:<sha1>`` of its normalised core fields (date, type, actors, place, rounded
   coordinates, notes, document id): the same incident imported twice gets the same key.
