@@ -137,3 +137,13 @@ def test_large_store_opens_on_its_last_weeks(recording):
     assert hi == dt.date(2026, 4, 18) and lo == hi - dt.timedelta(days=query.RECENT_DAYS - 1)
     assert fake.reads[-1] is not None and fake.reads[-1].since == lo
     assert at.query_params["since"] in (lo.isoformat(), [lo.isoformat()])
+
+
+def test_initial_since_only_narrows_large_stores():
+    bounds = (dt.date(2020, 1, 1), dt.date(2024, 12, 31))
+    assert query.initial_since(bounds, query.LARGE_STORE) is None
+    assert query.initial_since(None, 10 ** 7) is None
+    assert query.initial_since(bounds, query.LARGE_STORE + 1) == dt.date(2024, 12, 31) - dt.timedelta(
+        days=query.RECENT_DAYS - 1)
+    short = (dt.date(2024, 12, 20), dt.date(2024, 12, 31))  # shorter than the window: everything
+    assert query.initial_since(short, 10 ** 7) == short[0]
