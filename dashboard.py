@@ -85,9 +85,16 @@ def load_incidents(db: str, token: str, filters_key: str, _filters: Filters):
 
 @st.cache_resource(max_entries=4, show_spinner="Reading filter options…")
 def facets(db: str, token: str) -> dict:
-    """Option lists with counts for the sidebar (over the whole store, so options stay stable)."""
-    with opened_store(db) as store:
-        found = dict(query.store_facets(store))
+    """Option lists with counts for the sidebar (over the whole store, so options stay stable).
+
+    A server store counts them itself; a file store is small, and its unfiltered read (cached, the
+    usual first view) serves both the options and that view.
+    """
+    if _is_server(db):
+        with opened_store(db) as store:
+            found = dict(query.store_facets(store))
+    else:
+        found = query.facets(load_incidents(db, token, repr(Filters()), Filters()))
     found["regions"] = found["regions"].set_index("admin1_iso")
     return found
 
