@@ -147,3 +147,30 @@ def test_initial_since_only_narrows_large_stores():
         days=query.RECENT_DAYS - 1)
     short = (dt.date(2024, 12, 20), dt.date(2024, 12, 31))  # shorter than the window: everything
     assert query.initial_since(short, 10 ** 7) == short[0]
+
+
+@pytest.mark.postgis
+def test_dashboard_on_a_real_postgis_store(postgis_db, tmp_path, monkeypatch):
+    """The same page on the real PostGIS store: options, filtered reads, server density, and a refresh
+    after someone else's import (the store's change marker moves)."""
+    store = open_store(postgis_db)
+    store.upsert(sample_frame())
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", postgis_db)
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    try:
+        at = run()
+        assert incidents(at) == 8 and map_markers(at) == 8
+        widget(at, "multiselect", "Actors").set_value(["Blue Brigade"]).run()
+        assert incidents(at) == 2 and map_markers(at) == 2
+        assert "Blue Brigade (2)" in widget(at, "multiselect", "Actors").options  # counts from store.facets()
+        at.session_state["tab"] = "Density"
+        at.run()
+        assert not at.exception, at.exception
+        assert any("Grid cell density" in m.value for m in at.markdown)
+        extra = sample_frame().iloc[:1].copy()
+        extra["event_id"] = "T-NEW"
+        store.upsert(extra)  # another editor imports a Blue Brigade incident
+        at.run()
+        assert incidents(at) == 3
+    finally:
+        store.close()
