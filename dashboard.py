@@ -514,6 +514,7 @@ def import_section(db: str) -> None:
             ss.pop("preview", None)
             ss.pending_db = stored
             ss.import_message = f"Imported into {stored}: {result.added} added, {result.updated} updated."
+            ss.pop("import_message_view", None)
             st.rerun()
     if c2.button("Discard preview", key="imp_discard"):
         ss.pop("preview", None)
@@ -626,8 +627,7 @@ def main() -> None:
 
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
-    if msg := st.session_state.pop("import_message", None):
-        notice.success(query.escape_markdown(msg))
+    _import_notice(notice, repr(state.filters))
     metrics(query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected)
@@ -639,6 +639,20 @@ def main() -> None:
         if tab.open:  # only the open tab's content runs
             with tab:
                 section()
+
+
+def _import_notice(notice, view_key: str) -> None:
+    """Show the last import's result until the view changes: a rerun alone (e.g. the new map mounting)
+    must not hide it before the user has seen it."""
+    ss = st.session_state
+    msg = ss.get("import_message")
+    if not msg:
+        return
+    if ss.setdefault("import_message_view", view_key) != view_key:
+        ss.pop("import_message", None)
+        ss.pop("import_message_view", None)
+        return
+    notice.success(query.escape_markdown(msg))
 
 
 def _table_and_highlight(view, selected: tuple[str, ...]) -> None:

@@ -74,9 +74,10 @@ def _serve(db: Path, tmp: Path):
             proc.kill()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def server(tmp_path_factory):
-    """The dashboard on a free port, on a temporary store of the invented incidents."""
+    """The dashboard on a free port, on a new temporary store of the invented incidents (one per test, so
+    one test's imports or clicks never change what the next one sees)."""
     tmp = tmp_path_factory.mktemp("dash")
     db = tmp / "atlas.gpkg"
     store = open_store(str(db))
