@@ -124,8 +124,13 @@ def page(browser):
         return r.abort()
 
     pg.route("**/*", route)
+    # a local request that fails at the network level, other than one aborted because its page or the
+    # map iframe was replaced by a rerun, or one answered with an HTTP error (e.g. a missing static file)
     pg.on("requestfailed", lambda r: (urlparse(r.url).hostname or "") in LOCAL
-          and "_stcore/stream" not in r.url and pg.failed.append(r.url))
+          and "_stcore/stream" not in r.url and "ERR_ABORTED" not in (r.failure or "")
+          and pg.failed.append(r.url))
+    pg.on("response", lambda r: (urlparse(r.url).hostname or "") in LOCAL and r.status >= 400
+          and pg.failed.append(f"{r.status} {r.url}"))
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
     context.close()
@@ -355,7 +360,13 @@ def test_timeline_span_narrows_dates_and_table_rows_highlight_markers(server, pa
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=30000)
     grid.scroll_into_view_if_needed()
-    gbox = grid.bounding_box()
+    gbox, deadline = None, time.time() + 15
+    while time.time() < deadline:  # click only once the layout has stopped moving (the grid is a canvas)
+        box = grid.bounding_box()
+        if box == gbox and page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            break
+        gbox = box
+        time.sleep(0.5)
     page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 18)  # the first row's selection box
     deadline = time.time() + 30
     highlighted = 0
@@ -368,5 +379,5 @@ def test_timeline_span_narrows_dates_and_table_rows_highlight_markers(server, pa
             highlighted = 0
         time.sleep(0.3)
     assert highlighted == 1, page.url
-    assert settled(page, shown) == (shown, shown)
+    assert settled(page, shown) == (shown, shown), page.url
     assert page.external == [] and page.failed == [] and page.errors == []
