@@ -202,7 +202,7 @@ def test_the_map_script_never_uses_inner_html_with_data():
 # ----------------------------------------------------------------------------------------------- in the browser
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    import playwright.sync_api as sync_api
     with sync_api.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
