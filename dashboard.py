@@ -239,6 +239,8 @@ def _map_changed(key: str) -> None:
 
 def _timeline_selected(key: str) -> None:
     """Altair interval selection on the timeline -> narrow the date filter."""
+    if key != st.session_state.get("timeline_key"):
+        return  # a late event from a chart that a previous selection already replaced
     event = st.session_state.get(key) or {}
     span = (event.get("selection") or {}).get("span") or {}
     chosen = query.span_dates(span.get("period"))
@@ -359,6 +361,7 @@ def timeline_section(frame, state: query.ViewState) -> None:
              .add_params(span).properties(height=220))
     # a new key per date range: the applied selection does not linger on the redrawn chart
     key = f"timeline-{state.filters.since}-{state.filters.until}"
+    st.session_state.timeline_key = key
     st.altair_chart(chart, width="stretch", key=key, on_select=lambda: _timeline_selected(key),
                     selection_mode="span")
     st.caption("Drag across the chart to narrow the date range.")
