@@ -4,20 +4,16 @@ a governorate click, a shared URL, uploads of a CSV and of a report, and saves a
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from geo.store import open_store
+from tests._dashboard_server import serve_dashboard
 from tests.dashboard_fixtures import sample_frame
 
 pytestmark = pytest.mark.browser
@@ -37,43 +33,6 @@ REPORT = ("Local sources said that on Tuesday an air strike hit the outskirts of
           "governorate, killing two people. Invented test report; no such event is claimed.\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db: Path, tmp: Path):
-    """Start `streamlit run dashboard.py` on ``db``; yields the base URL, stops the server afterwards."""
-    port = _free_port()
-    env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(tmp / "user.gpkg"),
-               HOME=str(tmp))
-    exe = Path(sys.executable).with_name("streamlit")
-    proc = subprocess.Popen([str(exe), "run", "dashboard.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("the dashboard did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.fixture()
 def server(tmp_path_factory):
     """The dashboard on a free port, on a new temporary store of the invented incidents (one per test, so
@@ -83,7 +42,7 @@ def server(tmp_path_factory):
     store = open_store(str(db))
     store.upsert(sample_frame())
     store.close()
-    for url in _serve(db, tmp):
+    for url in serve_dashboard(db, tmp):
         yield {"url": url, "db": db}
 
 
@@ -95,7 +54,7 @@ def sample_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sample")
     db = tmp / "sample.gpkg"
     shutil.copyfile(SAMPLE_DB, db)
-    for url in _serve(db, tmp):
+    for url in serve_dashboard(db, tmp):
         yield {"url": url, "db": db}
 
 

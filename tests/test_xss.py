@@ -13,12 +13,6 @@ import ast
 import csv
 import html
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,6 +24,7 @@ from geo.export import export
 from geo.ingest import load
 from geo.snapshot import snapshot_html
 from geo.store import open_store
+from tests._dashboard_server import serve_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -309,34 +304,7 @@ def test_kml_balloons_in_chromium_run_no_payload(browser, hostile, tmp_path):
 def dashboard_url(hostile_db, tmp_path_factory):
     """``streamlit run dashboard.py`` on the hostile store (local port, stopped afterwards)."""
     home = tmp_path_factory.mktemp("home")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = dict(os.environ, INCIDENT_ATLAS_DB=str(hostile_db), INCIDENT_ATLAS_USER_DB=str(home / "user.gpkg"),
-               HOME=str(home))
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py",
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(240):
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("the dashboard did not start")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    yield from serve_dashboard(hostile_db, home)
 
 
 @pytest.mark.browser
