@@ -17,11 +17,13 @@ Small checks the importers run before (or instead of) trusting a file:
 
 from __future__ import annotations
 
+import glob
 import math
 import os
 import re
 import stat
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,6 +249,27 @@ def swapped_coordinates(country: str | None, lat: float, lon: float) -> tuple[fl
 
 
 # ------------------------------------------------------------------------------------------------- writing files
+STALE_TEMP_SECONDS = 3600
+
+
+def sweep_stale_temps(target: Path, max_age: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove temporary files that an earlier, killed ``atomic_write`` of ``target`` left behind.
+
+    Only files older than ``max_age`` seconds go, so that a write running in another process at the same
+    moment keeps its file. Returns the removed paths.
+    """
+    removed = []
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > max_age:
+                leftover.unlink()
+                removed.append(leftover)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it over ``path``.
 
@@ -254,6 +277,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     temporary file is removed and ``path`` is untouched.
     """
     target = Path(path)
+    sweep_stale_temps(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -409,3 +409,26 @@ def test_atomic_write_is_all_or_nothing(tmp_path):
     atomic_write(target, lambda tmp: tmp.write_text("new\n", encoding="utf-8"))
     assert target.read_text(encoding="utf-8") == "new\n" and (target.stat().st_mode & 0o777) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_next_write_sweeps_temporaries_left_by_a_killed_write(tmp_path):
+    """A kill mid-write leaves ``.name.XXXX.tmp``; the next write removes it once it is old, and leaves a
+    fresh one (another process may be writing right now) and unrelated files alone."""
+    import os
+    import time as _time
+
+    from geo._safety import STALE_TEMP_SECONDS, atomic_write
+
+    target = tmp_path / "aliases.csv"
+    old_leftover = tmp_path / ".aliases.csv.abc123.tmp"
+    fresh_leftover = tmp_path / ".aliases.csv.def456.tmp"
+    other = tmp_path / ".other.csv.abc123.tmp"
+    for path in (old_leftover, fresh_leftover, other):
+        path.write_text("partial", encoding="utf-8")
+    long_ago = _time.time() - STALE_TEMP_SECONDS - 60
+    os.utime(old_leftover, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+
+    atomic_write(target, lambda tmp: tmp.write_text("alias,lat\n", encoding="utf-8"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, fresh_leftover.name, other.name])
+    assert target.read_text(encoding="utf-8") == "alias,lat\n"
