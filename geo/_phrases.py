@@ -64,6 +64,18 @@ DIRECTION_WORDS = frozenset({"gharbi", "sharqi", "shamali", "janubi", "kabir", "
 QUALIFIERS = DIRECTION_WORDS | {"fawqani", "tahtani", "jadid", "jadida", "qadim", "qadima", "upper", "lower",
                                 "new", "old", "wusta", "awsat"}
 ARTICLE_WORDS = frozenset({"al", "el", "ash", "as", "ad", "ar", "at", "az", "an"})
+# Qualifiers that tell twin villages apart: "Western X" lies beside "Eastern X", "X Kabir" beside "X Saghir".
+_TWIN_FAMILIES = ({"gharbi", "sharqi", "shamali", "janubi"}, {"kabir", "saghir"},
+                  {"fawqani", "tahtani", "wusta", "awsat"}, {"upper", "lower"},
+                  {"jadid", "jadida", "qadim", "qadima", "new", "old"})
+
+
+def twin_qualifiers(qualifier_key: str) -> list[str]:
+    """The other qualifiers of the same family: "gharbi" → ["janubi", "shamali", "sharqi"]."""
+    for family in _TWIN_FAMILIES:
+        if qualifier_key in family:
+            return sorted(family - {qualifier_key})
+    return []
 
 
 def part_of(side: str | None) -> str | None:

@@ -23,7 +23,7 @@ from geo._normalize import GENERIC_WORDS, KEY_VERSION, name_key, sound_key, stri
 from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
                           ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
                           IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic,
-                          part_of, word_order_variants)
+                          part_of, twin_qualifiers, word_order_variants)
 from geo.errors import GeocodeError
 from geo.location import PLACE, REGION, Location
 from geo.paths import DATA_DIR, PROJECT_ALIASES, user_aliases_path
@@ -318,19 +318,26 @@ class Geocoder:
         return []
 
     def _without_qualifier(self, text: str, scope) -> list[Location]:
-        """"Eastern Xyz" / "Xyz al-Kabira" unknown but "Xyz" known: the twin village is nearby (precision 2)."""
+        """"Western Xyz" / "Xyz al-Kabira" unknown: its twin ("Eastern Xyz", "Xyz al-Saghira") lies beside it,
+        so a known twin answers first; otherwise "Xyz" itself. Both at precision 2."""
         words = text.split()
         if len(words) < 2:
             return []
         if name_key(words[0]) in QUALIFIERS:
-            base = words[1:]
+            qualifier, base = name_key(words[0]), words[1:]
         elif name_key(words[-1]) in QUALIFIERS:
-            base = words[:-1]
+            qualifier, base = name_key(words[-1]), words[:-1]
             if len(base) >= 2 and name_key(base[-1]) in ARTICLE_WORDS:
                 base = base[:-1]
         else:
             return []
-        found = [loc for loc in self._places(" ".join(base), scope) if loc.score >= SCORE_SOUND]
+        name = " ".join(base)
+        for twin in twin_qualifiers(qualifier):
+            found = [loc for query in (f"{twin} {name}", f"{name} {twin}")
+                     for loc in self._places(query, scope, exact_only=True) if loc.score >= SCORE_SOUND]
+            if found:
+                return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found]
+        found = [loc for loc in self._places(name, scope) if loc.score >= SCORE_SOUND]
         return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found]
 
     def _resolve_compound(self, text: str, scope, depth: int) -> list[Location]:

@@ -340,6 +340,16 @@ def test_unknown_trailing_words_fall_back_to_the_leading_town(geo):
     assert geo.geocode("Tal Qwxplk") is None and geo.geocode("Kafr Qwxplk") is None  # generic words alone
 
 
+def test_unknown_twin_village_answers_its_known_twin_before_a_namesake_elsewhere(geo):
+    # only "Eastern Ghariyeh" (Daraa) is in the gazetteer; a plain "Al-Ghariyah" also exists in As-Suwayda
+    eastern = geo.geocode("Eastern Ghariyeh")
+    for query in ("Western Ghariyeh", "Al-Ghariyah al-Gharbiyah", "Ghariya Gharbiya"):
+        loc = geo.geocode(query)
+        assert loc is not None and loc.admin1_iso == "SY-DR", (query, loc)
+        assert loc.name == eastern.name and loc.geo_precision == 2, query
+    assert geo.geocode("Western Nawa").name == geo.geocode("Nawa").name  # no twin known: the base name
+
+
 def test_bare_governorate_capital_name_is_the_city(geo):
     loc = geo.geocode("Idleb")
     assert loc.kind == "place" and loc.admin1_iso == "SY-ID" and loc.geo_precision == 1
