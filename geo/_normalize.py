@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 7
+KEY_VERSION = 8
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -133,8 +133,9 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"dj", "j"), (r"tch", "ch"), (r"ch", "sh"), (r"ph", "f"), (r"gh", "g"), (r"kh", "k"), (r"q", "k"),
         (r"ck", "k"), (r"c", "k"), (r"th", "t"), (r"dh", "d"), (r"zh", "z"), (r"x", "ks"), (r"ou", "u"),
         (r"oo", "u"), (r"ee", "i"),
-        (r"iy(?=[aeiou])", "i"), (r"uw(?=[aeiou])", "u"),          # -iya/-ia, -uwa/-ua
-        (r"(?<=[aeiouy])h(?=[^aeiouy]|$)", ""),                     # final or pre-consonant h after a vowel
+        (r"i(?=[aeou])", "iy"), (r"iyy(?=[aeiou])", "iy"),         # -ia/-iya/-iyya keep their y: Kafriya is not Kafra
+        (r"uw(?=[aeiou])", "u"),                                    # -uwa/-ua
+        (r"(?<=[aeiouy])h(?=\b|$)", ""),                            # final h after a vowel (-ah/-eh); a medial h stays
         (r"([a-z])\1+", r"\1"),
         (r"(?<=[aeiou])[wy](?![aeiou])", "a"),                       # diphthongs ay/ey/aw/ow fold to a vowel
         (r"[aeiou]+", "a"), (r"([a-z])\1+", r"\1"),

@@ -32,8 +32,9 @@ INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 
 # Scores by how a candidate was found.
 SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
-FUZZY_CUTOFF = 88.0       # rapidfuzz ratio on sound keys; below it a query is "not found"
-FUZZY_CUTOFF_SHORT = 92.0  # the same for sound keys shorter than 8 letters (one letter weighs more)
+# rapidfuzz ratio on sound keys; below it a query is "not found". A dropped letter passes from 7 letters up
+# (Tatani / Tahtani: 92.3); one letter changed for another in a 10-letter key does not (Naasan / Numan: 90).
+FUZZY_CUTOFF = 92.0
 FUZZY_MIN_LENGTH = 5      # shorter sound keys are never matched fuzzily
 NON_SYRIA_WEIGHT = 0.15   # population weight of places outside Syria when no country is given
 CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
@@ -43,6 +44,7 @@ BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governo
 MIN_ABROAD = 20000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
 MIN_SOUND_KEY = 4         # shorter sound keys ("ara") are too ambiguous to match on sound alone
 FUZZY_MIN_NAME_RATIO = 80  # the spelling itself must also be close to one of the candidate's names
+SOUND_MIN_NAME_RATIO = 60  # a sound-key match needs at least this spelling similarity (rapidfuzz ratio of name keys)
 MAX_QUERY = 200           # longer "names" are sentences, not places: not found, at once
 AREA_FEATURES = frozenset({"AREA", "MT"})  # plains, mountains, valleys: a point inside them is precision 2
 
@@ -434,13 +436,17 @@ class Geocoder:
             for pid in self._k2.get(sound_key(variant), ()):
                 found.setdefault(pid, SCORE_SOUND)
         found = self._in_scope(found, scope)
-        if len(found) > 1:
-            from rapidfuzz import fuzz
+        if not found:
+            return found
+        from rapidfuzz import fuzz
 
-            key = name_key(text)
-            keys = self._keys_of_places()
-            found = {pid: round(SCORE_STRIPPED + (SCORE_SOUND - SCORE_STRIPPED)
-                                * max((fuzz.ratio(key, k) for k in keys.get(pid, ())), default=0) / 100, 3)
+        key = name_key(text)
+        keys = self._keys_of_places()
+        spelling = {pid: max((fuzz.ratio(key, k) for k in keys.get(pid, ())), default=0) for pid in found}
+        # the same sound from a quite different spelling ("Atil" / "At Tall") is another village, not a variant
+        found = {pid: s for pid, s in found.items() if spelling[pid] >= SOUND_MIN_NAME_RATIO}
+        if len(found) > 1:
+            found = {pid: round(SCORE_STRIPPED + (SCORE_SOUND - SCORE_STRIPPED) * spelling[pid] / 100, 3)
                      for pid in found}
         return found
 
@@ -488,7 +494,7 @@ class Geocoder:
                 for cc in {self.places[p][3] for p in pids}:
                     self._fuzzy_keys.setdefault((cc, k[0]), []).append(k)
         hits = process.extract(key, self._fuzzy_keys.get(bucket, ()), scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_CUTOFF if len(key) >= 8 else FUZZY_CUTOFF_SHORT, limit=10)
+                               score_cutoff=FUZZY_CUTOFF, limit=10)
         scored: dict[int, float] = {}
         key1, keys_of = name_key(text), self._keys_of_places()
         for choice, ratio, _ in hits:

@@ -178,6 +178,15 @@ def test_w_and_y_between_vowels_stay_consonants():
     assert sound_key("Mayadin") != sound_key("Maadan")
 
 
+def test_sound_key_keeps_the_nisba_y_and_a_medial_h():
+    # -iya is part of the name: Kafriya is another village than Kafra; -ia / -iya / -iyya are one spelling
+    assert sound_key("Kafriya") != sound_key("Kafra") and sound_key("Zakiyah") != sound_key("Zaka")
+    assert sound_key("Salamia") == sound_key("Salamiyah") == sound_key("Salamiyeh") == sound_key("Salamiyya")
+    # a medial h is a consonant (Bahrah is not Bara); a final -ah / -eh is only a spelling
+    assert sound_key("Bahrah") != sound_key("Bara") and sound_key("Qahtaniyah") != sound_key("Khatuniyah")
+    assert sound_key("Nawah") == sound_key("Nawa") and sound_key("Jasmeh") == sound_key("Jasma")
+
+
 def test_sweida_spellings_reach_the_same_city(geo):
     names = {geo.geocode(q).name for q in ("Sweida", "Suweida", "Suwayda", "As-Sweida", "Soueida")}
     assert len(names) == 1
@@ -205,6 +214,22 @@ def test_fuzzy_corrects_a_small_typo_but_never_jumps_far(geo):
     assert geo.geocode("Khan Shaykhunn").name == loc.name  # doubled letter: sound key, no fuzz needed
     hama = geo.geocode("Hama")
     assert km(geo.geocode("Hmeimeem").lat, geo.geocode("Hmeimeem").lon, hama.lat, hama.lon) > 50
+
+
+def test_one_changed_consonant_in_a_long_name_is_another_village(geo):
+    numan = geo.geocode("Maarat al-Numan")
+    for query in ("Maarat al-Nasan", "Maaret Al Naasan"):  # a different town east of Idlib city
+        loc = geo.geocode(query)
+        assert loc is None or km(loc.lat, loc.lon, numan.lat, numan.lon) > 10, (query, loc)
+
+
+def test_a_sound_match_needs_a_similar_spelling(geo):
+    # "Atil" sounds like "At-Tall" run together ("Attall") but is spelled far from it
+    tall = geo.geocode("At Tall")
+    for query in ("Atheel", "Athil"):
+        loc = geo.geocode(query)
+        assert loc is None or km(loc.lat, loc.lon, tall.lat, tall.lon) > 10, (query, loc)
+    assert geo.geocode("Sanamein").name == geo.geocode("Al-Sanamayn").name  # real variants still match
 
 
 def test_alternatives_are_filled(geo):
