@@ -232,6 +232,14 @@ def test_a_sound_match_needs_a_similar_spelling(geo):
     assert geo.geocode("Sanamein").name == geo.geocode("Al-Sanamayn").name  # real variants still match
 
 
+def test_a_trailing_governorate_name_is_context(geo):
+    # "Taybeh" alone is the Daraa town; followed by "Homs" it is the village in Homs governorate
+    assert geo.geocode("Taybeh").admin1_iso == "SY-DR"
+    assert geo.geocode("Taybeh Homs").admin1_iso == "SY-HI"
+    assert geo.geocode("Nawa Daraa").name == geo.geocode("Nawa").name
+    assert geo.geocode("Qwxplk Homs") is None and geo.geocode("Qwxplk, Homs") is None  # unknown village
+
+
 def test_alternatives_are_filled(geo):
     loc = geo.geocode("Karak")
     assert loc.admin1_iso == "SY-DR"  # Syria first without context
