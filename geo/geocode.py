@@ -308,7 +308,7 @@ class Geocoder:
             return places
         # a fuzzy match is the last resort: structure first
         return (self._resolve_compound(text, scope, depth) or self._without_qualifier(text, scope) or places
-                or self._leading_name(text, scope))
+                or self._with_qualifier(text, scope) or self._leading_name(text, scope))
 
     def _trailing_region(self, text: str) -> tuple[str, str] | None:
         """"Taybeh Homs" → ("Taybeh", "Homs"): the last words name a governorate or a country."""
@@ -317,7 +317,8 @@ class Geocoder:
             if len(words) <= size:
                 break
             rid = self._region_id(" ".join(words[-size:]))
-            if rid and self.regions[rid]["level"] in ("admin1", "country"):
+            if rid and self.regions[rid]["level"] in ("admin1", "country") \
+                    and name_key(" ".join(words[:-size])) not in GENERIC_WORDS:  # "Kafr Halab" is a village
                 return " ".join(words[:-size]), " ".join(words[-size:])
         return None
 
@@ -358,6 +359,19 @@ class Geocoder:
                 return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found]
         found = [loc for loc in self._places(name, scope) if loc.score >= SCORE_SOUND]
         return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found]
+
+    def _with_qualifier(self, text: str, scope) -> list[Location]:
+        """"Mukharram" unknown but "Mukharram al-Fawqani" known: twin villages share the bare name (precision 2)."""
+        key = name_key(text)
+        if len(text.split()) > 3 or name_key(text.split()[-1]) in QUALIFIERS or len(key) < 4 or key in GENERIC_WORDS:
+            return []
+        found: dict[str, Location] = {}
+        for qualifier in sorted(QUALIFIERS):
+            for query in (f"{text} {qualifier}", f"{qualifier} {text}"):
+                for loc in self._places(query, scope, exact_only=True):
+                    if loc.score >= SCORE_SOUND and loc.country == self.home_country:
+                        found.setdefault(loc.name, loc)
+        return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found.values()]
 
     def _resolve_compound(self, text: str, scope, depth: int) -> list[Location]:
         if "," in text:

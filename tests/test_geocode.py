@@ -232,6 +232,15 @@ def test_a_sound_match_needs_a_similar_spelling(geo):
     assert geo.geocode("Sanamein").name == geo.geocode("Al-Sanamayn").name  # real variants still match
 
 
+def test_a_bare_name_finds_its_qualified_twin(geo):
+    # GeoNames knows the town only as "Mukharram al-Fawqani"; reports write "al-Mukharram"
+    loc = geo.geocode("al-Mukharram")
+    assert loc is not None and loc.admin1_iso == "SY-HI" and loc.geo_precision == 2
+    assert loc.name == geo.geocode("Mukharram al-Fawqani").name
+    kafr = geo.geocode("Kafr")  # a generic word: the village of that name or nothing, never "Kafr Saghir"
+    assert kafr is None or (kafr.geo_precision == 1 and "ghir" not in kafr.name)
+
+
 def test_a_trailing_governorate_name_is_context(geo):
     # "Taybeh" alone is the Daraa town; followed by "Homs" it is the village in Homs governorate
     assert geo.geocode("Taybeh").admin1_iso == "SY-DR"
