@@ -135,7 +135,7 @@ def hidden_places(geocoder, show: bool = False) -> None:
                     pids.remove(pid)
         geocoder._cache.clear()
         type(geocoder)._places_cached.cache_clear()
-        geocoder._fuzzy_keys, geocoder._pid_keys = {}, None
+        geocoder._fuzzy_keys, geocoder._pid_keys, geocoder._qualified = {}, None, None
         for name in [row["name"], *row["aliases"].split("|")]:
             name = re.sub(r"\s*\(.*\)$", "", name).strip()
             if not name or re.search(r"[\u0600-\u06FF]", name) or len(sound_key(name)) < 3:
@@ -154,7 +154,7 @@ def hidden_places(geocoder, show: bool = False) -> None:
             table[key] = pids
     geocoder._cache.clear()
     type(geocoder)._places_cached.cache_clear()
-    geocoder._fuzzy_keys, geocoder._pid_keys = {}, None
+    geocoder._fuzzy_keys, geocoder._pid_keys, geocoder._qualified = {}, None, None
     total = sum(counts.values())
     print(f"\nhidden villages: {len(index)} project villages, each hidden in turn, {total} of their spellings asked")
     print("   ".join(f"{label} {n / total:6.1%}" for label, n in counts.items()))

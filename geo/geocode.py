@@ -81,6 +81,7 @@ class Geocoder:
         self._region_keys: dict[str, str] = index["region_keys"]
         self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
+        self._qualified: dict[str, set[int]] | None = None  # "mukharram" -> places named "Mukharram Fawqani"...
         self.home_country = "SY"
         # Project aliases ship read-only with the code; the user's corrections live in their own file and win.
         self.aliases_path = Path(aliases_path) if aliases_path else user_aliases_path()
@@ -365,13 +366,19 @@ class Geocoder:
         key = name_key(text)
         if len(text.split()) > 3 or name_key(text.split()[-1]) in QUALIFIERS or len(key) < 4 or key in GENERIC_WORDS:
             return []
-        found: dict[str, Location] = {}
-        for qualifier in sorted(QUALIFIERS):
-            for query in (f"{text} {qualifier}", f"{qualifier} {text}"):
-                for loc in self._places(query, scope, exact_only=True):
-                    if loc.score >= SCORE_SOUND and loc.country == self.home_country:
-                        found.setdefault(loc.name, loc)
-        return [replace(loc, geo_precision=2, score=round(loc.score * 0.85, 3)) for loc in found.values()]
+        if self._qualified is None:
+            qualified: dict[str, set[int]] = {}
+            for k, pids in self._k1.items():
+                for qualifier in QUALIFIERS:
+                    base = k[:-len(qualifier)] if k.endswith(qualifier) else \
+                        k[len(qualifier):] if k.startswith(qualifier) else ""
+                    if len(base) >= 4:
+                        qualified.setdefault(base, set()).update(pids)
+            self._qualified = qualified
+        pids = {pid: SCORE_KEY for pid in self._qualified.get(key, ())
+                if self.places[pid][3] == self.home_country}
+        return [replace(self._place_location(pid, text, score), geo_precision=2, score=round(score * 0.85, 3))
+                for pid, score in self._rank_ids(self._in_scope(pids, scope), scope)]
 
     def _resolve_compound(self, text: str, scope, depth: int) -> list[Location]:
         if "," in text:
