@@ -161,9 +161,46 @@ def _read_extra(path: Path, countries: tuple[str, ...]) -> list[dict]:
         return rows
 
 
+# GeoNames feature codes kept from a full country dump besides populated places (class P): features that
+# reports name as places of events.
+DUMP_FEATURES = frozenset({"AIRB", "AIRF", "AIRP", "MILB", "CMP", "CMPRF", "PRN", "DAM", "BDG", "HLL", "MT", "PASS",
+                           "OILF", "GASF", "CSTM", "PSTB"})
+
+
+def read_geonames_dump(path: Path, countries: tuple[str, ...]) -> list[dict]:
+    """Rows of a GeoNames country or world dump (``SY.txt``, ``allCountries.txt``: 19 tab-separated columns)
+    for ``countries``: populated places and the feature codes in :data:`DUMP_FEATURES`."""
+    rows = []
+    try:
+        handle = open(path, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise GeocodeError(f"{path}: cannot read the GeoNames dump ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) < 19:
+                raise GeocodeError(f"{path}:{number}: {len(cols)} tab-separated columns, a GeoNames dump has 19")
+            if cols[8] not in countries or not (cols[6] == "P" or cols[7] in DUMP_FEATURES):
+                continue
+            try:
+                geonameid, lat, lon = int(cols[0]), float(cols[4]), float(cols[5])
+                population = int(cols[14] or 0)
+            except ValueError:
+                raise GeocodeError(f"{path}:{number}: geonameid, latitude, longitude or population "
+                                   f"is not a number") from None
+            rows.append({"geonameid": geonameid, "name": cols[1], "latitude": lat, "longitude": lon,
+                         "countrycode": cols[8], "admin1code": cols[10], "population": population,
+                         "feature": "PPL" if cols[6] == "P" else cols[7],
+                         "alternatenames": [a for a in cols[3].split(",") if a]})
+    return rows
+
+
 def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
-          out_dir: Path = DATA_DIR) -> dict:
-    """Derive ``gazetteer.json.gz`` and ``regions.geojson`` in ``out_dir``; returns counts for the report."""
+          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = ()) -> dict:
+    """Derive ``gazetteer.json.gz`` and ``regions.geojson`` in ``out_dir``; returns counts for the report.
+
+    ``geonames_dumps``: optional GeoNames dump files (e.g. the full ``SY.txt``) whose places are added to
+    ``cities500``; a place in both keeps one entry with the names of both."""
     from shapely import union_all
     from shapely.geometry import mapping
 
@@ -221,16 +258,22 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     names_of: list[set[str]] = []
     with open(_geonames_path(), encoding="utf-8") as handle:
         cities = json.load(handle)
-    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+    by_geonameid: dict[int, int] = {}
+    dumped = [row for path in geonames_dumps for row in read_geonames_dump(Path(path), countries)]
+    for city in sorted([*cities.values(), *dumped], key=lambda c: c["geonameid"]):
         cc = city["countrycode"]
         if cc not in countries:
             continue
+        names = {city["name"], *filter(_is_useful_name, city.get("alternatenames") or [])}
+        if city["geonameid"] in by_geonameid:  # in cities500 and in a dump: one place, all names
+            names_of[by_geonameid[city["geonameid"]]] |= names
+            continue
         iso = gn_codes.get((cc, city["admin1code"]))
+        by_geonameid[city["geonameid"]] = len(places)
         places.append([city["name"], round(city["latitude"], 5), round(city["longitude"], 5), cc, iso,
-                       int(city.get("population") or 0), "PPL", city["geonameid"], "geonames"])
-        names_of.append({city["name"], *filter(_is_useful_name, city.get("alternatenames") or [])})
+                       int(city.get("population") or 0), city.get("feature", "PPL"), city["geonameid"], "geonames"])
+        names_of.append(names)
     extra = _read_extra(EXTRA_PATH, countries)
-    by_geonameid = {place[7]: pid for pid, place in enumerate(places)}
     gn_keys: dict[str, list[int]] = defaultdict(list)
     for pid, names in enumerate(names_of):
         for name in sorted(names):
@@ -279,7 +322,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     _atomic_write(out_dir / REGIONS_PATH.name,
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
     return {"places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
-            "polygons": len(features)}
+            "polygons": len(features), "from_dumps": len(dumped)}
 
 
 BARE_DIRECTIONS = frozenset({"shamali", "janubi", "sharqi", "gharbi", "central", "centre", "center"})

