@@ -366,19 +366,23 @@ class Geocoder:
         key = name_key(text)
         if len(text.split()) > 3 or name_key(text.split()[-1]) in QUALIFIERS or len(key) < 4 or key in GENERIC_WORDS:
             return []
-        if self._qualified is None:
-            qualified: dict[str, set[int]] = {}
-            for k, pids in self._k1.items():
-                for qualifier in QUALIFIERS:
-                    base = k[:-len(qualifier)] if k.endswith(qualifier) else \
-                        k[len(qualifier):] if k.startswith(qualifier) else ""
-                    if len(base) >= 4:
-                        qualified.setdefault(base, set()).update(pids)
-            self._qualified = qualified
-        pids = {pid: SCORE_KEY for pid in self._qualified.get(key, ())
+        pids = {pid: SCORE_KEY for pid in self._qualified_bases().get(key, ())
                 if self.places[pid][3] == self.home_country}
         return [replace(self._place_location(pid, text, score), geo_precision=2, score=round(score * 0.85, 3))
                 for pid, score in self._rank_ids(self._in_scope(pids, scope), scope)]
+
+    def _qualified_bases(self) -> dict[str, set[int]]:
+        """Name keys without their qualifier ("mukharramfawqani" → "mukharram") → places; built once."""
+        if self._qualified is None:
+            qualified: dict[str, set[int]] = {}
+            for key, pids in self._k1.items():
+                for qualifier in QUALIFIERS:
+                    base = key[:-len(qualifier)] if key.endswith(qualifier) else \
+                        key[len(qualifier):] if key.startswith(qualifier) else ""
+                    if len(base) >= 4:
+                        qualified.setdefault(base, set()).update(pids)
+            self._qualified = qualified
+        return self._qualified
 
     def _resolve_compound(self, text: str, scope, depth: int) -> list[Location]:
         if "," in text:
