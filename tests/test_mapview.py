@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,26 @@ XSS = [
     "<!-- <script> \u2028 \u2029",
 ]
 
+
+@contextmanager
+def offline_map_page(html: str, path: Path):
+    """``html`` written to ``path`` and opened in headless Chromium with every non-local request blocked,
+    once the map script says it is ready; yields the page."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+
+    path.write_text(html, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+            page.goto(path.as_uri())
+            page.wait_for_function("() => window.__atlasReady === true")
+            yield page
+        finally:
+            browser.close()
 
 def hostile_incidents():
     """Invented incidents whose every text field carries a script/markup payload."""
@@ -99,24 +120,12 @@ def test_standalone_map_has_no_external_script_or_style_and_inlines_images():
 
 @pytest.mark.browser
 def test_standalone_map_uses_its_inlined_font(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
-
     html = map_html(synthetic_incidents(5), title="Font check")
     assert "@font-face" in html and "data:font/woff;base64," in html
-    page_file = tmp_path / "font.html"
-    page_file.write_text(html, encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-        page.goto(page_file.as_uri())
-        page.wait_for_function("() => window.__atlasReady === true")
+    with offline_map_page(html, tmp_path / "font.html") as page:
         page.evaluate("() => document.fonts.ready.then(() => true)")
         loaded = page.evaluate("""() => Array.from(document.fonts).filter(f => f.family.includes('Atlas Sans'))
                                           .map(f => f.status)""")
-        browser.close()
     assert loaded and all(status == "loaded" for status in loaded)
 
 
@@ -274,24 +283,12 @@ def test_clustering_only_above_the_threshold(tmp_path):
 
 @pytest.mark.browser
 def test_lazily_bound_popup_opens_on_click_and_shows_escaped_text(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
-
     frame = hostile_incidents().iloc[:1]
-    page_file = tmp_path / "lazy.html"
-    page_file.write_text(map_html(frame, lazy_popups_above=0), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-        page.goto(page_file.as_uri())
-        page.wait_for_function("() => window.__atlasReady === true")
+    with offline_map_page(map_html(frame, lazy_popups_above=0), tmp_path / "lazy.html") as page:
         assert page.evaluate("() => __atlas.markers.getLayers()[0].getPopup()") is None
         page.click(".leaflet-marker-pane > img")
         text = page.locator(".ia-popup").inner_text()
         pwned = page.evaluate("() => !!window.__pwned")
-        browser.close()
     assert XSS[0] in text and not pwned
 
 
