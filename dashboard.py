@@ -339,10 +339,15 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
 
 
 def timeline_section(frame, state: query.ViewState) -> None:
-    """Incidents per day/week stacked by type; dragging a span narrows the date filter."""
+    """Incidents per day/week stacked by type; dragging a span narrows the date filter.
+
+    The x axis always spans the whole store (not the filtered dates) and the chart keeps one key per
+    store, so a drag is read in absolute dates: selection events that arrive while the app reruns
+    repeat the same span instead of narrowing an already narrowed chart a second time.
+    """
     from geo import taxonomy
 
-    bounds = query.date_bounds(frame)
+    bounds = st.session_state.get("date_bounds") or query.date_bounds(frame)
     granularity = query.choose_granularity(*(bounds or (None, None)))
     data = query.timeline(frame, granularity)
     if data.empty:
@@ -351,20 +356,24 @@ def timeline_section(frame, state: query.ViewState) -> None:
     types = list(dict.fromkeys([*taxonomy.event_types(), *data["event_type"]]))
     colors = [taxonomy.color_of(t) for t in types]
     span = alt.selection_interval(name="span", encodings=["x"])
-    periods = max(1, data["period"].nunique())
+    periods = max(1, (bounds[1] - bounds[0]).days // (1 if granularity == "day" else 7) + 1) if bounds else 1
+    domain = [pd.Timestamp(bounds[0]).isoformat(), (pd.Timestamp(bounds[1]) + pd.Timedelta(days=1)).isoformat()] \
+        if bounds else alt.Undefined
     chart = (alt.Chart(data).mark_bar(size=max(2, min(40, 700 // periods)))
-             .encode(x=alt.X("period:T", title=f"{granularity.capitalize()} starting"),
+             .encode(x=alt.X("period:T", title=f"{granularity.capitalize()} starting",
+                             scale=alt.Scale(domain=domain),
+                             axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),
                      y=alt.Y("sum(incidents):Q", title="Incidents", axis=alt.Axis(tickMinStep=1, format="d")),
                      color=alt.Color("event_type:N", title="Event type",
                                      scale=alt.Scale(domain=types, range=colors)),
-                     tooltip=[alt.Tooltip("period:T", title=granularity), "event_type:N", "incidents:Q"])
+                     tooltip=[alt.Tooltip("period:T", title=granularity, format="%Y-%m-%d"),
+                              "event_type:N", "incidents:Q"])
              .add_params(span).properties(height=220))
-    # a new key per date range: the applied selection does not linger on the redrawn chart
-    key = f"timeline-{state.filters.since}-{state.filters.until}"
+    key = f"timeline-{abs(hash(st.session_state.get('db')))}-{granularity}"
     st.session_state.timeline_key = key
     st.altair_chart(chart, width="stretch", key=key, on_select=lambda: _timeline_selected(key),
                     selection_mode="span")
-    st.caption("Drag across the chart to narrow the date range.")
+    st.caption("Drag across the chart to choose the date range (the axis shows the whole store).")
 
 
 def table_section(frame) -> tuple[str, ...]:

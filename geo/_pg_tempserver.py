@@ -58,6 +58,22 @@ class TempPostgres:
         self.root: Path | None = None
         self._template: str | None = None
 
+    def missing_postgis(self) -> str | None:
+        """Why the PostGIS extension cannot be created on this server, or None when it can."""
+        major = self.bin_dir.parent.name
+        share = Path(f"/usr/share/postgresql/{major}")
+        if not share.is_dir():
+            pg_config = shutil.which("pg_config")
+            if pg_config is None:
+                return None  # not a Debian layout and no pg_config: let CREATE EXTENSION speak
+            share = Path(subprocess.run([pg_config, "--sharedir"], capture_output=True, text=True).stdout.strip())
+        control = share / "extension" / "postgis.control"
+        if control.exists():
+            return None
+        return (f"the PostGIS extension is not installed for the PostgreSQL server in {self.bin_dir} "
+                f"({control} is missing); on Debian install 'postgresql-{major}-postgis-3' "
+                "(bash scripts/_system_deps.sh does this)")
+
     # -- life cycle ---------------------------------------------------------------------------------------
     def _run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
         command = [str(self.bin_dir / argv[0]), *argv[1:]]

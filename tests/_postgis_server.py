@@ -17,7 +17,12 @@ from geo._pg_tempserver import TempPostgres
 @pytest.fixture(scope="session")
 def postgis_server() -> Iterator[TempPostgres]:
     """One temporary PostgreSQL server with PostGIS for the test session."""
-    server = TempPostgres().start()
+    server = TempPostgres()
+    missing = server.missing_postgis()
+    if missing:
+        # One clear line for the whole run instead of an error per PostGIS test.
+        pytest.exit(f"PostGIS tests cannot run: {missing}", returncode=3)
+    server.start()
     try:
         yield server
     finally:
