@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import ingest_session, query
+from geo import query
+from geo.ingest import session as ingest_session
 from geo.errors import GeoError, RowErrors
 from geo.filters import Filters
 from geo.paths import default_db
@@ -112,13 +113,13 @@ def server_density(db: str, token: str, filters_key: str, _filters: Filters, cel
 def cached_map_args(token: str, filters_key: str, highlight: tuple[str, ...], _frame) -> dict:
     """The map of a filtered set, rendered to streamlit-folium's component arguments; rebuilt only
     when the data, filters or highlight change (reruns for anything else reuse it)."""
-    from geo._st_folium_args import component_args
+    from geo.map.streamlit_args import component_args
 
     return component_args(_build_map(_frame, highlight))
 
 
 def _build_map(frame, highlight: tuple[str, ...] = ()):
-    from geo.mapview import build_map
+    from geo.map.page import build_map
 
     return build_map(frame, target="streamlit", tiles=False, highlight_ids=highlight)
 
@@ -126,7 +127,7 @@ def _build_map(frame, highlight: tuple[str, ...] = ()):
 @st.cache_resource
 def static_assets_ready() -> bool:
     """Copy Leaflet & co. into ./static/vendor once per server (served at /app/static/)."""
-    from geo.mapview import ensure_static_assets
+    from geo.map.page import ensure_static_assets
 
     ensure_static_assets()
     return True
@@ -136,7 +137,7 @@ def static_assets_ready() -> bool:
 def governorate_shapes():
     """Governorate polygons (admin1_iso + geometry), or None when the boundary data is unavailable."""
     try:
-        from geo.regions import boundaries
+        from geo.geocode.regions import boundaries
 
         shapes = boundaries()
         return shapes[shapes["level"] == "admin1"].reset_index(drop=True)
@@ -322,7 +323,7 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     """
     from streamlit_folium import _component_func
 
-    from geo._st_folium_args import map_key
+    from geo.map.streamlit_args import map_key
 
     static_assets_ready()
     filters_key = repr(query.without_bbox(state.filters))

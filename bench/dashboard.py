@@ -2,7 +2,7 @@
 
 For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
 * server time per filter change = Filters.apply + summary metrics + timeline + build_map + the map's
-  component arguments (render, leaflet script, header, html; geo._st_folium_args, cached by the
+  component arguments (render, leaflet script, header, html; geo.map.streamlit_args, cached by the
   dashboard per filter state) — what happens between a widget change and the map being ready to send;
 * payload = bytes of the st_folium arguments (script + header + html);
 * baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
@@ -103,8 +103,8 @@ def st_folium_args(fmap) -> int:
 
 def ours(frame, filters: Filters) -> tuple[float, int, int]:
     """Server work for one filter change with the dashboard's pipeline: (seconds, payload bytes, shown)."""
-    from geo._st_folium_args import component_args
-    from geo.mapview import build_map
+    from geo.map.streamlit_args import component_args
+    from geo.map.page import build_map
 
     t0 = time.perf_counter()
     view = filters.apply(frame)

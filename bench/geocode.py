@@ -113,7 +113,7 @@ def hidden_places(geocoder, show: bool = False) -> None:
     """
     import re
 
-    from geo._normalize import sound_key
+    from geo.geocode._normalize import sound_key
 
     index = {}
     for pid, place in enumerate(geocoder.places):

@@ -1,12 +1,12 @@
 """Benchmark: filters -> map HTML ready, and map payload size, for 10k and 100k incidents.
 
-Ours: geo.mapview.build_map (compact JSON, markers created in the browser) + what streamlit-folium
+Ours: geo.map.page.build_map (compact JSON, markers created in the browser) + what streamlit-folium
 does with it (render, extract the script). Baseline in the same run: plain folium, one
 ``folium.Marker`` with an escaped popup per incident (server-side), same rendering path.
 The baseline runs at 10k only by default (at 100k it takes minutes); --baseline-100k runs it too.
 
 Usage: .venv/bin/python bench/map_payload.py [--sizes 10000 100000] [--acled CSV] [--baseline-100k]
-Incidents are invented (geo._map_demo) unless --acled names an ACLED CSV export, whose rows are
+Incidents are invented (tests._map_demo) unless --acled names an ACLED CSV export, whose rows are
 then repeated to reach each size.
 """
 
@@ -24,10 +24,10 @@ import folium  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit_folium import _get_header, _get_html, _get_map_string  # noqa: E402
 
-from geo._map_demo import synthetic_incidents  # noqa: E402
-from geo._popup import popup_html  # noqa: E402
+from tests._map_demo import synthetic_incidents  # noqa: E402
+from geo.map.popup import popup_html  # noqa: E402
 from geo.filters import Filters  # noqa: E402
-from geo.mapview import build_map  # noqa: E402
+from geo.map.page import build_map  # noqa: E402
 
 
 def st_folium_payload(fmap: folium.Map) -> int:
@@ -55,7 +55,7 @@ def browser_ready(frame: pd.DataFrame) -> float:
 
     from playwright.sync_api import sync_playwright
 
-    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+    from geo.map.snapshot import CHROMIUM, CHROMIUM_ARGS
 
     with tempfile.TemporaryDirectory() as tmp:
         page_file = Path(tmp) / "map.html"

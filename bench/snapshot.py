@@ -1,6 +1,6 @@
 """Benchmark: seconds per snapshot (standalone HTML, PNG via Chromium, static PNG) and file sizes.
 
-Sizes 1k and 100k invented incidents (geo._map_demo) by default. Baseline in the same run, at 1k:
+Sizes 1k and 100k invented incidents (tests._map_demo) by default. Baseline in the same run, at 1k:
 plain folium with one ``folium.Marker`` per incident saved as HTML (``Map.save``) and screenshotted
 by the same Chromium — note that offline that page stays blank (its scripts come from CDNs), which
 is the problem the project's snapshots solve; its timing shows the cost of the naive route.
@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import folium  # noqa: E402
 
-from geo._map_demo import synthetic_incidents  # noqa: E402
-from geo._popup import popup_html  # noqa: E402
-from geo.snapshot import CHROMIUM, CHROMIUM_ARGS, chromium_available, snapshot_html, snapshot_png  # noqa: E402
+from tests._map_demo import synthetic_incidents  # noqa: E402
+from geo.map.popup import popup_html  # noqa: E402
+from geo.map.snapshot import CHROMIUM, CHROMIUM_ARGS, chromium_available, snapshot_html, snapshot_png  # noqa: E402
 
 FIXED = "Generated (benchmark) by Incident Atlas"
 

@@ -279,7 +279,7 @@ def main() -> int:
     if args.pg:
         results.append(bench("postgis", args.pg, args.rows, args.chunk, queries, args.full_read))
     else:
-        from geo._pg_tempserver import TempPostgres
+        from tests._pg_tempserver import TempPostgres
 
         # A server tuned like a small production box (durable writes on, unlike the test server).
         with TempPostgres(settings={"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on",

@@ -40,7 +40,7 @@ def render(key: str, frame, filters: Filters | None = None, *, title: str = "Inc
            highlight_ids: tuple[str, ...] = ()) -> bytes:
     """The filtered incidents ``frame`` as file bytes in format ``key`` (one of :data:`FORMATS`).
 
-    Data formats go through :func:`geo.export.export`; maps through :mod:`geo.snapshot` (PNG uses the
+    Data formats go through :func:`geo.export.export`; maps through :mod:`geo.map.snapshot` (PNG uses the
     local Chromium, or the static renderer when Chromium is missing), titled with the filters.
     """
     if key not in FORMATS:
@@ -50,12 +50,12 @@ def render(key: str, frame, filters: Filters | None = None, *, title: str = "Inc
     with tempfile.TemporaryDirectory(prefix="atlas-export-") as tmp:
         out = Path(tmp) / f"export.{key}"
         if key == "png":
-            from geo.snapshot import snapshot_png
+            from geo.map.snapshot import snapshot_png
 
             snapshot_png(frame, out, title=title, filters_text=describe_filters(filters or Filters()),
                          highlight_ids=highlight_ids)
         elif key == "html":
-            from geo.snapshot import snapshot_html
+            from geo.map.snapshot import snapshot_html
 
             snapshot_html(frame, out, title=title, filters_text=describe_filters(filters or Filters()),
                           highlight_ids=highlight_ids)

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from geo._pg_tempserver import TempPostgres
+from tests._pg_tempserver import TempPostgres
 
 
 @pytest.fixture(scope="session")

@@ -127,12 +127,12 @@ def fail_mid_import(backend: str, monkeypatch) -> Callable[[int], None]:
     """``arm(n)``: make the next import fail after ``n`` rows were already sent to the database."""
     def arm(after_rows: int) -> None:
         if backend == "gpkg":
-            import geo.store as embedded
+            import geo.store.gpkg as embedded
 
             original = embedded._row_tuples
             monkeypatch.setattr(embedded, "BATCH_ROWS", 5)
         else:
-            import geo._pg_frames as frames
+            import geo.store._pg_frames as frames
 
             original = frames.copy_rows
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import sqlite3
 import zipfile
 from dataclasses import dataclass, field
@@ -347,10 +346,10 @@ def test_size_limit_is_checked_without_reading(tmp_path, monkeypatch):
 
 
 def test_dashboard_uploads_get_the_same_guards_and_safe_names():
-    """The dashboard's upload path (geo.ingest_session) runs the same checks; a hostile file name is
+    """The dashboard's upload path (geo.ingest.session) runs the same checks; a hostile file name is
     reduced to its last part, so nothing is written outside the upload's temporary folder."""
     from geo.errors import InputError
-    from geo.ingest_session import preview_upload
+    from geo.ingest.session import preview_upload
 
     bomb = zip_bytes({"[Content_Types].xml": b"<x/>", "xl/worksheets/sheet1.xml": b" " * (20 * 1024 * 1024)})
     with pytest.raises(InputError, match=r"^bomb\.xlsx: .*compression ratio"):

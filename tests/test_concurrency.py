@@ -1,7 +1,7 @@
 """Concurrent users of one GeoPackage store: two dashboard sessions committing uploads and a command-line
 import, all at once, keep every write; readers running meanwhile never see part of an import.
 
-The sessions use the dashboard's own code path (geo.ingest_session.preview_upload + commit); the
+The sessions use the dashboard's own code path (geo.ingest.session.preview_upload + commit); the
 import is a real ``python -m geo import`` process. Every batch carries its own tag in ``source``, so a
 reader can tell whether it saw a batch whole (all its rows) or not at all — anything else is a
 half-applied import.
@@ -54,7 +54,7 @@ def batch_size(tag: str) -> int:
 
 def session(db: str, number: int, results) -> None:
     """A dashboard session: upload a table, preview it, commit it; again and again; plus the shared rows."""
-    from geo.ingest_session import commit, preview_upload
+    from geo.ingest.session import commit, preview_upload
 
     written = []
     for k in range(UPLOADS_PER_SESSION):

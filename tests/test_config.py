@@ -29,7 +29,7 @@ def test_config_file_sets_the_hardening_options():
 
 
 def test_upload_limit_matches_the_import_limits():
-    from geo.ingest_session import MAX_UPLOAD_BYTES
+    from geo.ingest.session import MAX_UPLOAD_BYTES
 
     upload_mb = _config()["server"]["maxUploadSize"]
     assert MAX_UPLOAD_BYTES == upload_mb * 1024 * 1024

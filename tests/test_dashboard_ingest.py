@@ -1,4 +1,4 @@
-"""geo.ingest_session (the dashboard's import flow) and geo.view_export (its download buttons)."""
+"""geo.ingest.session (the dashboard's import flow) and geo.view_export (its download buttons)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import re
 import geopandas as gpd
 import pytest
 
-from geo import ingest_session as session
+from geo.ingest import session
 from geo import view_export
 from geo.errors import InputError, RowErrors
 from geo.filters import Filters
 from geo.geocode import Geocoder
-from geo.location import Location
+from geo.geocode.location import Location
 from geo.store import open_store
 from tests.dashboard_fixtures import sample_frame
 

@@ -18,7 +18,7 @@ from geo.extract import Document, extract, extract_records, incidents_to_frame, 
 from geo.extract._actors import find_actors, find_people
 from geo.extract._counts import find_count, find_fatalities
 from geo.extract._dates import find_dates
-from geo.location import Location
+from geo.geocode.location import Location
 from geo.schema import COLUMNS, validate_record
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-import geo._gazetteer_build as build_module
+import geo.geocode.gazetteer_build as build_module
 from geo.geocode import Geocoder
 
 ROOT = Path(__file__).resolve().parent.parent

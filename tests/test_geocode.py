@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from geo._normalize import name_key, sound_key, strip_feature_words
+from geo.geocode._normalize import name_key, sound_key, strip_feature_words
 from geo.geocode import Geocoder, get_geocoder
-from geo.location import Location
+from geo.geocode.location import Location
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -312,7 +312,7 @@ def test_countryside_of_a_town_is_near_the_town(geo, query):
 def test_region_point_lies_inside_its_polygon(geo):
     from shapely.geometry import Point
 
-    from geo.regions import region_geometry
+    from geo.geocode.regions import region_geometry
 
     for query in ("Daraa countryside", "southern Daraa", "southern Syria", "Syria"):
         loc = geo.geocode(query)

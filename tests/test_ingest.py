@@ -15,7 +15,7 @@ from shapely.geometry import LineString, Point
 
 from geo.errors import GeoError, InputError, MissingColumnsError, RowErrors, UnknownFormatError
 from geo.ingest import _geo_hooks, load
-from geo.location import Location
+from geo.geocode.location import Location
 
 
 def extra_of(frame: pd.DataFrame, event_id: str) -> dict:

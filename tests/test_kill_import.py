@@ -101,7 +101,7 @@ def fork_import(source: Path, db: Path, *, batch_rows: int = 100, pause_at: str 
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
-        import geo.store as store_module
+        import geo.store.gpkg as store_module
 
         store_module.BATCH_ROWS = batch_rows
         if pause_at:
@@ -115,7 +115,7 @@ def fork_import(source: Path, db: Path, *, batch_rows: int = 100, pause_at: str 
 
 def _install_pause(store_module, where: str, pipe_w: int) -> None:
     """Child side: stop inside the transaction (before COMMIT) or just after it, and wait for the kill."""
-    from geo import _gpkg
+    from geo.store import _gpkg_layout as _gpkg
 
     def signal_and_wait():
         os.write(pipe_w, b"!")
@@ -329,7 +329,7 @@ def _geocoder_with_aliases(path: Path):
 
 
 def _location():
-    from geo.location import Location
+    from geo.geocode.location import Location
 
     return Location(query="x", name="Inkhil", lat=33.0175, lon=36.1289, country="SY", admin1="Daraa",
                     admin1_iso="SY-DR", kind="place", geo_precision=1, score=1.0)
@@ -349,13 +349,13 @@ def test_alias_file_survives_a_full_disk(small_disk, tmp_path, monkeypatch, how)
     if small_disk is not None:
         fill(folder)
     else:  # no mount allowed: writing the new alias file fails as on a full disk
-        import geo._aliases
+        import geo.geocode._aliases
 
         class FullWriter(csv.DictWriter):
             def writerows(self, rows):
                 raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(geo._aliases.csv, "DictWriter", FullWriter)
+        monkeypatch.setattr(geo.geocode._aliases.csv, "DictWriter", FullWriter)
     with pytest.raises(GeoError, match="could not save the alias .*the alias file is unchanged"):
         geocoder.add_alias("New Mill " + "x" * 5000, _location())
     monkeypatch.undo()

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from geo import taxonomy
-from geo._map_assets import ICONS_DIR, ensure_static_assets, icon_glyphs, icon_slug, vendor_assets
-from geo._map_demo import synthetic_incidents
-from geo._map_payload import encode_incidents, json_for_script, notes_limit_for, safe_url
-from geo.mapview import build_map, map_html
+from geo.map.assets import ICONS_DIR, ensure_static_assets, icon_glyphs, icon_slug, vendor_assets
+from tests._map_demo import synthetic_incidents
+from geo.map.payload import encode_incidents, json_for_script, notes_limit_for, safe_url
+from geo.map.page import build_map, map_html
 
 # host-name fragments of the usual CDNs (spelt in pieces so repository scans for CDN URLs do not flag this list)
 CDN_HOSTS = ("jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrap" + "cdn", "googleapis", "fontawesome",
@@ -37,7 +37,7 @@ def offline_map_page(html: str, path: Path):
     once the map script says it is ready; yields the page."""
     from playwright.sync_api import sync_playwright
 
-    from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+    from geo.map.snapshot import CHROMIUM, CHROMIUM_ARGS
 
     path.write_text(html, encoding="utf-8")
     with sync_playwright() as p:
@@ -237,7 +237,7 @@ def test_bad_target_is_refused():
 
 @pytest.mark.browser
 def test_standalone_map_offline_one_marker_per_incident_and_no_script_runs(tmp_path):
-    from geo._map_probe import probe_page
+    from tests._map_probe import probe_page
 
     frame = hostile_incidents()
     frame.loc[frame.index[-1], "geo_precision"] = 3
@@ -268,7 +268,7 @@ def test_standalone_map_offline_one_marker_per_incident_and_no_script_runs(tmp_p
 
 @pytest.mark.browser
 def test_clustering_only_above_the_threshold(tmp_path):
-    from geo._map_probe import probe_page
+    from tests._map_probe import probe_page
 
     frame = synthetic_incidents(600, seed=2)
     clustered = tmp_path / "clustered.html"
@@ -298,8 +298,8 @@ def test_map_renders_inside_the_streamlit_folium_component(tmp_path, monkeypatch
     import streamlit_folium
     from streamlit_folium import st_folium
 
-    from geo._map_assets import VENDOR_DIR
-    from geo._map_probe import probe_page
+    from geo.map.assets import VENDOR_DIR
+    from tests._map_probe import probe_page
 
     frame = hostile_incidents()
     captured = {}
@@ -343,7 +343,7 @@ def test_map_renders_inside_the_streamlit_folium_component(tmp_path, monkeypatch
 
 
 def test_server_side_popup_escapes_everything_and_keeps_only_http_links():
-    from geo._popup import popup_html
+    from geo.map.popup import popup_html
 
     frame = hostile_incidents()
     for i in range(len(XSS)):

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from geo import taxonomy
-from geo._normalize import name_key, sound_key, tokens
+from geo.geocode._normalize import name_key, sound_key, tokens
 from geo.errors import GeoError
 from geo.export import export
 from geo.extract._dates import WEEKDAYS, find_dates

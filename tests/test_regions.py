@@ -7,7 +7,7 @@ from shapely.geometry import Point
 
 from geo.admin1 import all_admin1
 from geo.geocode import get_geocoder
-from geo.regions import boundaries, locate_point, region_geometry, region_label
+from geo.geocode.regions import boundaries, locate_point, region_geometry, region_label
 
 SYRIAN = [a.iso for a in all_admin1()]
 

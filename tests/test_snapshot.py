@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo import snapshot as snap
+from geo.map import snapshot as snap
 from geo import taxonomy
-from geo._map_demo import synthetic_incidents
+from tests._map_demo import synthetic_incidents
 from geo.errors import GeoError, InputError
 from geo.filters import Filters
 from geo.paths import PROJECT_ROOT, SAMPLE_DB
@@ -81,7 +81,7 @@ def assert_legend_drawn(without: Path, with_legend: Path) -> None:
 
 @pytest.mark.browser
 def test_html_snapshot_of_the_sample_store_opens_offline_with_every_incident(tmp_path, sample):
-    from geo._map_probe import probe_page
+    from tests._map_probe import probe_page
 
     out = snap.snapshot_html(sample, tmp_path / "sample.html", title="Sample <b>store</b>",
                              filters_text="Filters: none", generated_at=FIXED)
@@ -101,7 +101,7 @@ def test_html_snapshot_of_the_sample_store_opens_offline_with_every_incident(tmp
 
 @pytest.mark.browser
 def test_html_snapshot_keeps_one_marker_per_incident_beyond_the_screen_cluster_threshold(tmp_path):
-    from geo._map_probe import probe_page
+    from tests._map_probe import probe_page
 
     frame = synthetic_incidents(1200, seed=6)  # clustered on screen (500), not in the file sent to someone
     out = snap.snapshot_html(frame, tmp_path / "many.html", generated_at=FIXED)
@@ -115,7 +115,7 @@ def test_html_snapshot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr("geo.mapview.build_map", broken)
+    monkeypatch.setattr("geo.map.page.build_map", broken)
     with pytest.raises(RuntimeError):
         snap.snapshot_html(synthetic_incidents(5), out)
     assert list(tmp_path.iterdir()) == []
@@ -254,7 +254,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.browser
 def test_cli_snapshot_png_and_html_with_filters(tmp_path, sample_db, sample):
-    from geo._map_probe import probe_page
+    from tests._map_probe import probe_page
 
     daraa = Filters(regions=("Daraa",)).apply(sample)
     assert 0 < len(daraa) < len(sample)

@@ -9,7 +9,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-import geo.store as embedded
+import geo.store.gpkg as embedded
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.keys import content_hash

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import psycopg
 
-from geo import _pg_filters, _pg_migrate, query
+from geo import query
+from geo.store import _pg_filters, _pg_migrate
 from geo.cli import main
 from geo.errors import StoreError
 from geo.filters import Filters
@@ -184,7 +185,7 @@ def test_server_side_failure_mid_merge_rolls_back(postgis_db: str) -> None:
 
 _SLOW_IMPORT = """
 import sys, time
-import geo.store_postgis as pg
+import geo.store.postgis as pg
 from geo.store import open_store
 from tests.store_contract import make_incidents
 

@@ -22,7 +22,7 @@ import pytest
 from geo.cli import main
 from geo.export import export
 from geo.ingest import load
-from geo.snapshot import snapshot_html
+from geo.map.snapshot import snapshot_html
 from geo.store import open_store
 from tests._dashboard_server import serve_dashboard
 

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from geo.errors import InputError
     from geo.store import open_store
-    from geo.store_postgis import is_postgres_url
+    from geo.store.postgis import is_postgres_url
 
     filters = filters_from_args(args)
     if not is_postgres_url(args.copy_from) and not os.path.exists(args.copy_from):

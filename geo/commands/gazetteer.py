@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from geo._gazetteer_build import build
+    from geo.geocode.gazetteer_build import build
     from geo.errors import InputError
     from geo.paths import DATA_DIR
 

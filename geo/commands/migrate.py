@@ -24,8 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Migrate (or check) the database named by ``--db`` / ``$INCIDENT_ATLAS_DB``."""
-    from geo import _pg_migrate
-    from geo.store_postgis import connect, is_postgres_url, redact
+    from geo.store import _pg_migrate
+    from geo.store.postgis import connect, is_postgres_url, redact
 
     db = db_from_args(args)
     if not is_postgres_url(db):

@@ -64,7 +64,7 @@ def describe_filters(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """Read the filtered incidents and write the snapshot."""
     from geo.errors import InputError
-    from geo.snapshot import snapshot_html, snapshot_picture
+    from geo.map.snapshot import snapshot_html, snapshot_picture
 
     out = Path(args.out)
     suffix = out.suffix.lower()

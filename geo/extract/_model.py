@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from geo.extract._actors import Person
-from geo.location import Location
+from geo.geocode.location import Location
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from geo.admin1 import resolve_admin1
-from geo.location import Location
+from geo.geocode.location import Location
 
 _TOKEN = r"(?:[A-Z][\w'-]*[\w]|[A-Z]\d*)"
 _ART = r"(?:al|el|as|ash|ad|ar|an|at|az|ed|es|esh|ez|en|er|um|umm|bin|ibn|abu|wa|de|la|du)"

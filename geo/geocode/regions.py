@@ -2,7 +2,7 @@
 ("area:southern-syria"), from the simplified Natural Earth file ``data/regions.geojson``.
 
 Parts are the governorate clipped to the half of its bounding box on that side; areas are unions of
-governorates listed in :mod:`geo._regions_def`.
+governorates listed in :mod:`geo.geocode._regions_def`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from geo._regions_def import AREAS, PARTS, part_box
+from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.errors import GeocodeError
 from geo.paths import DATA_DIR
 

@@ -215,7 +215,7 @@ def inline_bundle() -> str:
 
 
 def _json_for_script(value) -> str:
-    from geo._map_payload import json_for_script
+    from geo.map.payload import json_for_script
 
     return json_for_script(value)
 

@@ -184,7 +184,7 @@ def preview_text(text: str, *, published: dt.date | None, source_name: str = "pa
 
 
 def candidates_for(name: str, *, context: str | None = None, limit: int = 8) -> list:
-    """Places the gazetteer offers for ``name`` (best first), as :class:`geo.location.Location`."""
+    """Places the gazetteer offers for ``name`` (best first), as :class:`geo.geocode.location.Location`."""
     if not name or not name.strip():
         return []
     from geo.geocode import get_geocoder
@@ -238,9 +238,9 @@ def apply_point(preview: Preview, event_id: str, lat: float, lon: float) -> Any:
     """Place incident ``event_id`` at a point clicked on the map (precision 1 at that point).
 
     The governorate comes from reverse geocoding when the gazetteer is available. Returns the
-    :class:`~geo.location.Location` that was applied.
+    :class:`~geo.geocode.location.Location` that was applied.
     """
-    from geo.location import Location
+    from geo.geocode.location import Location
 
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InputError(f"{lat}, {lon} is not a point on Earth")

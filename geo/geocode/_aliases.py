@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from geo._normalize import name_key
+from geo.geocode._normalize import name_key
 from geo._safety import atomic_write
 from geo.errors import GeocodeError
-from geo.location import PLACE, REGION, Location
+from geo.geocode.location import PLACE, REGION, Location
 
 COLUMNS = ("alias", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision",
            "region_id", "added")

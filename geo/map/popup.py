@@ -10,7 +10,7 @@ import html
 import math
 from typing import Any, Mapping
 
-from geo._map_payload import safe_url
+from geo.map.payload import safe_url
 
 PRECISION_TEXT = {1: "exact place", 2: "approximate (near a place / part of a region)", 3: "region only"}
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from geo import taxonomy
-from geo._map_basemap import outlines, region_shapes
-from geo._map_payload import coordinates
+from geo.map.basemap import outlines, region_shapes
+from geo.map.payload import coordinates
 
 R_EARTH = 6378137.0
 KIND_MARKERS = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from geo.snapshot import CHROMIUM, CHROMIUM_ARGS
+from geo.map.snapshot import CHROMIUM, CHROMIUM_ARGS
 
 COUNT_JS = """() => ({
   markers: document.querySelectorAll('.leaflet-marker-pane > *').length,

@@ -21,8 +21,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from geo._normalize import KEY_VERSION, name_key, sound_key
-from geo._regions_def import AREAS, PARTS, part_box
+from geo.geocode._normalize import KEY_VERSION, name_key, sound_key
+from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.errors import GeocodeError
 from geo.paths import DATA_DIR
 

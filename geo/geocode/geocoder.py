@@ -18,14 +18,14 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from geo._aliases import AliasFile
-from geo._normalize import GENERIC_WORDS, KEY_VERSION, name_key, sound_key, strip_feature_words
-from geo._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
+from geo.geocode._aliases import AliasFile
+from geo.geocode._normalize import GENERIC_WORDS, KEY_VERSION, name_key, sound_key, strip_feature_words
+from geo.geocode._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
                           ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
                           IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic,
                           part_of, twin_qualifiers, word_order_variants)
 from geo.errors import GeocodeError
-from geo.location import PLACE, REGION, Location
+from geo.geocode.location import PLACE, REGION, Location
 from geo.paths import DATA_DIR, PROJECT_ALIASES, user_aliases_path
 
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
@@ -132,7 +132,7 @@ class Geocoder:
 
     def reverse(self, lat: float, lon: float) -> tuple[str | None, str | None, str | None]:
         """(country ISO2, admin1 name, admin1 ISO) of the point, by point in polygon; Nones outside every one."""
-        from geo.regions import locate_point
+        from geo.geocode.regions import locate_point
 
         iso, cc = locate_point(lat, lon)
         if iso is None:
@@ -189,7 +189,7 @@ class Geocoder:
         sources that disagree about which side a border village lies on); never fuzzy matches."""
         from shapely.geometry import Point
 
-        from geo.regions import region_geometry
+        from geo.geocode.regions import region_geometry
 
         area = region_geometry(iso)
         if area is None:

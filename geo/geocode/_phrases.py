@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from math import asin, cos, radians, sin, sqrt
 
-from geo._normalize import name_key, tokens
+from geo.geocode._normalize import name_key, tokens
 
 _SIDES = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
 # a side or corner, captured: "north", "south-west" ("-" removed by part_of())
@@ -59,7 +59,7 @@ ARABIC_DIRECTION = re.compile(r"^(شمال|جنوب|شرق|غرب)(?:ي)?\s+(.+)
 ARABIC_SIDES = {"شرقي": "east", "غربي": "west", "شمالي": "north", "جنوبي": "south",
                 "شرق": "east", "غرب": "west", "شمال": "north", "جنوب": "south"}
 
-# Name keys (see geo._normalize) of words that qualify a name: "Western X", "X al-Kabira", "Upper X".
+# Name keys (see geo.geocode._normalize) of words that qualify a name: "Western X", "X al-Kabira", "Upper X".
 DIRECTION_WORDS = frozenset({"gharbi", "sharqi", "shamali", "janubi", "kabir", "saghir"})
 QUALIFIERS = DIRECTION_WORDS | {"fawqani", "tahtani", "jadid", "jadida", "qadim", "qadima", "upper", "lower",
                                 "new", "old", "wusta", "awsat"}

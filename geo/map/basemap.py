@@ -1,6 +1,6 @@
 """The offline basemap (country + governorate outlines with labels) and region shapes for area incidents.
 
-Shapes come from :mod:`geo.regions` (Natural Earth, public domain); they are simplified and rounded
+Shapes come from :mod:`geo.geocode.regions` (Natural Earth, public domain); they are simplified and rounded
 once and cached, so adding them to every map costs little.
 """
 
@@ -52,9 +52,9 @@ def _geojson_geometry(geom) -> dict | None:
 
 
 def _boundaries():
-    """GeoDataFrame of outlines: from geo.regions when present, else the bundled file."""
+    """GeoDataFrame of outlines: from geo.geocode.regions when present, else the bundled file."""
     try:
-        from geo import regions  # written alongside; optional until it lands
+        from geo.geocode import regions
 
         frame = regions.boundaries()
     except (ImportError, AttributeError):
@@ -98,7 +98,7 @@ def outlines() -> dict:
 def _region_shape(region_id: str) -> dict | None:
     geom = None
     try:
-        from geo import regions
+        from geo.geocode import regions
 
         geom = regions.region_geometry(region_id)
     except (ImportError, AttributeError):

@@ -86,7 +86,7 @@ def snapshot_html(incidents: pd.DataFrame, out_path: str | os.PathLike, *, title
     Up to ``cluster_threshold`` incidents every incident is its own marker element (a reader can
     count them); above it markers are clustered.
     """
-    from geo.mapview import build_map
+    from geo.map.page import build_map
 
     title, subtitle = _texts(incidents, title, subtitle)
     fmap = build_map(incidents, target="standalone", tiles=tiles, highlight_ids=highlight_ids,
@@ -168,7 +168,7 @@ def snapshot_picture(incidents: pd.DataFrame, out_path: str | os.PathLike, *, wi
     chosen = resolve_renderer(renderer, suffix)
 
     def static() -> Path:
-        from geo._static_render import render_static
+        from geo.map.static_render import render_static
 
         return _atomic_write(out_path, lambda tmp: render_static(
             incidents, tmp, width=int(width), height=int(height), scale=float(scale), title=title,
@@ -177,7 +177,7 @@ def snapshot_picture(incidents: pd.DataFrame, out_path: str | os.PathLike, *, wi
 
     if chosen == "static":
         return static(), "static"
-    from geo.mapview import build_map
+    from geo.map.page import build_map
 
     fmap = build_map(incidents, target="standalone", tiles=tiles, highlight_ids=highlight_ids,
                      cluster_threshold=cluster_threshold, title=title, subtitle=subtitle,
