@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import query
+from geo.ingest import formats as import_formats
 from geo.ingest import session as ingest_session
 from geo.errors import GeoError, RowErrors
 from geo.filters import Filters
@@ -484,8 +485,7 @@ def import_section(db: str) -> None:
     published = st.date_input("Publication date (for reports)", value=dt.date.today(), key="imp_published")
     if src == "Upload a file":
         upload = st.file_uploader("ACLED / UCDP / CSV / GeoJSON / GeoPackage table, or a text report",
-                                  type=["csv", "tsv", "xlsx", "json", "geojson", "gpkg", "txt", "md", "html"],
-                                  key="imp_file")
+                                  type=import_formats.upload_suffixes(), key="imp_file")
         skip_bad = st.checkbox("Skip bad rows (import the good ones, list the rest)", key="imp_skip")
         if st.button("Preview upload", disabled=upload is None, key="imp_preview_file"):
             try:

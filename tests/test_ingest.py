@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-import types
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
-from geo.errors import GeoError, InputError, MissingColumnsError, RowErrors, UnknownFormatError
+from geo.errors import InputError, MissingColumnsError, RowErrors, UnknownFormatError
 from geo.ingest import _geo_hooks, load
 from geo.geocode.location import Location
 
@@ -384,35 +382,16 @@ def test_place_names_are_rejected_without_a_geocoder(tmp_path, monkeypatch):
     assert all("no geocoder is installed" in e.reason for e in caught.value.errors)
 
 
-def test_report_text_goes_through_extract_records(tmp_path, monkeypatch):
-    calls = {}
-
-    def extract_records(text, *, published=None, doc_id=None):
-        calls.update(text=text, published=published, doc_id=doc_id)
-        return [{"doc_id": doc_id, "event_date": "2018-06-20", "event_type": "Strategic developments",
-                 "sub_event_type": "Other", "kind": "meeting", "actor1": "Army A", "location": "Al-Sanamayn",
-                 "lat": 33.0719, "lon": 36.1832, "admin1": "Daraa", "geo_precision": 1,
-                 "excerpt": "officers met", "span": [10, 22], "confidence": 0.8}]
-
-    module = types.ModuleType("geo.extract")
-    module.extract_records = extract_records
-    monkeypatch.setitem(sys.modules, "geo.extract", module)
-    monkeypatch.setattr("geo.ingest._has_module", lambda name: True)
+def test_report_text_goes_through_the_extractor_and_the_same_build(tmp_path):
     path = tmp_path / "report.txt"
-    path.write_text("Some invented report about officers who met in a town.")
+    path.write_text("On Tuesday, Russian and regime officers held an emergency meeting in Al-Sanamayn, "
+                    "local sources said. Invented test report; no such event is claimed.\n")
     result = load(path, published="2018-06-21")
-    assert result.format == "text" and calls["published"] == dt.date(2018, 6, 21) and calls["doc_id"] == "report"
+    assert result.format == "text"
     row = result.frame.iloc[0]
-    assert row["kind"] == "meeting" and row["notes"] == "officers met" and row["latitude"] == 33.0719
-    assert row["admin1_iso"] == "SY-DR" and row["confidence"] == 0.8 and row["span"] == "[10, 22]"
-
-
-def test_report_text_without_extractor_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr("geo.ingest._has_module", lambda name: False)
-    path = tmp_path / "report.md"
-    path.write_text("# A report")
-    with pytest.raises(GeoError, match="needs geo.extract"):
-        load(path)
+    assert row["kind"] == "meeting" and row["doc_id"] == "report" and row["event_id"] == "doc:report:1"
+    assert row["admin1_iso"] == "SY-DR" and row["country"] == "Syria" and row["imported_from"] == "report.txt"
+    assert row["event_date"] == pd.Timestamp("2018-06-19") and "emergency meeting" in row["notes"]
 
 
 def test_sparse_extra_columns_stay_on_their_rows(tmp_path):
@@ -463,8 +442,6 @@ def test_txt_files_are_tables_only_when_the_header_names_columns(tmp_path, monke
     table = tmp_path / "export.txt"
     table.write_text("date\tlatitude\tlongitude\tnotes\n2022-01-01\t32.6\t36.1\tinvented\n")
     assert load(table).format == "csv"
-    monkeypatch.setattr("geo.ingest._has_module", lambda name: False)
     prose = tmp_path / "report.txt"
     prose.write_text("On Monday, warplanes struck Nawa, Jasim, and Tafas, residents said.\n")
-    with pytest.raises(GeoError, match="needs geo.extract"):
-        load(prose)
+    assert load(prose, published="2022-01-05").format == "text"

@@ -8,17 +8,25 @@ import sys
 
 from geo.commands._common import add_db_argument, db_from_args
 
+
+def _format_names() -> tuple[str, ...]:
+    from geo.ingest.formats import names
+
+    return ("auto", *names())
+
+
+def _format_list() -> str:
+    from geo.ingest import formats
+
+    return "\n".join(f"  {f.name:<8} {f.label} ({', '.join(f.suffixes)})" for f in formats.REGISTRY)
+
+
 _DESCRIPTION = """\
 Load incidents from files into the incident store.
 
 Formats are recognised from the file itself; --format forces one:
-  acled    ACLED CSV export (old 31-column layout with data_id/iso3, or the current one with tags)
-  ucdp     UCDP GED CSV (id, side_a, side_b, where_prec, date_start, best, ...)
-  csv      any other CSV table; columns are guessed from their names (date, lat/lon, place, actor,
-           type, notes, ...) and can be named with --map
-  xlsx     an Excel workbook (first sheet), like csv
-  geojson  GeoJSON points; gpkg  a GeoPackage point layer
-  text     a report (.txt, .md, .html): incidents are extracted from the text (needs --published)
+{formats}
+Reports need --published unless the document states its own date.
 
 Each incident is keyed by its ACLED event_id_cnty, UCDP id, or a hash of its content, so importing
 the same file again updates those incidents instead of adding copies. If any row is bad (unreadable
@@ -26,7 +34,7 @@ date, coordinates outside the world, unknown ACLED type, ...) nothing is written
 listed as FILE:ROW:COLUMN; --skip-bad imports the good rows and lists the rejected ones.
 Rows that name a place but have no coordinates are looked up in the offline gazetteer.
 
-Prints one JSON object on stdout: {"added", "updated", "rejected": [...], "total", "files": [...]}."""
+Prints one JSON object on stdout: {{"added", "updated", "rejected": [...], "total", "files": [...]}}."""
 
 _EPILOG = """\
 examples:
@@ -38,12 +46,12 @@ examples:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``import`` sub-command."""
     parser = subparsers.add_parser("import", help="load ACLED/UCDP/CSV/XLSX/GeoJSON/GeoPackage files or reports",
-                                   description=_DESCRIPTION, epilog=_EPILOG,
+                                   description=_DESCRIPTION.format(formats=_format_list()), epilog=_EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to import (all or nothing)")
     add_db_argument(parser)
     parser.add_argument("--format", default="auto",
-                        choices=("auto", "acled", "ucdp", "csv", "xlsx", "geojson", "gpkg", "text"),
+                        choices=_format_names(),
                         help="force a format instead of detecting it (default: auto)")
     parser.add_argument("--skip-bad", action="store_true",
                         help="import the good rows of files that have bad rows (the bad ones are reported)")

@@ -15,7 +15,7 @@ import pandas as pd
 from geo.errors import GeoError
 
 if TYPE_CHECKING:
-    from geo.ingest._build import RawTable, _Errors
+    from geo.ingest._table import RawTable, _Errors
 
 COUNTRY_NAMES = {"SY": "Syria", "JO": "Jordan", "LB": "Lebanon", "IQ": "Iraq", "TR": "Turkey",
                  "IL": "Israel", "PS": "Palestine", "SA": "Saudi Arabia", "EG": "Egypt", "CY": "Cyprus"}

@@ -29,11 +29,10 @@ import pandas as pd
 
 from geo.errors import GeoError, InputError, RowErrors
 from geo.paths import SAMPLE_DB, user_dir
-from geo.schema import COLUMNS, CRS, validate_record
+from geo.schema import COLUMNS, validate_record
 
 #: Largest upload the dashboard accepts (the Streamlit config enforces the same limit in MB).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 USER_DB_ENV_VAR = "INCIDENT_ATLAS_USER_DB"
 
 
@@ -97,90 +96,53 @@ def _safe_name(name: str) -> str:
     return base[:120]
 
 
-def _to_geoframe(frame: pd.DataFrame):
-    """Schema columns in order (missing ones empty) and a point geometry from latitude/longitude."""
-    import geopandas as gpd
-
-    frame = frame.copy()
-    for column in COLUMNS:
-        if column not in frame:
-            frame[column] = None
-    lat = pd.to_numeric(frame["latitude"], errors="coerce")
-    lon = pd.to_numeric(frame["longitude"], errors="coerce")
-    geometry = gpd.points_from_xy(lon, lat, crs=CRS)
-    out = gpd.GeoDataFrame(frame[list(COLUMNS)].reset_index(drop=True), geometry=geometry, crs=CRS)
-    return out
-
-
-def _ensure_ids(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    ids = frame["event_id"].astype("object")
-    blank = ids.isna() | (ids.astype(str).str.strip() == "")
-    if blank.any():
-        frame = frame.copy()
-        frame.loc[blank, "event_id"] = [f"{prefix}-{i + 1}" for i in range(int(blank.sum()))]
-    return frame
+def _preview(result, *, source_name: str, kind: str) -> Preview:
+    if result.frame is None or not len(result.frame):
+        what = "report" if kind == "report" else "file"
+        raise InputError(f"no incident was found in the {what}", file=source_name)
+    rejected = [str(r) for r in (result.rejected or [])]
+    return Preview(source_name=source_name, kind=kind, frame=result.frame.reset_index(drop=True),
+                   rejected=rejected, format=str(result.format))
 
 
 def preview_upload(name: str, data: bytes, *, format: str = "auto", published: dt.date | None = None,
                    skip_bad: bool = False) -> Preview:
     """Parse an uploaded file (table or report) into a :class:`Preview`; nothing is stored.
 
-    Reports (.txt/.md/.html) need ``published`` to resolve relative dates. Bad rows raise
+    The file goes through :func:`geo.ingest.load`, exactly as ``python -m geo import`` reads it. A report
+    takes its publication date from ``published`` or else from the document itself. Bad rows raise
     :class:`RowErrors` (every bad row named by file, row and column) unless ``skip_bad``, which keeps
     the good rows and lists the bad ones in ``Preview.rejected``.
     """
+    from geo import ingest
+    from geo.ingest import formats
+
     safe = _safe_name(name)
     if len(data) == 0:
         raise InputError("the file is empty", file=safe)
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", file=safe)
-    is_report = format == "text" or (format == "auto" and Path(safe).suffix.lower() in REPORT_SUFFIXES)
-    if is_report and published is None:
-        raise InputError("a report needs its publication date to resolve its dates", file=safe)
-    from geo import ingest
-
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as tmp:
         path = Path(tmp) / safe
         path.write_bytes(data)
-        try:
-            result = ingest.load(str(path), format=format, skip_bad=skip_bad,
-                                 published=published if is_report else None)
-        except GeoError:
-            raise
-        except Exception as exc:  # parser bug or unexpected content: report it, never crash the app
-            raise InputError(f"could not read the file ({type(exc).__name__})", file=safe) from exc
-    if result.frame is None or not len(result.frame):
-        raise InputError("no incident was found in the file", file=safe)
-    frame = _ensure_ids(_to_geoframe(result.frame), Path(safe).stem)
-    rejected = [str(r) for r in (result.rejected or [])]
-    return Preview(source_name=safe, kind="report" if is_report else "table", frame=frame,
-                   rejected=rejected, format=str(getattr(result, "format", format)))
+        fmt = formats.detect(path) if format == "auto" else formats.by_name(format)
+        result = ingest.load(str(path), format=format, skip_bad=skip_bad,
+                             published=published if fmt.kind == "report" else None)
+    return _preview(result, source_name=safe, kind=fmt.kind)
 
 
-def preview_text(text: str, *, published: dt.date | None, source_name: str = "pasted report",
-                 title: str | None = None) -> Preview:
-    """Extract incidents from report text into a :class:`Preview`; nothing is stored."""
-    if not text or not text.strip():
-        raise InputError("the report is empty", file=source_name)
-    if published is None:
-        raise InputError("the report's publication date is needed to resolve its dates", file=source_name)
-    from geo.extract import extract_records
+def preview_text(text: str, *, published: dt.date | None, source_name: str | None = None,
+                 title: str | None = None, url: str | None = None, source: str | None = None) -> Preview:
+    """Extract incidents from pasted report text into a :class:`Preview`; nothing is stored.
 
-    try:
-        frame = extract_records(text, published=published)
-    except GeoError:
-        raise
-    except Exception as exc:
-        raise InputError(f"could not extract incidents ({type(exc).__name__})", file=source_name) from exc
-    frame = pd.DataFrame(frame)
-    if frame.empty:
-        raise InputError("no incident was found in the report", file=source_name)
-    if "imported_from" in frame:
-        frame["imported_from"] = frame["imported_from"].fillna(source_name)
-    else:
-        frame["imported_from"] = source_name
-    frame = _ensure_ids(_to_geoframe(frame), "report")
-    return Preview(source_name=source_name, kind="report", frame=frame, format="text")
+    The text goes through :func:`geo.ingest.load_text`, the path of a report file: pasted with
+    ``source_name="r.txt"`` it gives the records of importing a file ``r.txt``.
+    """
+    from geo import ingest
+
+    label = source_name or "pasted report"
+    result = ingest.load_text(text, name=source_name, published=published, title=title, url=url, source=source)
+    return _preview(result, source_name=label, kind="report")
 
 
 def candidates_for(name: str, *, context: str | None = None, limit: int = 8) -> list:
@@ -189,12 +151,7 @@ def candidates_for(name: str, *, context: str | None = None, limit: int = 8) -> 
         return []
     from geo.geocode import get_geocoder
 
-    geocoder = get_geocoder()
-    try:
-        found = geocoder.candidates(name, context=context)
-    except TypeError:
-        found = geocoder.candidates(name)
-    found = list(found or [])
+    found = list(get_geocoder().candidates(name, context=context) or [])
     out, seen = [], set()
     for loc in found:
         key = (loc.name, round(loc.lat, 4), round(loc.lon, 4))
@@ -325,5 +282,8 @@ def commit(preview: Preview, db: str):
     from geo.store import open_store
 
     target = writable_store(db)
-    result = open_store(target).upsert(preview.frame)
-    return target, result
+    store = open_store(target)
+    try:
+        return target, store.upsert(preview.frame)
+    finally:
+        store.close()
