@@ -267,9 +267,9 @@ def sidebar(facet: dict, stores: list[str]) -> str:
     if lo < hi:
         sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates", on_change=_slider_moved,
                   format="YYYY-MM-DD")
-    c1, c2 = sb.columns(2)
-    c1.date_input("From", min_value=lo, max_value=hi, key="f_from", on_change=_picker_moved)
-    c2.date_input("To", min_value=lo, max_value=hi, key="f_to", on_change=_picker_moved)
+    # one per row: side by side, a narrow sidebar cut the dates ("2018/06/0")
+    sb.date_input("From", min_value=lo, max_value=hi, key="f_from", on_change=_picker_moved, format="YYYY-MM-DD")
+    sb.date_input("To", min_value=lo, max_value=hi, key="f_to", on_change=_picker_moved, format="YYYY-MM-DD")
     actors = facet["actors"]
     sb.multiselect("Actors (any position)", list(actors.index), key="f_actors",
                    format_func=lambda a: query.label_with_count(a, actors), placeholder="All actors")
@@ -468,21 +468,47 @@ def density_section(db: str, token: str, state: query.ViewState, frame) -> None:
 
 
 def _show_error(exc: Exception) -> None:
-    st.error(query.escape_markdown(str(exc)))
-    if isinstance(exc, RowErrors):
+    if isinstance(exc, RowErrors):  # one headline in the dashboard's words, then each bad row once
+        st.error(query.escape_markdown(f"{exc.file}: {len(exc.errors)} bad row(s), nothing imported. Tick "
+                                       "“Skip bad rows” to import the good rows, or fix the file."))
         for err in exc.errors[:20]:
             st.caption(query.escape_markdown(str(err)))
+        if len(exc.errors) > 20:
+            st.caption(f"… and {len(exc.errors) - 20} more.")
+        return
+    st.error(query.escape_markdown(str(exc)))
+
+
+#: Import-tab fields kept across tab switches (a closed tab's widgets lose their state in Streamlit).
+IMPORT_FIELDS = {"imp_mode": "Upload a file", "imp_published": None, "imp_text": "", "imp_name": "",
+                 "imp_source": "", "imp_url": "", "imp_skip": False}
+
+
+def _restore_import_fields() -> None:
+    ss = st.session_state
+    for key, default in IMPORT_FIELDS.items():
+        if key not in ss:
+            ss[key] = ss.get("kept_" + key, default)
+
+
+def _keep_import_fields() -> None:
+    ss = st.session_state
+    for key in IMPORT_FIELDS:
+        if key in ss:
+            ss["kept_" + key] = ss[key]
 
 
 def import_section(db: str) -> None:
     """Upload or paste → preview with geocodes → fix → commit."""
     ss = st.session_state
+    _restore_import_fields()
     target = ingest_session.writable_store(db) if not ingest_session.is_sample(db) else None
     note = (f"Imports go to {ingest_session.user_store_path()} (your copy of the sample; the bundled "
             "sample stays unchanged)." if target is None else f"Imports go to {db}.")
     st.caption(query.escape_markdown(note))
-    src = st.radio("Source", ["Upload a file", "Paste a report"], horizontal=True, key="imp_mode")
-    published = st.date_input("Publication date (for reports)", value=dt.date.today(), key="imp_published")
+    src = st.radio("Source", list(ingest_session.SOURCES), horizontal=True, key="imp_mode")
+    published = st.date_input("Publication date (used only when the report states none)", key="imp_published",
+                              help="A report's own date (its metadata, dateline or “Published …” line) wins.")
     if src == "Upload a file":
         upload = st.file_uploader("ACLED / UCDP / CSV / GeoJSON / GeoPackage table, or a text report",
                                   type=import_formats.upload_suffixes(), key="imp_file")
@@ -495,28 +521,44 @@ def import_section(db: str) -> None:
                 ss.pop("preview", None)
                 _show_error(exc)
     else:
-        text = st.text_area("Report text", height=160, key="imp_text")
+        text = st.text_area("Report text (English or Arabic)", height=160, key="imp_text")
+        c1, c2, c3 = st.columns(3)
+        c1.text_input("Report name (optional, e.g. r.txt)", key="imp_name")
+        c2.text_input("Source (outlet)", key="imp_source")
+        c3.text_input("Source URL (http/https)", key="imp_url")
         if st.button("Extract incidents", disabled=not text.strip(), key="imp_preview_text"):
             try:
-                ss.preview = ingest_session.preview_text(text, published=published)
+                ss.preview = ingest_session.preview_text(
+                    text, published=published, source_name=ss.imp_name.strip() or None,
+                    source=ss.imp_source.strip() or None, url=ingest_session.safe_url(ss.imp_url))
             except (GeoError, ImportError) as exc:
                 ss.pop("preview", None)
                 _show_error(exc)
+    _keep_import_fields()
     preview = ss.get("preview")
-    if preview is None:
-        return
+    if preview is not None:
+        _preview_section(preview, db)
+    _corrections_section()
+
+
+def _preview_section(preview, db: str) -> None:
+    ss = st.session_state
     st.markdown(f"**Preview: {len(preview.frame)} incident(s) from {query.escape_markdown(preview.source_name)}**")
+    if preview.published is not None:
+        where = ("the report's own date (its metadata or a date line)" if preview.published_from == "document"
+                 else "the publication date you entered (the report states none)")
+        st.caption(f"Dated from {preview.published:%Y-%m-%d}: {where}.")
     for msg in preview.rejected[:20]:
         st.warning(query.escape_markdown(msg))
-    cols = [c for c in ["event_id", "event_date", "kind", "event_type", "actor1", "actor2", "location",
-                        "admin1", "latitude", "longitude", "geo_precision", "fatalities", "notes"]
-            if c in preview.frame]
-    st.dataframe(pd.DataFrame(preview.frame[cols]), hide_index=True, width="stretch",
-                 key="imp_table")
+    cols = [c for c in ingest_session.PREVIEW_COLUMNS if c in preview.frame]
+    st.dataframe(pd.DataFrame(preview.frame[cols]), hide_index=True, width="stretch", key="imp_table")
     missing = preview.missing_location()
     if missing:
         st.warning(f"{len(missing)} incident(s) have no location yet; fix them below before committing.")
     _fix_geocode(preview)
+    if preview.pending_aliases:
+        st.caption(query.escape_markdown("Remembered when you commit: " + "; ".join(
+            f"“{k}” → {v.name}" for k, v in preview.pending_aliases.items())))
     c1, c2 = st.columns(2)
     if c1.button("Commit to store", type="primary", disabled=bool(missing), key="imp_commit"):
         try:
@@ -535,14 +577,17 @@ def import_section(db: str) -> None:
 
 
 def _fix_geocode(preview) -> None:
-    """Choose another gazetteer candidate, or a clicked point, for one incident; save it as an alias."""
+    """Choose another gazetteer candidate, or a clicked point, for one incident; optionally remember it."""
     with st.expander("Fix a geocode"):
         ids = [str(e) for e in preview.frame["event_id"]]
         labels = {str(r.event_id): f"{r.event_id} · {r.location or '(no place)'}"
                   for r in preview.frame.itertuples()}
         event_id = st.selectbox("Incident", ids, format_func=lambda e: labels[e], key="fix_id")
+        spelling = ingest_session.report_spelling(preview, event_id)
         row = preview.frame[preview.frame["event_id"].astype(str) == event_id].iloc[0]
-        name = st.text_input("Place name to look up", value=str(row["location"] or ""), key=f"fix_name_{event_id}")
+        name = st.text_input("Place name as the source wrote it", value=spelling, key=f"fix_name_{event_id}")
+        remember = st.checkbox(f"Remember “{query.escape_markdown(name)}” as the chosen place for next time "
+                               "(saved when you commit)", value=False, key=f"fix_rem_{event_id}")
         try:
             admin1 = row.get("admin1")
             found = ingest_session.candidates_for(name, context=admin1 if isinstance(admin1, str) and admin1 else None)
@@ -552,18 +597,13 @@ def _fix_geocode(preview) -> None:
         if found:
             pick = st.selectbox("Candidates", range(len(found)),
                                 format_func=lambda i: ingest_session.location_label(found[i]), key="fix_pick")
-            remember = st.checkbox(f"Remember “{query.escape_markdown(name)}” as this place for next time",
-                                   value=True, key="fix_rem")
             if st.button("Use this place", key="fix_apply"):
                 ingest_session.apply_location(preview, event_id, found[pick])
-                if remember:
-                    try:
-                        ingest_session.remember_fix(name, found[pick])
-                    except (GeoError, ImportError) as exc:
-                        _show_error(exc)
+                if remember and name.strip():
+                    ingest_session.queue_alias(preview, name, found[pick])
                 st.rerun()
         else:
-            st.caption("No gazetteer candidates for this name.")
+            st.caption(query.escape_markdown(f"No gazetteer candidates for “{name}”."))
         st.caption("Or click the right spot on this map:")
         try:
             mini = _build_map(preview.frame, (event_id,))
@@ -575,15 +615,28 @@ def _fix_geocode(preview) -> None:
         if point and st.button(
                 f"Place {query.escape_markdown(event_id)} at {point['lat']:.4f}, {point['lng']:.4f}", key="fix_click"):
             loc = ingest_session.apply_point(preview, event_id, float(point["lat"]), float(point["lng"]))
-            if name.strip():
-                try:
-                    ingest_session.remember_fix(name, loc)
-                except (GeoError, ImportError) as exc:
-                    _show_error(exc)
+            if remember and name.strip():
+                ingest_session.queue_alias(preview, name, loc)
             st.rerun()
 
 
-def export_section(frame, state: query.ViewState, highlight: tuple[str, ...] = ()) -> None:
+def _corrections_section() -> None:
+    """The user's saved corrections (spelling → place), with delete."""
+    aliases = ingest_session.list_aliases()
+    with st.expander(f"Corrections: {len(aliases)} saved place alias(es)"):
+        if not aliases:
+            st.caption("None yet. Tick “Remember” when fixing a geocode to save one.")
+            return
+        shown = pd.DataFrame(aliases)[[c for c in ("alias", "name", "admin1", "lat", "lon", "added", "by")
+                                       if c in aliases[0]]]
+        st.dataframe(shown, hide_index=True, width="stretch", key="alias_table")
+        chosen = st.selectbox("Alias", [a["alias"] for a in aliases], key="alias_pick")
+        if st.button("Delete this alias", key="alias_delete"):
+            ingest_session.delete_alias(chosen)
+            st.rerun()
+
+
+def export_section(frame, state: query.ViewState) -> None:
     """Download buttons for the filtered view (files are generated when clicked)."""
     from geo import view_export as export_buttons
 
@@ -592,8 +645,8 @@ def export_section(frame, state: query.ViewState, highlight: tuple[str, ...] = (
                                      "the PNG takes a few seconds."))
     cols = st.columns(6)
     for col, spec in zip(cols, export_buttons.SPECS):
-        col.download_button(spec.label, data=lambda s=spec: export_buttons.render(
-                                s.key, frame, state.filters, highlight_ids=highlight),
+        # the table selection is a way of looking, not part of the view: exports never carry it
+        col.download_button(spec.label, data=lambda s=spec: export_buttons.render(s.key, frame, state.filters),
                             file_name=spec.file_name, mime=spec.mime, on_click="ignore",
                             key=f"dl_{spec.key}", width="stretch")
 
@@ -647,7 +700,7 @@ def main() -> None:
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state), lambda: _table_and_highlight(view, selected),
                 lambda: density_section(db, token, state, view), lambda: import_section(db),
-                lambda: export_section(view, state, selected)]
+                lambda: export_section(view, state)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs
             with tab:

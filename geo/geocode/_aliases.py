@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import getpass
 from dataclasses import replace
-from datetime import date
+from datetime import datetime, timezone
 from pathlib import Path
 
 from geo.geocode._normalize import name_key
@@ -13,7 +14,7 @@ from geo.errors import GeocodeError
 from geo.geocode.location import PLACE, REGION, Location
 
 COLUMNS = ("alias", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision",
-           "region_id", "added")
+           "region_id", "added", "by")
 
 
 class AliasFile:
@@ -44,7 +45,16 @@ class AliasFile:
             aliases[name_key(row["alias"])] = loc
         return aliases
 
-    def save(self, alias: str, location: Location) -> Location:
+    def delete(self, alias: str) -> bool:
+        """Remove ``alias`` (compared by name key) from the file; False when it was not there."""
+        rows = self.rows()
+        kept = [r for r in rows if name_key(r["alias"]) != name_key(alias)]
+        if len(kept) == len(rows):
+            return False
+        self._write(kept)
+        return True
+
+    def save(self, alias: str, location: Location, *, by: str | None = None) -> Location:
         """Add or replace ``alias`` → ``location`` in the file; returns the stored location."""
         if not alias or not alias.strip():
             raise GeocodeError("an alias needs a name")
@@ -54,11 +64,13 @@ class AliasFile:
                      "lon": f"{stored.lon:.5f}", "country": stored.country or "", "admin1": stored.admin1 or "",
                      "admin1_iso": stored.admin1_iso or "", "kind": stored.kind,
                      "geo_precision": str(stored.geo_precision), "region_id": stored.region_id or "",
-                     "added": date.today().isoformat()})
+                     "added": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                     "by": by or _user()})
         self._write(rows)
         return stored
 
     def _write(self, rows: list[dict]) -> None:
+        rows = [{k: r.get(k, "") for k in COLUMNS} for r in rows]  # older files lack the newer columns
         def write(tmp: Path) -> None:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=COLUMNS)
@@ -71,3 +83,10 @@ class AliasFile:
         except OSError as exc:  # e.g. a full disk
             raise GeocodeError(f"{self.path}: could not save the alias ({exc.strerror or exc}); "
                                "the alias file is unchanged") from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a container
+        return "unknown"

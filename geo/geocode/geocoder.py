@@ -146,6 +146,15 @@ class Geocoder:
             self._aliases[name_key(alias)] = stored
             self._cache.clear()
 
+    def remove_alias(self, alias: str) -> bool:
+        """Forget the user's alias ``alias`` (project aliases stay); False when it was not saved."""
+        with self._lock:
+            removed = self._alias_file.delete(alias)
+            if removed:
+                self._aliases = {**AliasFile(PROJECT_ALIASES).load(), **self._alias_file.load()}
+                self._cache.clear()
+            return removed
+
     def admin1_name(self, iso: str | None) -> str | None:
         """English name of the admin-1 unit with ISO 3166-2 code ``iso``."""
         return self.regions.get(iso, {}).get("name") if iso else None

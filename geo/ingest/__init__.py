@@ -48,15 +48,19 @@ class IngestResult:
     format: str = ""
     encoding: str | None = None
     file: str = ""
+    #: What the reader learned about the whole file (a report's ``published`` date and ``published_from``).
+    meta: dict = field(default_factory=dict)
 
 
 def load(path: str | Path, *, format: str = "auto", mapping: dict[str, str] | None = None,
-         skip_bad: bool = False, published: dt.date | str | None = None) -> IngestResult:
+         skip_bad: bool = False, published: dt.date | str | None = None,
+         prefer_document_date: bool = False) -> IngestResult:
     """Read the incidents in ``path``.
 
     ``format`` forces one of :data:`FORMATS`; ``mapping`` maps record columns (or short names like
     ``date``, ``lat``, ``lon``, ``place``) to the file's column names for CSV/XLSX/GeoJSON/GeoPackage;
-    ``published`` is the publication date of a report (text format). Raises :class:`GeoError` subclasses
+    ``published`` is the publication date of a report (text format), which overrides the document's own
+    unless ``prefer_document_date``. Raises :class:`GeoError` subclasses
     only: unknown format, missing columns (named), unreadable file, or :class:`RowErrors`.
     """
     path = Path(path)
@@ -68,7 +72,8 @@ def load(path: str | Path, *, format: str = "auto", mapping: dict[str, str] | No
 
     def read() -> Reading:
         fmt = formats.detect(path) if format == "auto" else formats.by_name(format)
-        reading = fmt.read(path, ReadOptions(mapping=mapping, published=published, forced=format != "auto"))
+        reading = fmt.read(path, ReadOptions(mapping=mapping, published=published, forced=format != "auto",
+                                             prefer_document_date=prefer_document_date))
         table = reading.table
         if mapping and table.strict_types:
             table.mapping.update(cols.normalise_mapping(mapping, list(map(str, table.data.columns)), file=file))
@@ -82,7 +87,7 @@ def load(path: str | Path, *, format: str = "auto", mapping: dict[str, str] | No
 
 def load_text(text: str, *, name: str | None = None, published: dt.date | str | None = None,
               title: str | None = None, url: str | None = None, source: str | None = None,
-              skip_bad: bool = False) -> IngestResult:
+              skip_bad: bool = False, prefer_document_date: bool = False) -> IngestResult:
     """Incidents extracted from report text that is not in a file (e.g. pasted in the dashboard).
 
     Exactly the path of a report file: with ``name="r.txt"`` the records equal those of importing a
@@ -92,7 +97,8 @@ def load_text(text: str, *, name: str | None = None, published: dt.date | str | 
     if not text or not text.strip():
         raise InputError("the report is empty", file=label)
     reading = _guarded(lambda: Reading(report_table(text, name=name, published=published, title=title, url=url,
-                                                    source=source), "text"), label)
+                                                    source=source, prefer_document_date=prefer_document_date),
+                                       "text"), label)
     return _finish(reading, skip_bad=skip_bad, file=label)
 
 
@@ -122,4 +128,5 @@ def _finish(reading: Reading, *, skip_bad: bool, file: str) -> IngestResult:
         raise RowErrors(table.file, errors)
     good = records[~pd.Series(bad, index=records.index)]
     frame = with_geometry(typed_frame(good))
-    return IngestResult(frame=frame, rejected=errors, format=reading.label, encoding=reading.encoding, file=file)
+    return IngestResult(frame=frame, rejected=errors, format=reading.label, encoding=reading.encoding, file=file,
+                        meta=dict(table.meta))

@@ -26,6 +26,8 @@ class RawTable:
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     #: Record column -> source column to name in errors when the value was derived (e.g. UCDP where_prec).
     names: dict[str, str] = field(default_factory=dict)
+    #: What the reader learned about the whole file (e.g. a report's publication date and where it came from).
+    meta: dict = field(default_factory=dict)
 
     def column_name(self, column: str) -> str:
         """The source column to blame for a bad value of record column ``column``."""

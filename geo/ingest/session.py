@@ -34,6 +34,12 @@ from geo.schema import COLUMNS, validate_record
 #: Largest upload the dashboard accepts (the Streamlit config enforces the same limit in MB).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 USER_DB_ENV_VAR = "INCIDENT_ATLAS_USER_DB"
+#: Where an import comes from in the dashboard.
+SOURCES = ("Upload a file", "Paste a report")
+#: Columns the import preview shows (everything a user checks before committing).
+PREVIEW_COLUMNS = ("event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1", "actor2",
+                   "location", "admin1", "latitude", "longitude", "geo_precision", "count", "fatalities",
+                   "confidence", "source", "source_url", "notes")
 
 
 @dataclass
@@ -50,6 +56,11 @@ class Preview:
     rejected: list[str] = field(default_factory=list)
     format: str = ""
     fixes: dict[str, str] = field(default_factory=dict)
+    #: A report's publication date and where it came from: "document" (its own date) or "given" (the user's).
+    published: dt.date | None = None
+    published_from: str | None = None
+    #: Spelling -> Location the user asked to remember; saved as aliases only when the preview is committed.
+    pending_aliases: dict[str, Any] = field(default_factory=dict)
 
     def missing_location(self) -> list[str]:
         """event_ids of incidents that still have no coordinates."""
@@ -90,6 +101,19 @@ def writable_store(db: str) -> str:
     return str(target)
 
 
+def safe_url(text: str | None) -> str | None:
+    """``text`` when it is an http(s) URL, else None (a source link must never run script)."""
+    from urllib.parse import urlparse
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    parsed = urlparse(text)
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        raise InputError(f"the source URL must start with http:// or https:// (got {text[:80]!r})")
+    return text
+
+
 def _safe_name(name: str) -> str:
     base = Path(name.replace("\\", "/")).name
     base = re.sub(r"[^\w.\-]+", "_", base).lstrip(".") or "upload"
@@ -102,7 +126,8 @@ def _preview(result, *, source_name: str, kind: str) -> Preview:
         raise InputError(f"no incident was found in the {what}", file=source_name)
     rejected = [str(r) for r in (result.rejected or [])]
     return Preview(source_name=source_name, kind=kind, frame=result.frame.reset_index(drop=True),
-                   rejected=rejected, format=str(result.format))
+                   rejected=rejected, format=str(result.format), published=result.meta.get("published"),
+                   published_from=result.meta.get("published_from"))
 
 
 def preview_upload(name: str, data: bytes, *, format: str = "auto", published: dt.date | None = None,
@@ -110,7 +135,8 @@ def preview_upload(name: str, data: bytes, *, format: str = "auto", published: d
     """Parse an uploaded file (table or report) into a :class:`Preview`; nothing is stored.
 
     The file goes through :func:`geo.ingest.load`, exactly as ``python -m geo import`` reads it. A report
-    takes its publication date from ``published`` or else from the document itself. Bad rows raise
+    keeps the publication date it states itself; ``published`` is used only when it states none (the
+    preview's ``published_from`` says which). Bad rows raise
     :class:`RowErrors` (every bad row named by file, row and column) unless ``skip_bad``, which keeps
     the good rows and lists the bad ones in ``Preview.rejected``.
     """
@@ -127,7 +153,7 @@ def preview_upload(name: str, data: bytes, *, format: str = "auto", published: d
         path.write_bytes(data)
         fmt = formats.detect(path) if format == "auto" else formats.by_name(format)
         result = ingest.load(str(path), format=format, skip_bad=skip_bad,
-                             published=published if fmt.kind == "report" else None)
+                             published=published if fmt.kind == "report" else None, prefer_document_date=True)
     return _preview(result, source_name=safe, kind=fmt.kind)
 
 
@@ -136,12 +162,14 @@ def preview_text(text: str, *, published: dt.date | None, source_name: str | Non
     """Extract incidents from pasted report text into a :class:`Preview`; nothing is stored.
 
     The text goes through :func:`geo.ingest.load_text`, the path of a report file: pasted with
-    ``source_name="r.txt"`` it gives the records of importing a file ``r.txt``.
+    ``source_name="r.txt"`` it gives the records of importing a file ``r.txt``. The report's own date wins
+    over ``published`` (see :func:`preview_upload`); ``source`` names the outlet and ``url`` the page.
     """
     from geo import ingest
 
     label = source_name or "pasted report"
-    result = ingest.load_text(text, name=source_name, published=published, title=title, url=url, source=source)
+    result = ingest.load_text(text, name=source_name, published=published, title=title, url=url, source=source,
+                              prefer_document_date=True)
     return _preview(result, source_name=label, kind="report")
 
 
@@ -180,13 +208,17 @@ def apply_location(preview: Preview, event_id: str, loc) -> None:
 
     frame = preview.frame
     i = _row_of(frame, event_id)
-    original = frame.at[i, "location"]
+    spelling = report_spelling(preview, event_id)
+    from geo.ingest._geo_hooks import COUNTRY_NAMES
+
+    country = COUNTRY_NAMES.get(loc.country or "", loc.country)
     for column, value in (("latitude", float(loc.lat)), ("longitude", float(loc.lon)),
-                          ("country", loc.country), ("admin1", loc.admin1), ("admin1_iso", loc.admin1_iso),
-                          ("geo_precision", int(loc.geo_precision)), ("region_id", loc.region_id)):
+                          ("country", country), ("admin1", loc.admin1), ("admin1_iso", loc.admin1_iso),
+                          ("geo_precision", int(loc.geo_precision)), ("region_id", loc.region_id),
+                          ("location", loc.name)):
         frame.at[i, column] = value
-    if not (isinstance(original, str) and original.strip()):
-        frame.at[i, "location"] = loc.name
+    if spelling:  # the report's own spelling stays with the incident (and keys a remembered alias)
+        frame.at[i, "extra"] = _with_extra(frame.at[i, "extra"], location_text=spelling)
     frame.loc[i, "geometry"] = Point(float(loc.lon), float(loc.lat))
     preview.fixes[str(event_id)] = loc.name
 
@@ -214,6 +246,59 @@ def apply_point(preview: Preview, event_id: str, lat: float, lon: float) -> Any:
                    admin1_iso=admin1_iso, kind="place", geo_precision=1, score=1.0, source="map click")
     apply_location(preview, event_id, loc)
     return loc
+
+
+def report_spelling(preview: Preview, event_id: str) -> str:
+    """How the source itself wrote the place of incident ``event_id`` (the name to remember a fix under):
+    the extracted place text of a report, else the table's location value."""
+    import json
+
+    row = preview.frame.loc[_row_of(preview.frame, event_id)]
+    extra = row.get("extra")
+    try:
+        data = json.loads(extra) if isinstance(extra, str) and extra else {}
+    except ValueError:
+        data = {}
+    text = data.get("location_text") if isinstance(data, dict) else None
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    location = row.get("location")
+    return location.strip() if isinstance(location, str) else ""
+
+
+def _with_extra(extra: Any, **values: Any) -> str:
+    import json
+
+    try:
+        data = json.loads(extra) if isinstance(extra, str) and extra else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data.update(values)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def queue_alias(preview: Preview, spelling: str, loc) -> None:
+    """Remember ``spelling`` -> ``loc`` when the preview is committed (nothing is written before)."""
+    if not spelling or not spelling.strip():
+        raise InputError("an alias needs a place name")
+    preview.pending_aliases[spelling.strip()] = loc
+
+
+def list_aliases() -> list[dict]:
+    """The user's saved corrections (alias, name, lat, lon, admin1, added, by …), newest first."""
+    from geo.geocode._aliases import AliasFile
+    from geo.paths import user_aliases_path
+
+    return sorted(AliasFile(user_aliases_path()).rows(), key=lambda r: r.get("added") or "", reverse=True)
+
+
+def delete_alias(alias: str) -> bool:
+    """Forget the user's correction ``alias``; the next geocode of that spelling uses the gazetteer again."""
+    from geo.geocode import get_geocoder
+
+    return get_geocoder().remove_alias(alias)
 
 
 def remember_fix(alias: str, loc) -> None:
@@ -284,6 +369,10 @@ def commit(preview: Preview, db: str):
     target = writable_store(db)
     store = open_store(target)
     try:
-        return target, store.upsert(preview.frame)
+        result = store.upsert(preview.frame)
     finally:
         store.close()
+    for spelling, loc in preview.pending_aliases.items():  # only what the user ticked "Remember" for
+        remember_fix(spelling, loc)
+    preview.pending_aliases.clear()
+    return target, result

@@ -56,6 +56,9 @@ class ReadOptions:
     mapping: dict[str, str] | None = None
     published: dt.date | str | None = None
     forced: bool = False
+    #: For reports: the document's own date (metadata, dateline, "Published …") wins over ``published``,
+    #: which then only fills in for documents that state none (the dashboard's rule).
+    prefer_document_date: bool = False
 
 
 @dataclass

@@ -55,6 +55,10 @@ def raw_table(data: pd.DataFrame, rows: list[int], columns: list[str], mapping: 
     full = cols.guess_mapping(columns, given)
     has_point = ("latitude" in full and "longitude" in full) or "__lat" in data.columns
     problems = []
+    if ("latitude" in full) != ("longitude" in full) and "__lat" not in data.columns:
+        have, lack = ("latitude", "longitude") if "latitude" in full else ("longitude", "latitude")
+        problems.append(f"the file has a {have} column ({full[have]!r}) but no {lack} column: name it with "
+                        f"--map {lack}=COLUMN, or drop the {have} column to place rows by their place names")
     if "event_date" not in full:
         problems.append("no date column (name one with --map event_date=COLUMN)")
     if not has_point and "location" not in full:
