@@ -325,5 +325,6 @@ def commit(preview: Preview, db: str):
     from geo.store import open_store
 
     target = writable_store(db)
-    result = open_store(target).upsert(preview.frame)
+    with open_store(target) as store:
+        result = store.upsert(preview.frame)
     return target, result
