@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import psycopg
 
-    from geo.store import UpsertResult
+    from geo.store.protocol import UpsertResult
 
 TABLE = "incidents"
 #: What Python's ``str.strip()`` removes from facet values (ASCII whitespace; enough for stored names).
@@ -144,7 +144,7 @@ class PostgisStore:
         """Incidents passing ``filters`` (evaluated in SQL), oldest first, typed as in the embedded store."""
         from psycopg import sql
 
-        from geo.store import empty_frame
+        from geo.store.frames import empty_frame
 
         clause, params = _pg_filters.where(filters)
         query = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY event_date, event_id").format(
@@ -294,7 +294,8 @@ class PostgisStore:
         """
         import psycopg
 
-        from geo.store import UpsertResult, prepare_frame
+        from geo.store.frames import prepare_frame
+        from geo.store.protocol import UpsertResult
 
         prepared = prepare_frame(frame)
         if prepared.empty:
