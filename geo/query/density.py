@@ -12,6 +12,7 @@ import pandas as pd
 
 from geo.admin1 import all_admin1, resolve_admin1
 
+
 def region_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Incidents and fatalities per governorate: columns ``admin1_iso``, ``name``, ``incidents``,
     ``fatalities``, largest first. Rows without a governorate are counted under ``""`` / "Unknown"."""
