@@ -22,7 +22,7 @@ from geo import query
 from geo.ingest import formats as import_formats
 from geo.ingest import session as ingest_session
 from geo.errors import GeoError, RowErrors
-from geo.filters import Filters
+from geo.filters import FIELD, Filters
 from geo.paths import default_db
 
 st.set_page_config(page_title="Incident Atlas", page_icon=None, layout="wide")
@@ -36,7 +36,9 @@ TABLE_LIMIT = 20_000
 # --- cached data --------------------------------------------------------------------------------
 
 def _is_server(db: str) -> bool:
-    return db.startswith(("postgresql://", "postgres://"))
+    from geo.store.location import is_server_url
+
+    return is_server_url(db)
 
 
 @st.cache_resource(max_entries=4)
@@ -63,18 +65,9 @@ def opened_store(db: str) -> Iterator:
 
 
 def _store_token(db: str) -> str:
-    """Changes whenever the store changes, so cached reads refresh after imports: the file's (and its
-    WAL's) modification time and size, or the database server's change marker."""
-    if _is_server(db):
-        with opened_store(db) as store:
-            return f"{db}|{store.change_marker()}"
-    parts = [db]
-    for suffix in ("", "-wal"):
-        path = Path(db + suffix)
-        if path.exists():
-            stat = path.stat()
-            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
-    return "|".join(parts)
+    """Changes whenever the store changes, so cached reads refresh after imports (the store's change marker)."""
+    with opened_store(db) as store:
+        return f"{db}|{store.change_marker()}"
 
 
 # Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.
@@ -94,7 +87,7 @@ def facets(db: str, token: str) -> dict:
     """
     if _is_server(db):
         with opened_store(db) as store:
-            found = dict(query.store_facets(store))
+            found = dict(store.facets())
     else:
         found = query.facets(load_incidents(db, token, repr(Filters()), Filters()))
     found["regions"] = found["regions"].set_index("admin1_iso")
@@ -103,10 +96,8 @@ def facets(db: str, token: str) -> dict:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def server_density(db: str, token: str, filters_key: str, _filters: Filters, cell_deg: float):
-    """(counts per governorate, grid cells) aggregated by the store itself, or None when it cannot."""
+    """(counts per governorate, grid cells) aggregated by the store itself (on its server)."""
     with opened_store(db) as store:
-        if not (hasattr(store, "counts_by_admin1") and hasattr(store, "grid_counts")):
-            return None
         return store.counts_by_admin1(_filters), store.grid_counts(_filters, cell_deg)
 
 
@@ -164,6 +155,7 @@ def _init_from_url(facet: dict) -> None:
     ss.f_types = [t for t in f.types if t in type_options]
     ss.f_regions = [i for i in dict.fromkeys(query.region_iso(r) for r in f.regions)
                     if i in facet["regions"].index]
+    ss.f_districts = [d for d in f.districts if d in facet["districts"].index]
     ss.f_prec = [p for p in f.precisions]
     ss.f_sources = [s for s in f.sources if s in facet["sources"].index]
     ss.f_text = f.text or ""
@@ -178,6 +170,7 @@ def _reset(facet: dict) -> None:
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (lo, hi), lo, hi
     ss.f_actors, ss.f_types, ss.f_regions, ss.f_prec, ss.f_sources = [], [], [], [], []
+    ss.f_districts = []
     ss.f_text, ss.f_inview, ss.view_bbox = "", False, None
     ss.pop("table", None)
 
@@ -200,6 +193,7 @@ def _current_state(facet: dict) -> query.ViewState:
         since=since if lo is None or since > lo else None,
         until=until if hi is None or until < hi else None,
         actors=tuple(ss.f_actors), types=tuple(ss.f_types), regions=tuple(ss.f_regions),
+        districts=tuple(ss.get("f_districts", ())),
         precisions=tuple(sorted(ss.f_prec)), sources=tuple(ss.f_sources),
         text=ss.f_text.strip() or None,
         bbox=ss.get("view_bbox") if ss.f_inview else None,
@@ -280,6 +274,10 @@ def sidebar(facet: dict, stores: list[str]) -> str:
     sb.multiselect("Governorates (or click one on the map)", list(regions.index), key="f_regions",
                    format_func=lambda i: f"{regions.at[i, 'name']} ({int(regions.at[i, 'incidents'])})",
                    placeholder="All governorates")
+    districts = facet["districts"]
+    if len(districts) or _chosen_districts():
+        sb.multiselect(FIELD["districts"].label, list(districts.index), key="f_districts",
+                       format_func=lambda d: query.label_with_count(d, districts), placeholder="All districts")
     prec = facet["precisions"]
     sb.multiselect("Location precision", [1, 2, 3], key="f_prec",
                    format_func=lambda p: f"{PRECISION_LABELS[p]} ({int(prec.get(str(p), 0))})",
@@ -297,6 +295,11 @@ def sidebar(facet: dict, stores: list[str]) -> str:
                  help="Set $INCIDENT_ATLAS_DB to open another store. Imports into the bundled "
                       "sample go to your own copy instead.")
     return st.session_state.db
+
+
+def _chosen_districts() -> list[str]:
+    """Districts chosen in this session (kept as a widget even when the store has none)."""
+    return list(st.session_state.get("f_districts", ()))
 
 
 def _store_changed() -> None:
@@ -424,7 +427,7 @@ def density_section(db: str, token: str, state: query.ViewState, frame) -> None:
     otherwise the loaded rows are aggregated here (hexagons).
     """
     size = st.session_state.get("hex", 0.2)
-    aggregated = server_density(db, token, repr(state.filters), state.filters, size)
+    aggregated = server_density(db, token, repr(state.filters), state.filters, size) if _is_server(db) else None
     counts = aggregated[0] if aggregated else query.region_counts(frame)
     shapes = governorate_shapes()
     left, right = st.columns(2)

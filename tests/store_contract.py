@@ -32,7 +32,8 @@ __all__ = [
     "test_contract_upsert_updates_and_adds", "test_contract_last_duplicate_in_frame_wins",
     "test_contract_bad_row_writes_nothing", "test_contract_failure_mid_import_leaves_store_unchanged",
     "test_contract_data_survives_reopen", "test_contract_filters_equal_filters_apply",
-    "test_contract_random_filters_equal_filters_apply",
+    "test_contract_random_filters_equal_filters_apply", "test_contract_every_declared_field_matches_filters_mask",
+    "test_contract_district_filter_ignores_case",
     "test_contract_facets_equal_query_facets_of_the_rows", "test_contract_facets_of_an_empty_store",
     "test_contract_concurrent_writers_and_readers",
 ]
@@ -284,6 +285,8 @@ FILTER_CASES = [
     Filters(precisions=(1,)),
     Filters(precisions=(2, 3)),
     Filters(sources=("radio digest",)),
+    Filters(districts=("district 2",)),
+    Filters(districts=("DISTRICT 0", "District 3")),
     Filters(text="drone"),
     Filters(text="100%"),
     Filters(text="snake_case"),
@@ -298,6 +301,7 @@ FILTER_CASES = [
 EMPTY_CASES = [
     Filters(actors=("Red",)),  # a part of a name is not an actor
     Filters(regions=("Nowhere",)),
+    Filters(districts=("District",)),  # a part of a name is not a district
     Filters(bbox=(37.0, 36.0, 36.0, 37.0)),  # west > east
     Filters(until=dt.date(2024, 12, 31)),
 ]
@@ -332,6 +336,8 @@ _filters = st.builds(
     regions=st.lists(st.sampled_from(["Daraa", "sy-hl", "Hama", "Idleb", "Zzz"]), max_size=2).map(tuple),
     precisions=st.lists(st.sampled_from([1, 2, 3]), max_size=2).map(tuple),
     sources=st.lists(st.sampled_from(["Field Notes", "daily ledger"]), max_size=1).map(tuple),
+    districts=st.lists(st.sampled_from(["District 1", "district 3", "DISTRICT 2", "Elsewhere"]),
+                       max_size=2).map(tuple),
     text=st.one_of(st.none(), st.sampled_from(["mill", "SHOP", "%", "_", "ال", "village 3"])),
     bbox=st.one_of(st.none(), st.tuples(st.floats(35, 38), st.floats(32, 35), st.floats(36, 41),
                                         st.floats(33, 37))))
@@ -345,6 +351,37 @@ def test_contract_random_filters_equal_filters_apply(loaded_store, filters: Filt
     assert got["event_id"].tolist() == want["event_id"].tolist()
 
 
+#: One discriminating value per declared filter field (geo.filters.FIELDS). A field added to the
+#: declaration without an example here fails the test below, which then checks it on every backend.
+FIELD_EXAMPLES = {
+    "since": dt.date(2025, 3, 1), "until": dt.date(2025, 2, 1), "actors": ("green guard",),
+    "types": ("Protests",), "sources": ("Daily Ledger",), "regions": ("Hama",), "districts": ("district 1",),
+    "precisions": (3,), "text": "shop", "bbox": (36.0, 32.0, 37.0, 36.0),
+}
+
+
+def test_contract_every_declared_field_matches_filters_mask(loaded_store) -> None:
+    from geo.filters import FIELDS
+
+    assert set(FIELD_EXAMPLES) == {spec.name for spec in FIELDS}
+    everything = loaded_store.read()
+    for spec in FIELDS:
+        filters = Filters(**{spec.name: FIELD_EXAMPLES[spec.name]})
+        want = everything[filters.mask(everything)]
+        got = loaded_store.read(filters)
+        assert 0 < len(want) < len(everything), spec.name  # the example really restricts
+        assert got["event_id"].tolist() == want["event_id"].tolist(), spec.name
+
+
+def test_contract_district_filter_ignores_case(store) -> None:
+    incidents = make_incidents(6)
+    incidents["admin2"] = ["Jisr al-Shughur", "JISR AL-SHUGHUR", "jisr al-shughur", "Ariha", None, "Jisr"]
+    store.upsert(incidents)
+    got = store.read(Filters(districts=("Jisr Al-Shughur",)))
+    assert sorted(got["event_id"]) == ["T00000", "T00001", "T00002"]
+    assert store.read(Filters(districts=("ariha", "nowhere")))["event_id"].tolist() == ["T00003"]
+
+
 # -- facets (the dashboard's filter options) ----------------------------------------------------------------
 def assert_same_facets(got: dict, want: dict) -> None:
     """Two facets dicts are equal: same keys, same counts in the same order, same date bounds."""
@@ -353,7 +390,7 @@ def assert_same_facets(got: dict, want: dict) -> None:
     assert set(got) == set(want) == set(FACET_KEYS)
     assert got["incidents"] == want["incidents"]
     assert got["dates"] == want["dates"]
-    for key in ("actors", "types", "kinds", "sources", "precisions"):
+    for key in ("actors", "types", "kinds", "districts", "sources", "precisions"):
         assert list(got[key].items()) == list(want[key].items()), key
     pd.testing.assert_frame_equal(got["regions"].reset_index(drop=True), want["regions"].reset_index(drop=True),
                                   check_dtype=False)
@@ -361,7 +398,8 @@ def assert_same_facets(got: dict, want: dict) -> None:
 
 FACET_CASES = [None, Filters(), Filters(regions=("Daraa",)),
                Filters(since=dt.date(2025, 2, 1), until=dt.date(2025, 2, 20), types=("Battles",)),
-               Filters(actors=("Blue Brigade",), sources=("Radio Digest",)), Filters(regions=("Nowhere",))]
+               Filters(actors=("Blue Brigade",), sources=("Radio Digest",)), Filters(regions=("Nowhere",)),
+               Filters(districts=("District 1",))]
 
 
 def test_contract_facets_equal_query_facets_of_the_rows(loaded_store) -> None:
@@ -371,6 +409,7 @@ def test_contract_facets_equal_query_facets_of_the_rows(loaded_store) -> None:
     extra.loc[0, ["actor1", "assoc_actor_1", "source", "kind"]] = [" Blue Brigade ", "Red Front;  ; Red Front",
                                                                   "Field Notes;;Daily Ledger", "   "]
     extra.loc[1, ["actor2", "date_end", "event_type"]] = ["Blue Brigade", dt.date(2025, 12, 31), "Battles"]
+    extra.loc[2, "admin2"] = " District 1 "  # counted as "District 1", like geo.query.value_counts
     loaded_store.upsert(extra)
     for filters in FACET_CASES:
         got = loaded_store.facets(filters)
@@ -387,7 +426,8 @@ def test_contract_facets_equal_query_facets_of_the_rows(loaded_store) -> None:
 def test_contract_facets_of_an_empty_store(store) -> None:
     got = store.facets()
     assert got["incidents"] == 0 and got["dates"] is None
-    assert all(len(got[k]) == 0 for k in ("actors", "types", "kinds", "regions", "sources", "precisions"))
+    assert all(len(got[k]) == 0 for k in ("actors", "types", "kinds", "regions", "districts", "sources",
+                                          "precisions"))
 
 
 # -- concurrency -----------------------------------------------------------------------------------------

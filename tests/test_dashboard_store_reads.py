@@ -174,3 +174,24 @@ def test_dashboard_on_a_real_postgis_store(postgis_db, tmp_path, monkeypatch):
         assert incidents(at) == 3
     finally:
         store.close()
+
+
+def test_district_filter_from_the_sidebar_and_the_url(tmp_path, monkeypatch):
+    """The districts field of the filter declaration reaches the sidebar, the URL and the store read."""
+    frame = sample_frame()
+    frame["admin2"] = ["Izra", "Izra", None, "Jisr al-Shughur", "Izra", None, None, "Daraa"]
+    db = tmp_path / "districts.gpkg"
+    with open_store(str(db)) as s:
+        s.upsert(frame)
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    at = run()
+    assert incidents(at) == 8
+    districts = widget(at, "multiselect", "Districts")
+    assert "Izra (3)" in districts.options
+    districts.set_value(["Izra"]).run()
+    assert incidents(at) == 3 and map_markers(at) == 3
+    assert at.query_params["district"] in ("Izra", ["Izra"])
+    shared = run({"district": ["Daraa", "Nowhere"]})  # a shared link; unknown districts are dropped
+    assert incidents(shared) == 1
+    assert widget(shared, "multiselect", "Districts").value == ["Daraa"]

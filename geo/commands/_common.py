@@ -1,11 +1,16 @@
-"""Arguments shared by several sub-commands: the store location and the incident filters."""
+"""Arguments shared by several sub-commands: the store location and the incident filters.
+
+The filter options are generated from :data:`geo.filters.FIELDS`: one option per declared field
+(``--since``, ``--actor``, ``--district``, …), its destination being the field's ``cli`` name.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from geo.errors import InputError
-from geo.filters import Filters, parse_date
+from geo.filters import FIELDS, FilterField, Filters, parse_bbox, parse_date
 from geo.paths import default_db
 
 
@@ -22,42 +27,43 @@ def db_from_args(args: argparse.Namespace) -> str:
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    """The filters of DESIGN.md: --since --until --actor --type --region (+ --precision --text --source)."""
+    """One option per declared filter field: --since --until --actor --type --source --region --district
+    --precision --text --bbox (list options are repeatable)."""
     group = parser.add_argument_group("filters")
-    group.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
-    group.add_argument("--until", metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
-    group.add_argument("--actor", action="append", default=[], metavar="NAME",
-                       help="actor in any position, e.g. 'Military Forces of Syria (2000-)' (repeatable)")
-    group.add_argument("--type", action="append", default=[], metavar="EVENT_TYPE",
-                       help="ACLED event type, sub-event type or map kind (repeatable)")
-    group.add_argument("--region", action="append", default=[], metavar="ADMIN1",
-                       help="governorate by name or ISO code, e.g. Daraa or SY-DR (repeatable)")
-    group.add_argument("--precision", action="append", type=int, default=[], choices=(1, 2, 3),
-                       help="geo_precision code (repeatable)")
-    group.add_argument("--text", metavar="WORDS", help="only incidents whose notes or location contain this")
-    group.add_argument("--source", action="append", default=[], metavar="SOURCE", help="source (repeatable)")
+    for spec in FIELDS:
+        option = f"--{spec.cli}"
+        if spec.kind == "names":
+            group.add_argument(option, action="append", default=[], metavar=spec.metavar, help=spec.help)
+        elif spec.kind == "ints":
+            group.add_argument(option, action="append", type=int, default=[], choices=spec.choices,
+                               help=spec.help)
+        else:
+            group.add_argument(option, metavar=spec.metavar, help=spec.help)
+
+
+def _cli_value(spec: FilterField, raw: Any) -> Any:
+    """The :class:`Filters` value of one field from its parsed option; bad values raise :class:`InputError`."""
+    if spec.kind in ("names", "ints"):
+        return tuple(raw or ())
+    if not raw:
+        return None
+    if spec.kind == "date":
+        try:
+            return parse_date(raw)
+        except ValueError:
+            raise InputError(f"--{spec.cli} {raw!r} is not a date (use YYYY-MM-DD)") from None
+    if spec.kind == "bbox":
+        box = parse_bbox(raw)
+        if box is None:
+            raise InputError(f"--{spec.cli} {raw!r} is not WEST,SOUTH,EAST,NORTH in degrees "
+                             "(west <= east, south <= north)")
+        return box
+    return raw
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
-    """Build :class:`Filters` from parsed arguments; bad dates raise :class:`InputError`."""
-    def date_or_none(option: str, text: str | None):
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except ValueError:
-            raise InputError(f"--{option} {text!r} is not a date (use YYYY-MM-DD)") from None
-
-    return Filters(
-        since=date_or_none("since", args.since),
-        until=date_or_none("until", args.until),
-        actors=tuple(args.actor),
-        types=tuple(args.type),
-        regions=tuple(args.region),
-        precisions=tuple(args.precision),
-        sources=tuple(args.source),
-        text=args.text or None,
-    )
+    """Build :class:`Filters` from parsed arguments; bad dates or boxes raise :class:`InputError`."""
+    return Filters(**{spec.name: _cli_value(spec, getattr(args, spec.cli, None)) for spec in FIELDS})
 
 
 def read_incidents(args: argparse.Namespace):
@@ -65,16 +71,8 @@ def read_incidents(args: argparse.Namespace):
 
     A store path that does not exist is an :class:`InputError` (reading must never create an empty store).
     """
-    from pathlib import Path
-
     from geo.store import open_store
 
-    db = db_from_args(args)
-    if not str(db).startswith(("postgresql://", "postgres://")) and not Path(db).exists():
-        raise InputError("store does not exist", file=str(db))
     filters = filters_from_args(args)
-    store = open_store(db)
-    try:
+    with open_store(db_from_args(args), create=False) as store:
         return store.read(filters)
-    finally:
-        store.close()

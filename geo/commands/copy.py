@@ -27,28 +27,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Copy incidents from ``--from`` into ``--to``."""
-    import os
-
     from geo.errors import InputError
     from geo.store import open_store
-    from geo.store.postgis import is_postgres_url
 
     filters = filters_from_args(args)
-    if not is_postgres_url(args.copy_from) and not os.path.exists(args.copy_from):
-        raise InputError("store does not exist", file=args.copy_from)
     if args.copy_from == args.copy_to:
         raise InputError("--from and --to name the same store")
-    source = open_store(args.copy_from)
-    try:
+    with open_store(args.copy_from, create=False) as source:
         frame = source.read(filters)
-    finally:
-        source.close()
-    target = open_store(args.copy_to)
-    try:
+    with open_store(args.copy_to) as target:
         result = target.upsert(frame)
         total = target.count()
-    finally:
-        target.close()
     print(f"copied {len(frame)} incident(s): {result.added} added, {result.updated} updated",
           file=sys.stderr)
     print(json.dumps({"read": len(frame), "added": result.added, "updated": result.updated, "total": total}))

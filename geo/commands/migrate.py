@@ -25,10 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Migrate (or check) the database named by ``--db`` / ``$INCIDENT_ATLAS_DB``."""
     from geo.store import _pg_migrate
-    from geo.store.postgis import connect, is_postgres_url, redact
+    from geo.store.location import is_server_url
+    from geo.store.postgis import connect, redact
 
     db = db_from_args(args)
-    if not is_postgres_url(db):
+    if not is_server_url(db):
         raise InputError(f"migrate needs a postgresql:// URL, not {db!r} "
                          "(the embedded GeoPackage store creates its own table on first use)")
     conn = connect(db)

@@ -367,11 +367,8 @@ def commit(preview: Preview, db: str):
     from geo.store import open_store
 
     target = writable_store(db)
-    store = open_store(target)
-    try:
+    with open_store(target) as store:
         result = store.upsert(preview.frame)
-    finally:
-        store.close()
     for spelling, loc in preview.pending_aliases.items():  # only what the user ticked "Remember" for
         remember_fix(spelling, loc)
     preview.pending_aliases.clear()

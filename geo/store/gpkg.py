@@ -11,14 +11,14 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from geo.store import _gpkg_layout as _gpkg
 from geo.errors import StoreError
-from geo.filters import Filters
+from geo.filters import Filters, region_isos
 from geo.schema import COLUMN_TYPES, COLUMNS
 from geo.store.frames import _coerce, empty_frame, frame_from_rows, prepare_frame, typed_frame, with_geometry  # noqa: F401
 from geo.store.protocol import UpsertResult
@@ -212,10 +212,37 @@ class GeoPackageStore:
         return frame
 
     def facets(self, filters: Filters | None = None) -> dict:
-        """Filter options with counts (``geo.query.facets`` of the matching rows: the embedded store is small)."""
-        from geo import query
+        """Filter options with counts: :func:`geo.query.counts.facets` of the matching rows."""
+        from geo.query.counts import facets
 
-        return query.facets(self.read(filters))
+        return facets(self.read(filters))
+
+    def counts_by_admin1(self, filters: Filters | None = None) -> pd.DataFrame:
+        """Incidents and fatalities per governorate: :func:`geo.query.density.region_counts` of the rows."""
+        from geo.query.density import region_counts
+
+        return region_counts(self.read(filters))
+
+    def grid_counts(self, filters: Filters | None = None, cell_deg: float = 0.25) -> "gpd.GeoDataFrame":
+        """Square-grid density: :func:`geo.query.density.grid_counts` of the matching rows."""
+        from geo.query.density import grid_counts
+
+        if not cell_deg > 0:
+            raise ValueError("cell_deg must be positive")
+        return grid_counts(self.read(filters), cell_deg)
+
+    def change_marker(self) -> str:
+        """Changes whenever the file may have changed: modification time and size of the file and its
+        write-ahead log (every committed import writes one of them). Cheap: nothing is read."""
+        parts = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                stat = path.stat()
+            except OSError:
+                parts.append("-")
+                continue
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        return "|".join(parts)
 
     def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
         import pyarrow as pa
@@ -280,33 +307,76 @@ def _inline(where: str, params: list) -> str:
     return "".join(out)
 
 
+def _since(value) -> tuple[str, list]:
+    return "coalesce(date_end, event_date) >= ?", [value.isoformat()]
+
+
+def _until(value) -> tuple[str, list]:
+    return "event_date <= ?", [value.isoformat()]
+
+
+def _precisions(values) -> tuple[str, list]:
+    return f"geo_precision IN ({', '.join('?' * len(values))})", [int(p) for p in values]
+
+
+def _regions(values) -> tuple[str, list] | None:
+    isos = sorted(region_isos(values))
+    if not all(i.isascii() for i in isos):
+        return None
+    return f"upper(admin1_iso) IN ({', '.join('?' * len(isos))})", isos
+
+
+def _types(values) -> tuple[str, list] | None:
+    if not all(t.isascii() for t in values):
+        return None
+    wanted = sorted({t.casefold() for t in values})
+    marks = ", ".join("?" * len(wanted))
+    return (f"(lower(event_type) IN ({marks}) OR lower(sub_event_type) IN ({marks}) "
+            f"OR lower(kind) IN ({marks}))"), wanted * 3
+
+
+def _districts(values) -> tuple[str, list] | None:
+    wanted = sorted({d.strip().casefold() for d in values})
+    if not all(d.isascii() for d in wanted):
+        return None
+    # SQLite's lower() folds ASCII only: names holding other characters are left to Filters.mask.
+    return f"(lower(admin2) IN ({', '.join('?' * len(wanted))}) OR admin2 GLOB '*[^ -~]*')", wanted
+
+
+def _bbox(value) -> tuple[str, list]:
+    west, south, east, north = value
+    return "longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?", [west, east, south, north]
+
+
+#: The SQLite pre-filter of each declared filter field (``geo.filters.FIELDS``): ``value -> (clause,
+#: params)``, or None when the field is left to ``Filters.mask`` (which always runs after the SQL). A
+#: clause may keep more rows than the field's matcher, never fewer; a translator returning None skips
+#: the SQL for that value. tests/test_filters_declaration.py checks every declared field is listed.
+_PREFILTERS: dict[str, Callable[[Any], tuple[str, list] | None] | None] = {
+    "since": _since,
+    "until": _until,
+    "actors": None,  # any of four ';'-separated columns, case-folded: pandas
+    "types": _types,
+    "sources": None,  # ';'-separated, case-folded: pandas
+    "regions": _regions,
+    "districts": _districts,
+    "precisions": _precisions,
+    "text": None,  # case-folded substring: pandas
+    "bbox": _bbox,
+}
+
+
 def _where(filters: Filters | None) -> tuple[str, list]:
     """SQL WHERE for the filters that are cheap and exact in SQL (never stricter than Filters.apply)."""
     if filters is None:
         return "", []
     clauses, params = [], []
-    if filters.since:
-        clauses.append("coalesce(date_end, event_date) >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until:
-        clauses.append("event_date <= ?")
-        params.append(filters.until.isoformat())
-    if filters.precisions:
-        clauses.append(f"geo_precision IN ({', '.join('?' * len(filters.precisions))})")
-        params.extend(int(p) for p in filters.precisions)
-    if filters.regions:
-        isos = sorted(filters.region_isos())
-        if all(i.isascii() for i in isos):
-            clauses.append(f"upper(admin1_iso) IN ({', '.join('?' * len(isos))})")
-            params.extend(isos)
-    if filters.types and all(t.isascii() for t in filters.types):
-        wanted = sorted({t.casefold() for t in filters.types})
-        marks = ", ".join("?" * len(wanted))
-        clauses.append(f"(lower(event_type) IN ({marks}) OR lower(sub_event_type) IN ({marks}) "
-                       f"OR lower(kind) IN ({marks}))")
-        params.extend(wanted * 3)
-    if filters.bbox:
-        west, south, east, north = filters.bbox
-        clauses.append("longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?")
-        params.extend([west, east, south, north])
+    for spec, value in filters.active():
+        if spec.name not in _PREFILTERS:
+            raise StoreError(f"filter field {spec.name!r} has no GeoPackage translation")
+        translate = _PREFILTERS[spec.name]
+        found = translate(value) if translate is not None else None
+        if found is not None:
+            clauses.append(found[0])
+            params.extend(found[1])
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -2,13 +2,13 @@
 
 Open it with :func:`geo.store.open_store` and a ``postgresql://`` URL (``--db`` on the command line,
 ``$INCIDENT_ATLAS_DB``, or the dashboard's Streamlit secret). It offers the same API as the embedded store
-(``read``, ``upsert``, ``count``, ``close``) and the same record schema, plus two server-side
-aggregations for the density view, which return exactly what :mod:`geo.query` computes from a frame:
+(:class:`geo.store.protocol.IncidentStore`) and the same record schema; its facets and its two
+aggregations for the density view run in SQL and return exactly what :mod:`geo.query` computes from a frame:
 
 * :meth:`PostgisStore.counts_by_admin1` — like ``geo.query.region_counts(store.read(filters))``;
 * :meth:`PostgisStore.grid_counts` — like ``geo.query.grid_counts(store.read(filters), cell_deg)``.
 
-Filters run in SQL on indexed columns (see ``geo/migrations/0001_init.sql``), so a dashboard loads only
+Filters run in SQL on indexed columns (see ``geo/store/migrations/``), so a dashboard loads only
 the rows it shows. Each upsert is one transaction: rows are COPYed into a temporary table and merged
 with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an import.
 """
@@ -24,12 +24,13 @@ from geo.store import _pg_filters, _pg_frames, _pg_migrate
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.schema import COLUMNS
+from geo.store.location import is_server_url
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import psycopg
 
-    from geo.store import UpsertResult
+    from geo.store.protocol import UpsertResult
 
 TABLE = "incidents"
 #: What Python's ``str.strip()`` removes from facet values (ASCII whitespace; enough for stored names).
@@ -41,8 +42,8 @@ ANALYZE_ROWS = 10_000
 
 
 def is_postgres_url(db: str) -> bool:
-    """True when ``db`` names a PostgreSQL database rather than a file."""
-    return str(db).startswith(("postgresql://", "postgres://"))
+    """True when ``db`` names a PostgreSQL database rather than a file (see :mod:`geo.store.location`)."""
+    return is_server_url(db)
 
 
 def redact(db: str) -> str:
@@ -143,7 +144,7 @@ class PostgisStore:
         """Incidents passing ``filters`` (evaluated in SQL), oldest first, typed as in the embedded store."""
         from psycopg import sql
 
-        from geo.store import empty_frame
+        from geo.store.frames import empty_frame
 
         clause, params = _pg_filters.where(filters)
         query = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY event_date, event_id").format(
@@ -211,53 +212,55 @@ class PostgisStore:
         """
         from psycopg import sql
 
-        from geo import query as q
+        from geo.query.counts import sorted_counts
 
         clause, params = _pg_filters.where(filters)
         # One scan: counts per distinct value of each single-valued column (GROUPING SETS), the date
         # bounds, and the distinct actor/source cell combinations (few), which are split into names
         # in SQL afterwards so that each incident counts once per name.
         scan = sql.SQL("""
-            SELECT GROUPING(event_type, kind, geo_precision, actors, source) AS g,
+            SELECT GROUPING(event_type, kind, geo_precision, actors, source, admin2) AS g,
                    btrim(event_type, {ws}), btrim(kind, {ws}), geo_precision::text, actors, source,
-                   count(*), min(event_date), max(greatest(event_date, date_end))
-            FROM (SELECT event_type, kind, geo_precision, source, event_date, date_end,
+                   btrim(admin2, {ws}), count(*), min(event_date), max(greatest(event_date, date_end))
+            FROM (SELECT event_type, kind, geo_precision, source, admin2, event_date, date_end,
                          concat_ws(chr(31), actor1, assoc_actor_1, actor2, assoc_actor_2) AS actors
                   FROM incidents WHERE {where}) AS matched
-            GROUP BY GROUPING SETS ((event_type), (kind), (geo_precision), (actors), (source), ())
+            GROUP BY GROUPING SETS ((event_type), (kind), (geo_precision), (actors), (source), (admin2), ())
         """).format(where=clause, ws=sql.Literal(_WHITESPACE))
         rows = self._fetch(scan, params)
+        every = 0b111111  # GROUPING() bit per column, event_type highest; a set's own column bit is 0
         by_set: dict[int, list[tuple]] = {}
         for row in rows:
             by_set.setdefault(int(row[0]), []).append(row)
-        total_row = by_set.get(0b11111, [(None,) * 9])[0]
-        total = int(total_row[6] or 0)
+        total_row = by_set.get(every, [(None,) * 10])[0]
+        total = int(total_row[7] or 0)
 
         def simple(bit: int, index: int) -> "pd.Series":
             counts: dict[str, int] = {}
-            for row in by_set.get(0b11111 ^ bit, []):
+            for row in by_set.get(every ^ bit, []):
                 if row[index] is not None and row[index] != "":
-                    counts[row[index]] = counts.get(row[index], 0) + int(row[6])
-            return q.sorted_counts(counts)
+                    counts[row[index]] = counts.get(row[index], 0) + int(row[7])
+            return sorted_counts(counts)
 
         def split(bit: int, index: int, sep: str) -> "pd.Series":
             counts: dict[str, int] = {}
-            for row in by_set.get(0b11111 ^ bit, []):
+            for row in by_set.get(every ^ bit, []):
                 names = {name.strip() for cell in (row[index] or "").split(sep) for name in cell.split(";")}
                 names.discard("")
                 for name in names:
-                    counts[name] = counts.get(name, 0) + int(row[6])
-            return q.sorted_counts(counts)
+                    counts[name] = counts.get(name, 0) + int(row[7])
+            return sorted_counts(counts)
 
-        first, last = total_row[7], total_row[8]
+        first, last = total_row[8], total_row[9]
         return {
             "incidents": total,
-            "actors": split(0b00010, 4, "\x1f"),
-            "types": simple(0b10000, 1),
-            "kinds": simple(0b01000, 2),
+            "actors": split(0b000100, 4, "\x1f"),
+            "types": simple(0b100000, 1),
+            "kinds": simple(0b010000, 2),
             "regions": self.counts_by_admin1(filters),
-            "sources": split(0b00001, 5, "\x1f"),
-            "precisions": simple(0b00100, 3),
+            "districts": simple(0b000001, 6),
+            "sources": split(0b000010, 5, "\x1f"),
+            "precisions": simple(0b001000, 3),
             "dates": (first, max(first, last or first)) if total and first is not None else None,
         }
 
@@ -291,7 +294,8 @@ class PostgisStore:
         """
         import psycopg
 
-        from geo.store import UpsertResult, prepare_frame
+        from geo.store.frames import prepare_frame
+        from geo.store.protocol import UpsertResult
 
         prepared = prepare_frame(frame)
         if prepared.empty:

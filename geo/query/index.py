@@ -1,0 +1,203 @@
+"""An in-memory index of a store's incidents: filters, facets and the timeline without rescanning every row.
+
+The dashboard builds one :class:`IncidentIndex` per store state (cached until the store's change marker
+moves). Rows are kept in date order, so a date range is a slice found by binary search, and every value
+of the common filters (type, actor, governorate, district, precision, source) has a posting list: the
+sorted positions of the rows holding it. :meth:`IncidentIndex.select` answers a :class:`Filters` by
+slicing and intersecting posting lists, so its cost follows the size of the lists involved rather than
+the number of incidents; fields without an index (free text, map box, any field added later) are
+matched by their declared matcher (``geo.filters.FIELDS``) on the remaining candidates only. The result
+is exactly ``Filters.mask`` (tests/test_query_index.py checks it on random filters).
+
+The :class:`Selection` it returns gives the frame of the matching rows and, from the same positions and
+precomputed value codes, the facets (the dict of :func:`geo.query.counts.facets`), the timeline
+(:func:`geo.query.timeline.timeline`) and the summary (:func:`geo.query.summary.summarize`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from geo.filters import ACTOR_COLUMNS, TYPE_COLUMNS, Filters, region_isos
+from geo.query import _postings as P
+
+if TYPE_CHECKING:
+    from geo.query.summary import Summary
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    return (pd.to_datetime(values).to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
+
+
+def _casefold(values: pd.Series) -> pd.Series:
+    return values.astype("object").fillna("").astype(str).str.casefold()
+
+
+def _display(values: pd.Series) -> pd.Series:
+    """Facet labels as ``geo.query.counts.value_counts`` shows them: stripped text, blanks missing."""
+    text = values.astype("object").where(values.notna(), None)
+    text = text.map(lambda v: None if v is None else str(v).strip())
+    return text.where(text != "", None)
+
+
+class _Keyed:
+    """Posting lists of one normalised column: label -> sorted positions."""
+
+    def __init__(self, codes: np.ndarray, labels: list) -> None:
+        self.codes, self.labels = codes, labels
+        self._lists = P.postings(codes, len(labels))
+        self._by_label = {label: i for i, label in enumerate(labels)}
+
+    def find(self, label) -> np.ndarray:
+        i = self._by_label.get(label)
+        return self._lists[i] if i is not None else P.EMPTY
+
+
+class _Listed:
+    """Posting lists of ``;``-separated names over one or more columns, via their distinct combinations."""
+
+    def __init__(self, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+        codes, combos = pd.factorize(P.combined(frame, columns))
+        self.codes, self.combos = codes.astype(np.int32), [str(c) for c in combos]
+        self._lists = P.postings(self.codes, len(self.combos))
+        self._combos_of: dict[str, list[int]] = {}
+        for i, combo in enumerate(self.combos):
+            for name in P.split_names(combo):
+                self._combos_of.setdefault(name.casefold(), []).append(i)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def find(self, folded_name: str) -> np.ndarray:
+        if folded_name not in self._cache:
+            self._cache[folded_name] = P.union(self._lists[i] for i in self._combos_of.get(folded_name, ()))
+        return self._cache[folded_name]
+
+
+class IncidentIndex:
+    """Incidents of one store state, indexed for filtering and counting (build once, query many times)."""
+
+    #: Fields answered from posting lists or the date order; others use their declared matcher.
+    INDEXED = ("since", "until", "actors", "types", "sources", "regions", "districts", "precisions")
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        dates = pd.to_datetime(frame["event_date"])
+        if not dates.is_monotonic_increasing:
+            order = np.lexsort((frame["event_id"].astype(str).to_numpy(), dates.to_numpy()))
+            frame = frame.iloc[order]
+        self.frame = frame.reset_index(drop=True)
+        f = self.frame
+        self.start = _days(f["event_date"])
+        end = pd.to_datetime(f["date_end"]).fillna(pd.to_datetime(f["event_date"])) if "date_end" in f \
+            else pd.to_datetime(f["event_date"])
+        self.end = _days(end)
+        #: How far (days) an event's end can lie after its start: the look-back of a "since" slice.
+        self.reach = int(max(0, (self.end - self.start).max())) if len(f) else 0
+        self.types = [_Keyed(*P.codes_of(f[c], _casefold)) for c in TYPE_COLUMNS if c in f]
+        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], lambda s: s.astype("object").fillna("").astype(str)
+                                          .str.upper()))
+        self.districts = _Keyed(*P.codes_of(f["admin2"] if "admin2" in f else pd.Series("", index=f.index),
+                                            _casefold))
+        self.precisions = _Keyed(*P.codes_of(f["geo_precision"], lambda s: s.astype("Int64")))
+        self.actors = _Listed(f, ACTOR_COLUMNS)
+        self.sources = _Listed(f, ("source",))
+        # value codes for counting (labels as the facets show them)
+        self.shown = {c: P.codes_of(f[c], _display) if c in f else (np.full(len(f), -1, np.int32), [])
+                      for c in ("event_type", "kind", "admin2", "geo_precision")}
+        self.timeline_types = P.codes_of(f["event_type"], lambda s: s.astype("object").fillna("").astype(str)
+                                         .replace("", "Unknown"))
+        self.admin1_known = f["admin1"].notna().to_numpy() if "admin1" in f else np.zeros(len(f), bool)
+        self.fatalities = pd.to_numeric(f["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    # -- filtering -----------------------------------------------------------------------------------
+    def _date_slice(self, filters: Filters) -> tuple[int, int]:
+        lo, hi = 0, len(self.frame)
+        if filters.until:
+            hi = int(np.searchsorted(self.start, _day(filters.until), side="right"))
+        if filters.since:
+            lo = int(np.searchsorted(self.start, _day(filters.since) - self.reach, side="left"))
+        return lo, max(lo, hi)
+
+    def _keyed_lists(self, filters: Filters) -> list[np.ndarray]:
+        """One posting list per set-valued filter: the rows matching any of its values."""
+        lists = []
+        if filters.types:
+            wanted = {t.casefold() for t in filters.types}
+            lists.append(P.union(k.find(t) for k in self.types for t in wanted))
+        if filters.regions:
+            lists.append(P.union(self.regions.find(i) for i in region_isos(filters.regions)))
+        if filters.districts:
+            lists.append(P.union(self.districts.find(d.strip().casefold()) for d in set(filters.districts)))
+        if filters.precisions:
+            lists.append(P.union(self.precisions.find(int(p)) for p in set(filters.precisions)))
+        if filters.actors:
+            lists.append(P.union(self.actors.find(a.casefold()) for a in set(filters.actors)))
+        if filters.sources:
+            lists.append(P.union(self.sources.find(s.casefold()) for s in set(filters.sources)))
+        return lists
+
+    def select(self, filters: Filters | None = None) -> "Selection":
+        """The rows passing ``filters`` (exactly ``Filters.mask``), in date order."""
+        filters = filters or Filters()
+        lo, hi = self._date_slice(filters)
+        lists = sorted(self._keyed_lists(filters), key=len)
+        if lists:
+            positions = P.clip(lists[0], lo, hi)
+            for other in lists[1:]:
+                positions = P.intersect(positions, other)
+        else:
+            positions = np.arange(lo, hi, dtype=np.int64)
+        if filters.since and len(positions):
+            positions = positions[self.end[positions] >= _day(filters.since)]
+        rest = [(spec, value) for spec, value in filters.active() if spec.name not in self.INDEXED]
+        if rest and len(positions):
+            candidates = self.frame.iloc[positions]
+            keep = np.ones(len(positions), dtype=bool)
+            for spec, value in rest:
+                keep &= spec.match(value, candidates).to_numpy(dtype=bool)
+            positions = positions[keep]
+        return Selection(self, positions)
+
+
+def _day(value) -> int:
+    return int((np.datetime64(value, "D") - _EPOCH).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Rows of an :class:`IncidentIndex` (sorted positions) and what the dashboard shows of them."""
+
+    index: IncidentIndex
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def frame(self) -> pd.DataFrame:
+        """The selected incidents (same columns and types as the indexed frame), oldest first."""
+        return self.index.frame.iloc[self.positions].reset_index(drop=True)
+
+    def facets(self) -> dict:
+        """The dict of :func:`geo.query.counts.facets` for these rows, from value codes (no rescan)."""
+        from geo.query._index_counts import facets
+
+        return facets(self.index, self.positions)
+
+    def timeline(self, granularity: str = "week") -> pd.DataFrame:
+        """:func:`geo.query.timeline.timeline` of these rows."""
+        from geo.query._index_counts import timeline
+
+        return timeline(self.index, self.positions, granularity)
+
+    def summary(self, top: int = 3) -> "Summary":
+        """:func:`geo.query.summary.summarize` of these rows."""
+        from geo.query._index_counts import summary
+
+        return summary(self.index, self.positions, top)
