@@ -10,8 +10,6 @@ restricts the candidates; otherwise they are ranked by match quality, then Syria
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import threading
 from dataclasses import replace
@@ -19,16 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.geocode._aliases import AliasFile
-from geo.geocode._normalize import GENERIC_WORDS, KEY_VERSION, name_key, sound_key, strip_feature_words
+from geo.geocode._index import Place, load_index
+from geo.geocode._normalize import GENERIC_WORDS, name_key, sound_key, strip_feature_words
 from geo.geocode._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
                           ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
                           IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, only_generic,
                           part_of, twin_qualifiers, word_order_variants)
-from geo.errors import GeocodeError
 from geo.geocode.location import PLACE, REGION, Location
-from geo.paths import DATA_DIR, PROJECT_ALIASES, user_aliases_path
+from geo.paths import PROJECT_ALIASES, user_aliases_path
 
-INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 
 # Scores by how a candidate was found.
 SCORE_EXACT, SCORE_KEY, SCORE_SOUND, SCORE_STRIPPED = 1.0, 0.97, 0.9, 0.85
@@ -63,22 +60,13 @@ class Geocoder:
     """Names to :class:`Location` objects, from the prebuilt index in ``data/`` (see ``geo gazetteer build``)."""
 
     def __init__(self, index_path: str | Path | None = None, aliases_path: str | Path | None = None) -> None:
-        path = Path(index_path or INDEX_PATH)
-        try:
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                index = json.load(handle)
-        except FileNotFoundError:
-            raise GeocodeError(f"{path}: gazetteer index missing; run: python -m geo gazetteer build") from None
-        except (OSError, ValueError) as exc:
-            raise GeocodeError(f"{path}: unreadable gazetteer index ({exc}); rebuild it") from None
-        if index.get("key_version") != KEY_VERSION:
-            raise GeocodeError(f"{path}: built with name keys v{index.get('key_version')}, this code uses "
-                               f"v{KEY_VERSION}; run: python -m geo gazetteer build")
-        self.places: list[list] = index["places"]
-        self._k1: dict[str, list[int]] = index["k1"]
-        self._k2: dict[str, list[int]] = index["k2"]
-        self.regions: dict[str, dict] = index["regions"]
-        self._region_keys: dict[str, str] = index["region_keys"]
+        index = load_index(index_path)
+        self.places: list[Place] = index.places
+        self._k1: dict[str, list[int]] = index.k1
+        self._k2: dict[str, list[int]] = index.k2
+        self.regions: dict[str, dict] = index.regions
+        self._region_keys: dict[str, str] = index.region_keys
+        self._district_keys: dict[str, str] = index.district_keys
         self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
         self._qualified: dict[str, set[int]] | None = None  # "mukharram" -> places named "Mukharram Fawqani"...
@@ -547,11 +535,11 @@ class Geocoder:
         return scored
 
     def _place_location(self, pid: int, query: str, score: float) -> Location:
-        name, lat, lon, cc, iso, _pop, feature, gid, source = self.places[pid]
-        return Location(query=query, name=name, lat=lat, lon=lon, country=cc, admin1=self.admin1_name(iso),
-                        admin1_iso=iso, kind=PLACE, geo_precision=2 if feature in AREA_FEATURES else 1,
-                        score=round(score, 3), geonameid=gid,
-                        feature_code=feature, source=source)
+        p = self.places[pid]
+        return Location(query=query, name=p.name, lat=p.lat, lon=p.lon, country=p.country,
+                        admin1=self.admin1_name(p.admin1_iso), admin1_iso=p.admin1_iso, kind=PLACE,
+                        geo_precision=2 if p.feature_code in AREA_FEATURES else 1, score=round(score, 3),
+                        geonameid=p.geonameid, feature_code=p.feature_code, source=p.source, admin2=p.admin2)
 
 
 _INSTANCE: Geocoder | None = None
