@@ -306,6 +306,9 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         if twin is not None:  # the same town under another spelling: one place with both sets of names; the
             names_of[twin] |= {row["name"], *filter(None, row["aliases"].split("|"))}  # project's point wins
             places[twin][1:3] = [round(row["lat"], 5), round(row["lon"], 5)]
+            places[twin][8] = "extra"  # curated: ranks as a project place (see _ranking.CURATED_FLOOR)
+            if row["admin1_iso"]:
+                places[twin][4] = row["admin1_iso"]
             merged += 1
             continue
         if row["admin1_iso"] and row["admin1_iso"] not in unit_by_id:
