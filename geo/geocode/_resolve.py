@@ -25,6 +25,9 @@ DISTRICT_PHRASE = re.compile(r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:district|mantiqa|ma
 DISTRICT_PREFIX = re.compile(r"^(?:the\s+)?(?:district\s+of|mantiqat|mintaqat|منطقة)\s+(.+)$", re.IGNORECASE)
 
 
+ADMIN_WORD = re.compile(r"\s+(?:governorate|province|muhafazah?|gouvernorat)$", re.IGNORECASE)
+
+
 class QueryResolver:
     """Mixin of :class:`geo.geocode.Geocoder`: query text → candidate locations (uses :class:`PlaceMatcher`)."""
 
@@ -44,7 +47,8 @@ class QueryResolver:
             if did and self.regions[did]["level"] == "admin2":
                 return ("admin2", did)
             rid = context.strip().upper() if context.strip().upper() in self.regions else \
-                self._region_keys.get(name_key(context))
+                self._region_keys.get(name_key(context)) or \
+                self._region_keys.get(name_key(ADMIN_WORD.sub("", context)))  # "Ar Raqqah Governorate"
             if rid:
                 level = self.regions[rid]["level"]
                 if level == "country":
@@ -104,6 +108,10 @@ class QueryResolver:
             level = self.regions[rid]["level"]
             if level in ("country", "area", "part") or not self._places(text, ("admin1", rid), exact_only=True):
                 return [self.region_location(rid, text, 3)] + self._places(text, scope)[:4]
+        # "Izra district", "the district of Izra", "منطقة إزرع": the district (precision 2)
+        did = self._district_phrase(text)
+        if did:
+            return [self.region_location(did, text, 2)]
         # an exact name of a place beats reading the text as a phrase ("مخيم الهول" is the camp's name)
         exact = self._places(text, scope, exact_only=True)
         if exact and exact[0].country == self.home_country:
@@ -145,10 +153,6 @@ class QueryResolver:
                 return [self.region_location(f"{target}:{ARABIC_SIDES[match.group(1)]}", text, 3)]
             return [replace(loc, geo_precision=max(loc.geo_precision, 2), score=round(loc.score * NEAR_FACTOR, 3))
                     for loc in self._resolve(match.group(2), scope, depth + 1)]
-        # "Izra district", "the Jisr al-Shughur area", "منطقة إزرع": the district (precision 2)
-        did = self._district_phrase(text)
-        if did:
-            return [self.region_location(did, text, 2)]
         # 3. "northern Daraa", "the southern part of Idlib"
         match = DIRECTION_OF.match(text) or DIRECTION.match(text)
         if match:

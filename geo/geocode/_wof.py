@@ -122,7 +122,7 @@ def read(root: str | Path, country: str = "SY") -> tuple[list[dict], list[dict]]
             lon = _number(props.get("geom:longitude"))
             if lat is None or lon is None:
                 continue
-            gn_id = props.get("gn:geonameid") or (props.get("wof:concordances") or {}).get("gn:id")
+            gn_id = props.get("gn:geonameid") or props.get("gn:id") or (props.get("wof:concordances") or {}).get("gn:id")
             localities.append({
                 "wof_id": props["wof:id"], "name": props.get("wof:name") or props.get("gn:name"),
                 "names": _names(props), "name_ar": _arabic(props), "lat": round(lat, 5), "lon": round(lon, 5),

@@ -118,8 +118,8 @@ class Geocoder(QueryResolver, PlaceMatcher):
         for loc in found[1:]:
             other = self._pid_of(loc) if loc.kind == "place" and loc.score >= best.score - NAMESAKE_MARGIN else None
             if other is not None and loc.country == best.country:
-                others.append((prominence(self.places[other], None), loc.admin1_iso))
-        return ambiguous(prominence(self.places[pid], None), best.admin1_iso, others)
+                others.append((prominence(self.places[other], None), km(best, loc)))
+        return ambiguous(prominence(self.places[pid], None), others)
 
     def _pid_of(self, loc: Location) -> int | None:
         if self._pid_at is None:

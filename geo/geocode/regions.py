@@ -54,6 +54,12 @@ def districts():
     return gpd.GeoDataFrame(rows, geometry=[geom for _, geom in features.values()], crs="EPSG:4326")
 
 
+def district_name(district_id: str) -> str | None:
+    """English name of a district ("Izra'") from its id ("SY-DR:izra"); None if unknown."""
+    found = _district_features().get(district_id)
+    return found[0]["name"] if found else None
+
+
 def districts_of(admin1_iso: str) -> list[tuple[str, str]]:
     """(district id, English name) of every district of governorate ``admin1_iso`` ("SY-DR"), by name."""
     found = [(did, props["name"]) for did, (props, _) in _district_features().items()
@@ -167,3 +173,23 @@ def locate_district(lat: float, lon: float, tolerance_deg: float = 0.03) -> str 
     if nearest is not None and units[nearest][1][1].distance(point) <= tolerance_deg:
         return units[nearest][0]
     return None
+
+
+def locate_districts(lats, lons, tolerance_deg: float = 0.03) -> list[str | None]:
+    """:func:`locate_district` for many points at once (vectorised; points on no district get None)."""
+    import shapely
+
+    tree, units, _ = _district_tree()
+    out: list[str | None] = [None] * len(lats)
+    if not units or not len(lats):
+        return out
+    points = shapely.points([float(x) for x in lons], [float(y) for y in lats])
+    inputs, hits = tree.query(points, predicate="within")
+    for i, j in zip(inputs.tolist(), hits.tolist()):
+        out[i] = out[i] or units[j][0]
+    missing = [i for i, found in enumerate(out) if found is None]  # coasts, simplified borders
+    if missing:
+        near_in, near_hit = tree.query_nearest(points[missing], max_distance=tolerance_deg)
+        for i, j in zip(near_in.tolist(), near_hit.tolist()):
+            out[missing[i]] = out[missing[i]] or units[j][0]
+    return out
