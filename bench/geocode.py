@@ -92,7 +92,7 @@ def ucdp_rows(path: str, strip: bool) -> list[dict]:
     return list(seen.values())
 
 
-def hidden_villages(geocoder, villages: list[dict]) -> dict:
+def hidden_villages(geocoder, villages: list[dict], context: bool = False) -> dict:
     """Hide each village (every place within 2 km with a name of the same sound) and ask its name."""
     from geo.geocode._normalize import sound_key
 
@@ -121,7 +121,7 @@ def hidden_villages(geocoder, villages: list[dict]) -> dict:
                 geocoder._qualified[base].discard(pid)
         geocoder._cache.clear()
         type(geocoder)._places_cached.cache_clear()
-        loc = geocoder.geocode(village["name"])
+        loc = geocoder.geocode(village["name"], context=village["iso"] if context else None)
         if loc is None or loc.lat is None:
             counts["not_found"] += 1
         elif loc.admin1_iso != village["iso"]:
@@ -202,6 +202,7 @@ def worker(args) -> dict:
     villages = json.loads(Path(args.villages).read_text()) if args.villages else []
     if villages:
         out["hidden"] = hidden_villages(geocoder, villages)
+        out["hidden_context"] = hidden_villages(geocoder, villages, context=True)
     names = sorted({p[0] for p in geocoder.places})
     out["unique_per_s"] = speed(Geocoder, names[:6000] if len(names) > 6000 else names)
     out["cold_s"], out["rss_mb"] = cold_start(Path(args.root or ROOT))
@@ -266,9 +267,10 @@ def main() -> int:
                        ("ucdp_as_written", "UCDP exact places as written ({n} names): within 5 km+gov / wrong gov / not found"),
                        ("ucdp_stripped", "UCDP exact places, ' town'/' village' removed ({n} names)"),
                        ("ucdp_context", "UCDP exact places, word removed, row's adm_1 as context"),
-                       ("hidden", "hidden villages ({n}): right / wrong gov / not found")):
+                       ("hidden", "hidden villages ({n}): right / wrong gov / not found"),
+                       ("hidden_context", "hidden villages, governorate as context: right / wrong gov / not found")):
         if key in new:
-            keys = ("right", "wrong_gov", "not_found") if key == "hidden" else acc
+            keys = ("right", "wrong_gov", "not_found") if key.startswith("hidden") else acc
             print(_line(label.format(n=new[key]["n"]), new[key], old.get(key), keys))
     print(f"| unique unseen spellings per second (one core) | {new['unique_per_s']:,.0f} | "
           f"{old.get('unique_per_s', 0):,.0f} |")
