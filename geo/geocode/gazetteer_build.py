@@ -21,6 +21,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from geo.geocode import _build_wof, _wof
 from geo.geocode._normalize import KEY_VERSION, name_key, sound_key
 from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.errors import GeocodeError
@@ -40,6 +41,8 @@ COUNTRY_NAMES = {
     "SA": ("Saudi Arabia", "السعودية", "KSA"),
     "CY": ("Cyprus", "قبرص", ""),
 }
+CREDIT = ("Places: GeoNames (geonames.org) and Who's On First (whosonfirst.org), CC BY 4.0; project table "
+          "data/places_extra.csv; regions: Natural Earth (public domain); districts: Who's On First")
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 REGIONS_PATH = DATA_DIR / "regions.geojson"
 EXTRA_PATH = DATA_DIR / "places_extra.csv"
@@ -196,11 +199,14 @@ def read_geonames_dump(path: Path, countries: tuple[str, ...]) -> list[dict]:
 
 
 def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
-          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = ()) -> dict:
-    """Derive ``gazetteer.json.gz`` and ``regions.geojson`` in ``out_dir``; returns counts for the report.
+          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None) -> dict:
+    """Derive ``gazetteer.json.gz``, ``regions.geojson`` (and with ``wof`` ``districts.geojson``) in ``out_dir``;
+    returns counts for the report.
 
     ``geonames_dumps``: optional GeoNames dump files (e.g. the full ``SY.txt``) whose places are added to
-    ``cities500``; a place in both keeps one entry with the names of both."""
+    ``cities500``; a place in both keeps one entry with the names of both. ``wof``: a Who's On First data
+    tree for Syria (``whosonfirst-data-admin-sy``): its localities are joined to GeoNames rows by ``gn:id`` or
+    added, and its county polygons become the districts (admin-2)."""
     from shapely import union_all
     from shapely.geometry import mapping
 
@@ -259,6 +265,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     with open(_geonames_path(), encoding="utf-8") as handle:
         cities = json.load(handle)
     by_geonameid: dict[int, int] = {}
+    name_ar: dict[int, str] = {}
     dumped = [row for path in geonames_dumps for row in read_geonames_dump(Path(path), countries)]
     for city in sorted([*cities.values(), *dumped], key=lambda c: c["geonameid"]):
         cc = city["countrycode"]
@@ -273,6 +280,17 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         places.append([city["name"], round(city["latitude"], 5), round(city["longitude"], 5), cc, iso,
                        int(city.get("population") or 0), city.get("feature", "PPL"), city["geonameid"], "geonames"])
         names_of.append(names)
+    wof_counts: dict[str, int] = {}
+    units2: list[dict] = []
+    if wof:
+        localities, counties = _wof.read(wof)
+        units2 = _build_wof.district_units(counties, units)
+        district_regions, district_keys = _build_wof.district_regions(units2)
+        regions.update(district_regions)
+        wof_counts = _build_wof.merge_localities(localities, places, names_of, by_geonameid, name_ar)
+        wof_counts["districts"] = len(units2)
+    else:
+        district_keys = {}
     extra = _read_extra(EXTRA_PATH, countries)
     gn_keys: dict[str, list[int]] = defaultdict(list)
     for pid, names in enumerate(names_of):
@@ -285,8 +303,12 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
             names_of[by_geonameid[int(same.group(1))]] |= {row["name"], *filter(None, row["aliases"].split("|"))}
             continue
         twin = _geonames_twin(row, places, names_of, gn_keys)
-        if twin is not None:  # the same town under another spelling: one place with both sets of names
-            names_of[twin] |= {row["name"], *filter(None, row["aliases"].split("|"))}
+        if twin is not None:  # the same town under another spelling: one place with both sets of names; the
+            names_of[twin] |= {row["name"], *filter(None, row["aliases"].split("|"))}  # project's point wins
+            places[twin][1:3] = [round(row["lat"], 5), round(row["lon"], 5)]
+            places[twin][8] = "extra"  # curated: ranks as a project place (see _ranking.CURATED_FLOOR)
+            if row["admin1_iso"]:
+                places[twin][4] = row["admin1_iso"]
             merged += 1
             continue
         if row["admin1_iso"] and row["admin1_iso"] not in unit_by_id:
@@ -297,6 +319,15 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
 
     _fill_admin1_by_polygon(places, units)
+    for pid, names in enumerate(names_of):  # an Arabic name for every place that has one
+        if pid not in name_ar:
+            arabic = sorted(n for n in names if any("\u0600" <= c <= "\u06ff" for c in n))
+            if arabic:
+                name_ar[pid] = min(arabic, key=len)
+    syrian = [pid for pid, place in enumerate(places) if place[3] == "SY"]
+    admin2 = dict(zip(syrian, _build_wof.assign_districts([(places[p][1], places[p][2]) for p in syrian], units2)))
+    for pid, place in enumerate(places):
+        place += [admin2.get(pid), name_ar.get(pid)]
 
     k1: dict[str, list[int]] = defaultdict(list)
     k2: dict[str, list[int]] = defaultdict(list)
@@ -314,14 +345,17 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
             rkeys.setdefault(key, rid)
 
     index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
-             "regions": regions, "region_keys": rkeys}
+             "regions": regions, "region_keys": rkeys, "district_keys": district_keys,
+             "credit": CREDIT}
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / INDEX_PATH.name,
                   gzip.compress(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
     geojson = {"type": "FeatureCollection", "features": features}
     _atomic_write(out_dir / REGIONS_PATH.name,
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
-    return {"places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
+    if units2:
+        _build_wof.write_json(out_dir / "districts.geojson", _build_wof.districts_geojson(units2), _atomic_write)
+    return {**wof_counts, "places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
             "polygons": len(features), "from_dumps": len(dumped)}
 
 

@@ -15,7 +15,9 @@ class Location:
 
     ``geo_precision`` follows ACLED: 1 the town itself, 2 near a town / part of a region, 3 region only.
     A region (``kind == "region"``) carries ``region_id``, the id of its polygon in the gazetteer, and a
-    representative point inside it as ``lat``/``lon``.
+    representative point inside it as ``lat``/``lon``. ``admin2`` is the district id (``"SY-DR:izra"``);
+    ``reason`` says why this candidate was chosen over its namesakes (e.g. "in Daraa, named in the query";
+    "12 km from Nawa, also in the report"); ``alternatives`` are the other candidates, best first.
     """
 
     query: str
@@ -33,6 +35,8 @@ class Location:
     feature_code: str | None = None
     source: str | None = None
     alternatives: tuple["Location", ...] = field(default=(), compare=False)
+    admin2: str | None = None
+    reason: str | None = None
 
     def to_json(self) -> dict:
         """The CLI's JSON object (DESIGN.md contract), plus region_id and alternatives' names."""

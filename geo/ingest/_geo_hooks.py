@@ -82,8 +82,27 @@ def _add_key(extra: str | None, key: str, value: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def reverse_admin2(frame: pd.DataFrame, bad) -> None:
+    """Hook: fill ``admin2`` (the district's English name) from the point for Syrian rows lacking it."""
+    if "admin2" not in frame or importlib.util.find_spec("geo.geocode") is None:
+        return
+    lacking = frame["admin2"].isna() & frame["latitude"].notna() & frame["longitude"].notna()
+    lacking &= ~pd.Series(bad, index=frame.index)
+    if not lacking.any():
+        return
+    from geo.geocode.regions import district_name, locate_districts
+
+    rows = frame.index[lacking]
+    found = locate_districts(frame.loc[rows, "latitude"].tolist(), frame.loc[rows, "longitude"].tolist())
+    for index, did in zip(rows, found):
+        if did:
+            frame.at[index, "admin2"] = district_name(did)
+
+
 def reverse_admin1(frame: pd.DataFrame, bad) -> None:
-    """Hook: fill admin1/admin1_iso from the point for rows lacking them, if the geocoder can reverse."""
+    """Hook: fill admin1/admin1_iso from the point for rows lacking them, if the geocoder can reverse;
+    then admin2 (the district) for Syrian rows lacking it."""
+    reverse_admin2(frame, bad)
     lacking = frame["admin1_iso"].isna() & frame["latitude"].notna() & frame["longitude"].notna()
     lacking &= ~pd.Series(bad, index=frame.index)
     if not lacking.any():

@@ -1,0 +1,176 @@
+"""Finding candidate places for one name: the lookup tiers of the geocoder.
+
+Tiers, first that finds anything wins (later cheap tiers only add alternatives): exact name key → (abroad:
+big cities) → sound key → name without feature words → rapidfuzz on sound keys. Scores and cut-offs come
+from :mod:`geo.geocode._ranking`; ``scope`` is None, ``("country", cc)``, ``("admin1", iso)`` or
+``("admin2", district id)`` and restricts the candidates.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from geo.geocode._normalize import name_key, sound_key, strip_feature_words
+from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
+from geo.geocode._ranking import (AREA_FEATURES, BIG_CITY, CHEAP_TIERS, FEATURE_BONUS, FUZZY_CUTOFF,
+                                  FUZZY_MIN_LENGTH, FUZZY_MIN_NAME_RATIO, FUZZY_SOUND_WEIGHT, FUZZY_SPELLING_WEIGHT,
+                                  MAX_CANDIDATES, MIN_ABROAD, MIN_SOUND_KEY, SCORE_EXACT, SCORE_KEY, SCORE_SOUND,
+                                  SCORE_STRIPPED, SOUND_MIN_NAME_RATIO, TIER_STEP, Candidate, rank_value)
+from geo.geocode.location import PLACE, Location
+
+SCOPE_COLUMNS = {"country": 3, "admin1": 4, "admin2": 9}
+
+
+class PlaceMatcher:
+    """Mixin of :class:`geo.geocode.Geocoder`: name → ranked places. Needs ``places``, ``_k1``, ``_k2``,
+    ``regions``, ``home_country`` and the lazily built helper tables set by the geocoder."""
+
+    def _qualified_bases(self) -> dict[str, set[int]]:
+        """Name keys without their qualifier ("mukharramfawqani" → "mukharram") → places; built once."""
+        if self._qualified is None:
+            qualified: dict[str, set[int]] = {}
+            for key, pids in self._k1.items():
+                for qualifier in QUALIFIERS:
+                    base = key[:-len(qualifier)] if key.endswith(qualifier) else \
+                        key[len(qualifier):] if key.startswith(qualifier) else ""
+                    if len(base) >= 4:
+                        qualified.setdefault(base, set()).update(pids)
+            self._qualified = qualified
+        return self._qualified
+
+    def _places(self, text: str, scope, exact_only: bool = False) -> list[Location]:
+        return list(self._places_cached(text, scope, exact_only))
+
+    @lru_cache(maxsize=32768)
+    def _places_cached(self, text: str, scope, exact_only: bool) -> tuple[Location, ...]:
+        if scope is None:
+            # Syria first; abroad only exact name keys (a loose match abroad is hundreds of km off), and an
+            # exact match abroad comes before a feature-stripped or fuzzy match at home.
+            home = ("country", self.home_country)
+
+            def abroad(min_population: int) -> dict[int, float]:
+                if len(name_key(text)) < 3:
+                    return {}
+                return {p: s for p, s in self._exact(text, None).items()
+                        if self.places[p].country != self.home_country and self.places[p].population >= min_population}
+
+            tiers = [lambda: self._exact(text, home), lambda: abroad(BIG_CITY), lambda: self._sound(text, home),
+                     lambda: abroad(MIN_ABROAD)]
+            if not exact_only:
+                tiers += [lambda: self._stripped(text, home), lambda: self._in_scope(self._fuzzy(text), home)]
+            else:
+                tiers = [tiers[0], tiers[3]]
+        else:
+            tiers = [lambda: self._exact(text, scope)]
+            if not exact_only:
+                tiers += [lambda: self._sound(text, scope), lambda: self._stripped(text, scope),
+                          lambda: self._in_scope(self._fuzzy(text, scope), scope)]
+        # The first tier that finds anything decides the answer; the later cheap tiers only add alternatives.
+        ranked: list[tuple[int, float]] = []
+        for number, tier in enumerate(tiers):
+            if ranked and number >= CHEAP_TIERS:
+                break
+            scored = tier()
+            seen = {pid for pid, _ in ranked}
+            ranked += [(pid, min(score, ranked[0][1] - TIER_STEP) if ranked else score)
+                       for pid, score in self._rank_ids(scored, scope) if pid not in seen]
+        return tuple(self._place_location(pid, text, score) for pid, score in ranked[:MAX_CANDIDATES])
+
+    def _rank_ids(self, scored: dict[int, float], scope) -> list[Candidate]:
+        prefer = scope[1] if scope and scope[0] == "country" else None
+        ranked = sorted(scored, key=lambda pid: -rank_value(scored[pid], self.places[pid], prefer))
+        return [Candidate(pid, scored[pid]) for pid in ranked]
+
+    def _exact(self, text: str, scope) -> dict[int, float]:
+        scored: dict[int, float] = {}
+        for pid in self._k1.get(name_key(text), ()):
+            scored[pid] = SCORE_EXACT if self.places[pid].name.casefold() == text.casefold() else SCORE_KEY
+        for variant in word_order_variants(text):
+            for pid in self._k1.get(name_key(variant), ()):
+                scored.setdefault(pid, SCORE_KEY - 0.02)
+        return self._in_scope(scored, scope)
+
+    def _sound(self, text: str, scope) -> dict[int, float]:
+        """Same sound key; ranked by how close the spelling is to one of the place's names (0.85–0.9)."""
+        key2 = sound_key(text)
+        if len(key2) < MIN_SOUND_KEY:
+            return {}
+        found = {pid: SCORE_SOUND for pid in self._k2.get(key2, ())}
+        for variant in word_order_variants(text):
+            for pid in self._k2.get(sound_key(variant), ()):
+                found.setdefault(pid, SCORE_SOUND)
+        found = self._in_scope(found, scope)
+        if not found:
+            return found
+        from rapidfuzz import fuzz
+
+        key = name_key(text)
+        keys = self._keys_of_places()
+        spelling = {pid: max((fuzz.ratio(key, k) for k in keys.get(pid, ())), default=0) for pid in found}
+        # the same sound from a quite different spelling ("Atil" / "At Tall") is another village, not a variant
+        found = {pid: s for pid, s in found.items() if spelling[pid] >= SOUND_MIN_NAME_RATIO}
+        if len(found) > 1:
+            found = {pid: round(SCORE_STRIPPED + (SCORE_SOUND - SCORE_STRIPPED) * spelling[pid] / 100, 3)
+                     for pid in found}
+        return found
+
+    def _keys_of_places(self) -> dict[int, list[str]]:
+        if self._pid_keys is None:
+            pid_keys: dict[int, list[str]] = {}
+            for key, pids in self._k1.items():
+                for pid in pids:
+                    pid_keys.setdefault(pid, []).append(key)
+            self._pid_keys = pid_keys
+        return self._pid_keys
+
+    def _stripped(self, text: str, scope) -> dict[int, float]:
+        stripped = strip_feature_words(text)
+        if not stripped:
+            return {}
+        wanted_feature = not only_generic(text, stripped)
+        scored: dict[int, float] = {}
+        key2 = sound_key(stripped)
+        sound = self._k2.get(key2, ()) if len(key2) >= FUZZY_MIN_LENGTH else ()
+        for pid in self._k1.get(name_key(stripped), ()) or sound:
+            bonus = FEATURE_BONUS if wanted_feature and self.places[pid].feature_code != "PPL" else 0.0
+            scored[pid] = SCORE_STRIPPED + bonus
+        return self._in_scope(scored, scope)
+
+    def _in_scope(self, scored: dict[int, float], scope) -> dict[int, float]:
+        if not scope:
+            return scored
+        column = SCOPE_COLUMNS[scope[0]]
+        return {pid: s for pid, s in scored.items() if self.places[pid][column] == scope[1]}
+
+    def _fuzzy(self, text: str, scope=None) -> dict[int, float]:
+        """Sound-key matches by rapidfuzz ratio ≥ FUZZY_CUTOFF with the same first letter, within one country."""
+        key = sound_key(text)
+        if len(key) < FUZZY_MIN_LENGTH:
+            return {}
+        from rapidfuzz import fuzz, process
+
+        country = self.home_country
+        if scope is not None:
+            country = scope[1] if scope[0] == "country" else self.regions.get(scope[1], {}).get("country")
+        bucket = (country, key[0])  # candidates must share the first sound: bucket the keys by it
+        if not self._fuzzy_keys:
+            for k, pids in self._k2.items():
+                for cc in {self.places[p].country for p in pids}:
+                    self._fuzzy_keys.setdefault((cc, k[0]), []).append(k)
+        hits = process.extract(key, self._fuzzy_keys.get(bucket, ()), scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF, limit=10)
+        scored: dict[int, float] = {}
+        key1, keys_of = name_key(text), self._keys_of_places()
+        for choice, ratio, _ in hits:
+            for pid in self._k2[choice]:
+                spelling = max((fuzz.ratio(key1, k) for k in keys_of.get(pid, ())), default=0)
+                if spelling >= FUZZY_MIN_NAME_RATIO:
+                    scored[pid] = max(scored.get(pid, 0.0), round(FUZZY_SOUND_WEIGHT * ratio / 100 + FUZZY_SPELLING_WEIGHT * spelling / 100, 3))
+        return scored
+
+    def _place_location(self, pid: int, query: str, score: float) -> Location:
+        p = self.places[pid]
+        return Location(query=query, name=p.name, lat=p.lat, lon=p.lon, country=p.country,
+                        admin1=self.admin1_name(p.admin1_iso), admin1_iso=p.admin1_iso, kind=PLACE,
+                        geo_precision=2 if p.feature_code in AREA_FEATURES else 1, score=round(score, 3),
+                        geonameid=p.geonameid, feature_code=p.feature_code, source=p.source, admin2=p.admin2)

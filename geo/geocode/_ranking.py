@@ -1,0 +1,141 @@
+"""Every number that ranks geocoding candidates, in one place, each with the measurement behind it.
+
+A candidate is first *found* by one tier of :mod:`geo.geocode._matching` (exact name key, sound key, name
+without feature words, fuzzy), which gives it a match score (``SCORE_*``). Readings of the query that move
+away from the literal name ("near X", a twin village, a leading name) multiply it by a ``*_FACTOR`` below 1.
+Among candidates of the same tier, namesakes are ordered by :func:`rank_value`: match score (an exact
+spelling and the same spelling without diacritics count alike) plus a small weight for prominence
+(administrative rank and population; abandoned places last), so "Jasim" is the Daraa town and not a hamlet
+of the same name, unless the context says otherwise. Context from the document (a governorate, a district,
+other places of the same report) is applied by :func:`near_order` and the scope filters.
+
+Numbers quoted are from ``bench/geocode.py`` (dev list = the ACLED development table; hidden = each known
+village hidden in turn; synthetic = random report-style spellings of GeoNames towns); see bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+from math import asin, cos, log10, radians, sin, sqrt
+from typing import NamedTuple, Sequence
+
+# ---- match scores, by how a candidate was found
+SCORE_EXACT = 1.0      # the query is one of the place's names, letter for letter (case aside)
+SCORE_KEY = 0.97       # same name key (diacritics, article, hyphens, Tell/Tal ... folded)
+SCORE_SOUND = 0.9      # same sound key; scaled down to SCORE_STRIPPED by spelling similarity when several
+SCORE_STRIPPED = 0.85  # the name without feature words ("Hmeimim air base", "Kafr Shams town")
+FEATURE_BONUS = 0.06   # ... and the place is of the kind the dropped word asked for (base, airport, camp)
+FUZZY_SOUND_WEIGHT = 0.4     # fuzzy score = 0.4 x sound-key ratio + 0.4 x spelling ratio: always below
+FUZZY_SPELLING_WEIGHT = 0.4  # SCORE_STRIPPED, so any structural reading wins over a fuzzy one
+TIER_STEP = 0.01       # a later tier's candidates stay below the first tier's best
+
+# ---- factors for readings of the query (the result's precision becomes 2)
+NEAR_FACTOR = 0.95         # "near X", "north of X", "X outskirts", Arabic "قرب X"; also a border village
+AROUND_FACTOR = 0.9        # "the Manbij countryside" (not a governorate), "the X-Y road", "City - Quarter"
+TWIN_FACTOR = 0.85         # unknown "Western X" answered by its known twin or by X (villages side by side)
+LEADING_NAME_FACTOR = 0.8  # "Idlib Central Prison" → Idlib: the longest leading words naming a town
+REGION_AFTER_TOWN = 0.05   # "Daraa": the town first, the governorate right after it
+
+# ---- prominence among namesakes
+PROMINENCE_WEIGHT = 0.03  # log10(prominence)/6 x this: a city of 10^6 outranks a hamlet by 0.03 - never a
+#                           better match tier (gaps ≥ 0.05), but always a namesake. Dev list: "Jasim",
+#                           "Nawa", "Tafas" are the Daraa towns, not Who's On First hamlets of the same names.
+FEATURE_FLOOR = {         # population assumed for a place of that kind when its own is unknown (0)
+    "PPLC": 1_000_000, "PPLA": 200_000, "PPLA2": 50_000, "PPLA3": 5_000,
+    "PPL": 1, "PPLL": 0.5, "STLMT": 0.5, "PPLF": 0.5, "PPLQ": 0.05, "PPLH": 0.05,  # abandoned places last
+}
+OTHER_FEATURE_FLOOR = 2_000  # bases, airports, camps, dams ...: reports name them as places of events
+CURATED_FLOOR = 100          # villages of the project table: each was added because reports name it
+NON_SYRIA_WEIGHT = 0.15      # a place abroad counts as this share of its population when no country is given
+
+# ---- cut-offs: below them a query is "not found" rather than a wrong place
+# rapidfuzz ratio on sound keys. One dropped letter passes from 9 letters up (94.1); one letter changed for
+# another in a 10-letter key does not (Naasan / Numan: 90). Hidden villages: at 88 most fuzzy answers for
+# villages missing from the gazetteer were another village (20 wrong, 2 right); at 94, 2 wrong and 2 right,
+# with spelling variants of known towns unchanged.
+FUZZY_CUTOFF = 94.0
+FUZZY_MIN_LENGTH = 5        # shorter sound keys are never matched fuzzily
+FUZZY_MIN_NAME_RATIO = 80   # a fuzzy match's spelling must also be close to one of the candidate's names
+MIN_SOUND_KEY = 4           # shorter sound keys ("ara") are too ambiguous to match on sound alone
+SOUND_MIN_NAME_RATIO = 60   # a sound-key match needs this spelling similarity (Atil is not At-Tall: hidden
+#                             villages wrong governorate 5.2% -> 3.7%, synthetic recall unchanged)
+MAX_QUERY = 200             # longer "names" are sentences, not places: not found, at once
+
+# ---- places abroad and duplicates
+CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
+BIG_CITY = 150000         # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
+MIN_ABROAD = 20000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
+DUPLICATE_KM = 3.0        # candidates closer than this are one place (GeoNames and the project table)
+BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governorate still counts as in it
+AREA_FEATURES = frozenset({"AREA", "MT"})  # plains, mountains, valleys: a point inside them is precision 2
+MAX_CANDIDATES = 12       # candidates kept per name (namesakes for the document context to choose from)
+
+# ---- document context
+NEAR_KM = 40.0          # a namesake within this distance of another place of the same report wins
+NAMESAKE_MARGIN = 0.05  # ... when its own match score is within this of the best one
+
+
+AMBIGUOUS_RATIO = 10.0  # without context, a namesake more than AMBIGUOUS_KM away whose prominence is within
+AMBIGUOUS_KM = 15.0     # this factor of the best makes the name ambiguous: "not found" (the candidates are still
+#                         listed by Geocoder.candidates for the user to choose). A coin flip between two hamlets
+#                         named Rayhaniyah is a wrong village half of the time. UCDP exact places: wrong
+#                         governorate 18.1% -> 9.0%; hidden villages 39.8% -> 24.0% (same-governorate pairs
+#                         were not yet counted then).
+
+
+class Candidate(NamedTuple):
+    """One ranked candidate: the place (index in the gazetteer) and its match score."""
+
+    pid: int
+    score: float
+
+
+def prominence(place, prefer_country: str | None, home: str = "SY") -> float:
+    """How well-known a place is, as a population-like number (see :data:`FEATURE_FLOOR`)."""
+    code = place.feature_code or "PPL"
+    floor = FEATURE_FLOOR.get(code, OTHER_FEATURE_FLOOR)
+    if place.source == "extra" and code == "PPL":
+        floor = max(floor, CURATED_FLOOR)
+    value = max(place.population, floor) if code not in ("PPLQ", "PPLH") else floor
+    return value * (1.0 if place.country == (prefer_country or home) else NON_SYRIA_WEIGHT)
+
+
+def rank_value(score: float, place, prefer_country: str | None) -> float:
+    """Sort value of a candidate among others of its tier (higher first)."""
+    return min(score, SCORE_KEY) + PROMINENCE_WEIGHT * log10(max(prominence(place, prefer_country), 0.01)) / 6
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    h = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 2 * 6371 * asin(sqrt(h))
+
+
+def near_order(found: list, near: Sequence[tuple[str, float, float]]) -> tuple[list, str | None]:
+    """Move the namesake closest to the report's other places (``near``: (name, lat, lon)) to the front.
+
+    Only candidates whose score is within :data:`NAMESAKE_MARGIN` of the best and that lie within
+    :data:`NEAR_KM` of one of those places compete. Returns the reordered list and the reason, or the list
+    unchanged and None.
+    """
+    if not found or not near:
+        return found, None
+    best = found[0].score
+    options = []
+    for i, loc in enumerate(found):
+        if loc.kind != "place" or loc.score < best - NAMESAKE_MARGIN:
+            continue
+        dist, name = min((km_between(loc.lat, loc.lon, lat, lon), nm) for nm, lat, lon in near)
+        if dist <= NEAR_KM:
+            options.append((dist, i, name))
+    if not options:
+        return found, None
+    dist, i, name = min(options)
+    reason = f"{dist:.0f} km from {name}, also named in the report"
+    return [found[i]] + found[:i] + found[i + 1:], reason
+
+
+def ambiguous(best_prominence: float, others: list[tuple[float, float]]) -> bool:
+    """True when another namesake (prominence, km away) more than AMBIGUOUS_KM away is nearly as prominent."""
+    return any(distance > AMBIGUOUS_KM and prominence_value * AMBIGUOUS_RATIO > best_prominence
+               for prominence_value, distance in others)
