@@ -129,6 +129,11 @@
         occ.add([q.x - r, q.y - r, q.x + r, q.y + r]);
       });
       (opts.avoidBoxes ? opts.avoidBoxes() : []).forEach(function (b) { occ.add(b); });
+      var frame = map.getContainer().getBoundingClientRect();  // never under a control (legend, inset, ...)
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll('.leaflet-control'), function (c) {
+        var r = c.getBoundingClientRect();
+        if (r.width && r.height) occ.add([r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top]);
+      });
       for (var k = 0; k < candidates.length && shown.length < MAX_LABELS; k++) {
         var c = candidates[k];
         if (c.minZoom > z) continue;
