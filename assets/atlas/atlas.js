@@ -552,7 +552,7 @@
     if (clustered && opts.snapshot) {
       // A picture never zooms: clustering only the frozen zoom level is the same image, much faster.
       var z = map.getZoom();
-      map.setMinZoom(z); map.setMaxZoom(Math.ceil(z));
+      map.setMinZoom(Math.floor(z)); map.setMaxZoom(Math.ceil(z));  // whole zooms: markercluster walks its levels by integer zoom
     }
     if (lazyPopups && !opts.snapshot) {
       group.on('click', function (e) {

@@ -128,8 +128,8 @@ def districts_payload(path=DISTRICTS_FILE) -> dict:
             geom = shape(feature["geometry"])
         except Exception:
             continue
-        if geom.is_empty:
-            continue
+        if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            continue  # a district known only by a point has no outline to draw
         simple = geom.simplify(SIMPLIFY_DEG, preserve_topology=True)
         point = geom.representative_point()
         data = mapping(simple)
@@ -154,8 +154,12 @@ def water_payload(path=WATER_FILE) -> dict:
     return {"type": "FeatureCollection", "features": _read_features(path)}
 
 
-@lru_cache(maxsize=1)
 def context_json() -> str:
-    """The context layers as one JSON text for the page script (cached: the same for every map)."""
-    return json_for_script({"places": places_payload(), "districts": districts_payload(),
-                            "water": water_payload()})
+    """The context layers as one JSON text for the page script (the same for every map: cached)."""
+    return _context_json(DISTRICTS_FILE, WATER_FILE)
+
+
+@lru_cache(maxsize=2)
+def _context_json(districts_path, water_path) -> str:
+    return json_for_script({"places": places_payload(), "districts": districts_payload(districts_path),
+                            "water": water_payload(water_path)})

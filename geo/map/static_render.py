@@ -231,7 +231,7 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
         if (precision == 3).any():
             handles.append(Patch(facecolor="none", edgecolor="#555555", hatch="///", label="region only (hatched area)"))
         if legend:
-            ax.legend(handles=handles, loc="lower right", fontsize=8, title="Legend", title_fontsize=9,
+            ax.legend(handles=handles, loc="lower right", fontsize=9, title="Legend", title_fontsize=10,
                       framealpha=0.94, ncol=1 if len(handles) <= 16 else 2, borderaxespad=1.2)
 
         # scale bar (true length at the map centre) and north arrow
