@@ -51,6 +51,8 @@
     this.typeIndex = function (i) { return data.t[i]; };
     this.place = function (i) { return S[P[data.p[i] * 5]] || S[P[data.p[i] * 5 + 1]] || ''; };
     this.day = function (i) { return undated[i] ? 'date unknown' : isoDay(days[i]); };
+    this.startDay = function (i) { return undated[i] ? null : days[i]; };
+    this.spanDays = function (i) { return span[i]; };
     this.type = function (k) {
       return {eventType: S[T[k * 4]], subType: S[T[k * 4 + 1]], kind: S[T[k * 4 + 2]], icon: S[T[k * 4 + 3]]};
     };
@@ -98,13 +100,14 @@
     this.url = function (stem, eventType, precision, highlighted) {
       return 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(this.svg(stem, eventType, precision, highlighted));
     };
-    this.icon = function (typeKey, ty, precision, highlighted) {
-      var key = typeKey + '|' + precision + '|' + (highlighted ? 1 : 0);
+    this.icon = function (typeKey, ty, precision, highlighted, offset) {
+      var dx = offset ? offset[0] : 0, dy = offset ? offset[1] : 0;
+      var key = typeKey + '|' + precision + '|' + (highlighted ? 1 : 0) + '|' + dx + '|' + dy;
       if (!cache[key]) {
         var size = precision === 2 ? 36 : 28;
         cache[key] = L.icon({
           iconUrl: this.url(ty.icon, ty.eventType, precision, highlighted),
-          iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2 + 4],
+          iconSize: [size, size], iconAnchor: [size / 2 - dx, size / 2 - dy], popupAnchor: [dx, dy - size / 2 + 4],
           className: 'ia-marker ia-p' + precision + (highlighted ? ' ia-highlight' : '')
         });
       }
@@ -331,13 +334,37 @@
     var hoverTitles = rows.n <= 20000 && !opts.snapshot;  // "kind · place · date" on hover (set as text)
     var lazyPopups = rows.n > (opts.lazyPopupsAbove === undefined ? 20000 : opts.lazyPopupsAbove);
     var typeCache = {};
+    // Incidents at the same point fan out around it (one marker each, at every zoom); clustered maps
+    // leave stacks to the cluster, which counts them and spiderfies them on click.
+    var fanOut = rows.n <= (opts.clusterThreshold === undefined ? 500 : opts.clusterThreshold);
+    var stacks = {}, stackOf = new Int32Array(rows.n), fanPos = new Int32Array(rows.n);
+    for (var s0 = 0; s0 < rows.n; s0++) {
+      var key = data.xy[s0];
+      var st = stacks[key] || (stacks[key] = {n: 0, first: s0});
+      stackOf[s0] = key; fanPos[s0] = st.n++;
+    }
+    function fanOffset(k, n) {  // pixel offset of the k-th of n markers around their shared point
+      if (n <= 1 || !fanOut) return [0, 0];
+      if (n <= 8) {
+        var radius = Math.max(18, n * 30 / (2 * Math.PI)), a = -Math.PI / 2 + 2 * Math.PI * k / n;
+        return [Math.round(radius * Math.cos(a)), Math.round(radius * Math.sin(a))];
+      }
+      var t = 1.2 + 0.55 * k, r = 14 + 5.2 * t;  // a spiral keeps many markers apart
+      return [Math.round(r * Math.cos(t * 1.1)), Math.round(r * Math.sin(t * 1.1))];
+    }
+    function stackRadius(n) {
+      if (n <= 8) return Math.max(18, n * 30 / (2 * Math.PI)) + 16;
+      var t = 1.2 + 0.55 * (n - 1);
+      return 14 + 5.2 * t + 16;
+    }
     for (var i = 0; i < rows.n; i++) {
       var tk = rows.typeIndex(i), ty = typeCache[tk] || (typeCache[tk] = rows.type(tk));
       var prec = rows.precision(i);
       usedTypes[ty.eventType] = true; usedKinds[ty.kind] = ty.icon; usedPrecisions[prec] = true;
       var label = ty.kind || ty.subType || 'incident';
+      var off = fanOffset(fanPos[i], stacks[stackOf[i]].n);
       var m = L.marker([rows.lat(i), rows.lon(i)], {
-        icon: icons.icon(tk, ty, prec, highlighted[i]), keyboard: false, riseOnHover: true,
+        icon: icons.icon(tk, ty, prec, highlighted[i], off), keyboard: false, riseOnHover: true,
         zIndexOffset: highlighted[i] ? 1000 : 0, alt: label,
         title: hoverTitles ? label + ' \u00b7 ' + rows.place(i) + ' \u00b7 ' + rows.day(i) : ''});
       m.iaIndex = i;
@@ -383,6 +410,48 @@
     if (areaCount) hatchDefs(map, hatchColors);
     areas.addTo(map);
 
+    // the dashed ring behind each fanned-out stack (its own pane: never counted as a marker)
+    var stackRings = L.layerGroup();
+    if (fanOut) {
+      map.createPane('iaStacks').style.zIndex = 580;
+      Object.keys(stacks).forEach(function (key) {
+        var st = stacks[key];
+        if (st.n < 2) return;
+        var r = stackRadius(st.n), ring = h('div');
+        ring.title = st.n + ' incidents at this point';
+        L.marker([rows.lat(st.first), rows.lon(st.first)], {pane: 'iaStacks', interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'ia-stack', html: ring, iconSize: [2 * r, 2 * r]})}).addTo(stackRings);
+      });
+    }
+    stackRings.addTo(map);
+
+    // offline context: water, districts, place names (kept clear of the incident markers)
+    var context = null;
+    function markerPoints() {
+      if (clustered) return [];
+      var out = [], hidden = window.__atlasHidden || null;
+      for (var q = 0; q < rows.n; q++) {
+        if (hidden && hidden[q]) continue;
+        var o = fanOffset(fanPos[q], stacks[stackOf[q]].n);
+        out.push({latlng: [rows.lat(q), rows.lon(q)], radius: 14, dx: o[0], dy: o[1]});
+      }
+      return out;
+    }
+    if (cfg.context && window.IncidentAtlasContext) {
+      context = window.IncidentAtlasContext.add(map, cfg.context, {
+        labels: opts.placeLabels !== false,
+        avoidBoxes: function () {  // the governorate names drawn by this file
+          var out = [];
+          cfg.outlines.features.forEach(function (f) {
+            var p = f.properties;
+            if (!p.lp || !p.name || p.level !== 'admin1') return;
+            var q = map.latLngToContainerPoint(p.lp), w = p.name.length * 3.6 + 4;
+            out.push([q.x - w, q.y - 8, q.x + w, q.y + 8]);
+          });
+          return out;
+        }}, markerPoints);
+    }
+
     timings.markers = Date.now() - t0;
     var threshold = opts.clusterThreshold === undefined ? 500 : opts.clusterThreshold;
     var clustered = rows.n > threshold && typeof L.markerClusterGroup === 'function';
@@ -408,7 +477,9 @@
       return L.divIcon({html: ring, className: 'ia-cluster-icon', iconSize: [size, size]});
     }
     var group, loading = false;  // markercluster also reports progress (0 of 0) when it is added to the map
+    var beforeReady = null;
     function ready() {
+      if (beforeReady) { var hook = beforeReady; beforeReady = null; hook(); }
       timings.ready = Date.now() - t0;
       window.__atlasTimings = timings;
       window.__atlasReady = true;
@@ -425,8 +496,12 @@
     container.setAttribute('data-atlas-incidents', String(rows.n));
     container.setAttribute('data-atlas-clustered', clustered ? '1' : '0');
 
-    var overlays = {'Incidents': group, 'Region-level areas': areas, 'Outlines': outlines, 'Place labels': labels,
-                    'OpenStreetMap tiles (online only)': tiles};
+    var overlays = {'Incidents': group, 'Region-level areas': areas, 'Outlines': outlines, 'Place labels': labels};
+    if (context) {
+      overlays['Place names'] = context.labels;
+      overlays['Rivers and lakes'] = context.water;
+    }
+    overlays['OpenStreetMap tiles (online only)'] = tiles;
     if (!opts.snapshot) L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(map);
     L.control.scale({position: 'bottomleft', maxWidth: opts.snapshot ? 220 : 140}).addTo(map);
     if (!opts.snapshot || opts.northArrow !== false) northArrow().addTo(map);
@@ -477,7 +552,7 @@
     if (clustered && opts.snapshot) {
       // A picture never zooms: clustering only the frozen zoom level is the same image, much faster.
       var z = map.getZoom();
-      map.setMinZoom(z); map.setMaxZoom(Math.ceil(z));
+      map.setMinZoom(Math.floor(z)); map.setMaxZoom(Math.ceil(z));  // whole zooms: markercluster walks its levels by integer zoom
     }
     if (lazyPopups && !opts.snapshot) {
       group.on('click', function (e) {
@@ -486,6 +561,18 @@
       });
     }
     group.addTo(map);
+    if (opts.snapshot && opts.locator !== false && window.IncidentAtlasContext) {
+      window.IncidentAtlasContext.locator(map, cfg.outlines).addTo(map);
+    }
+    var api = {map: map, markers: group, areas: areas, outlines: outlines, count: rows.n, clustered: clustered,
+               context: context, rows: rows, markerList: markers, stackRings: stackRings};
+    window.__atlas = api;
+    beforeReady = function () {  // once every marker is in: playback (may narrow to a window), then labels
+      if (window.IncidentAtlasPlayback && opts.playback !== false && rows.n) {
+        api.playback = window.IncidentAtlasPlayback.add(map, api, opts.playbackState || null, !!opts.snapshot);
+      }
+      if (context) context.place();
+    };
     if (clustered) {
       loading = true;
       group.addLayers(markers, true);  // true: no 'layeradd' event per marker (nobody listens; 100k events cost)
@@ -494,7 +581,7 @@
       for (var k2 = 0; k2 < markers.length; k2++) group.addLayer(markers[k2]);
       ready();
     }
-    window.__atlas = {map: map, markers: group, areas: areas, outlines: outlines, count: rows.n, clustered: clustered};
+    window.__atlas = api;
     return window.__atlas;
   }
 

@@ -16,6 +16,7 @@ Write a snapshot of the incident map (all incidents in the store, or those passi
          Chromium, or with --renderer static, drawn with matplotlib instead
   .svg   vector picture (matplotlib)
   .pdf   vector picture (matplotlib; headless Chromium with --renderer chromium)
+  .gif   with --animate day|week: the time playback, one frame per window, drawn by headless Chromium
 Pictures carry the title, date range, filters, legend, scale bar, north arrow, attribution and a
 generated-at line. Prints one JSON object on stdout: {"out", "format", "renderer", "count"}."""
 
@@ -27,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    epilog="example: python -m geo snapshot --out daraa.png --region Daraa "
                                           "--since 2020-05-01 --width 1170 --height 827 --scale 3",
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", required=True, metavar="FILE", help="FILE.png, FILE.html, FILE.svg or FILE.pdf")
+    parser.add_argument("--out", required=True, metavar="FILE",
+                        help="FILE.png, FILE.html, FILE.svg, FILE.pdf or FILE.gif")
     add_db_argument(parser)
     add_filter_arguments(parser)
     look = parser.add_argument_group("picture")
@@ -43,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     look.add_argument("--cluster-threshold", type=int, default=None, metavar="N",
                       help="cluster markers above N incidents (default: 5000 for .html, 500 for pictures)")
     look.add_argument("--no-legend", action="store_true", help="leave the legend out of pictures")
+    look.add_argument("--animate", choices=("day", "week"), metavar="WINDOW",
+                      help="write FILE.gif: the time playback with a day or week window per frame")
+    look.add_argument("--frame-ms", type=int, default=700, help="milliseconds per .gif frame (default 700)")
     look.add_argument("--generated-at", metavar="TEXT",
                       help="fixed text for the generated-at line (for byte-identical repeat runs)")
 
@@ -68,14 +73,24 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".png", ".html", ".htm", ".svg", ".pdf"):
-        raise InputError(f"cannot tell the snapshot format from {args.out!r}: use .png, .html, .svg or .pdf")
+    if args.animate and suffix != ".gif":
+        raise InputError(f"--animate writes an animated GIF: name the output FILE.gif, not {args.out!r}")
+    if suffix not in (".png", ".html", ".htm", ".svg", ".pdf") and not (args.animate and suffix == ".gif"):
+        raise InputError(f"cannot tell the snapshot format from {args.out!r}: use .png, .html, .svg or .pdf "
+                         "(or .gif with --animate day|week)")
     frame = read_incidents(args)
     common = dict(title=args.title, subtitle=args.subtitle, filters_text=describe_filters(args), tiles=args.tiles,
                   generated_at=args.generated_at)
     if args.cluster_threshold is not None:
         common["cluster_threshold"] = args.cluster_threshold
-    if suffix in (".html", ".htm"):
+    if args.animate:
+        from geo.map.animate import snapshot_gif
+
+        path, frames = snapshot_gif(frame, out, unit=args.animate, width=args.width, height=args.height,
+                                    frame_ms=args.frame_ms, title=args.title, subtitle=args.subtitle,
+                                    filters_text=common["filters_text"], generated_at=args.generated_at)
+        renderer = f"chromium, {frames} frames"
+    elif suffix in (".html", ".htm"):
         path, renderer = snapshot_html(frame, out, **common), "html"
     else:
         path, renderer = snapshot_picture(frame, out, width=args.width, height=args.height, scale=args.scale,

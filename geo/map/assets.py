@@ -52,6 +52,8 @@ def vendor_assets() -> tuple[Asset, ...]:
         Asset("leaflet", leaflet / "leaflet.js", "leaflet/leaflet.js", "js"),
         Asset("jquery", jquery / "jquery.min.js", "jquery/jquery.min.js", "js"),
         Asset("markercluster", cluster / "leaflet.markercluster.js", "markercluster/leaflet.markercluster.js", "js"),
+        Asset("atlas_context", ASSETS_DIR / "atlas" / "context.js", "atlas/context.js", "js"),
+        Asset("atlas_playback", ASSETS_DIR / "atlas" / "playback.js", "atlas/playback.js", "js"),
         Asset("atlas", ASSETS_DIR / "atlas" / "atlas.js", "atlas/atlas.js", "js"),
         Asset("leaflet_css", leaflet / "leaflet.css", "leaflet/leaflet.css", "css"),
         Asset("markercluster_css", cluster / "MarkerCluster.css", "markercluster/MarkerCluster.css", "css"),

@@ -30,6 +30,8 @@ from geo import taxonomy
 from geo.map.assets import (STATIC_URL, ensure_static_assets, icon_glyphs, icon_slug, inline_bundle,
                              static_links)
 from geo.map.basemap import outlines, region_shapes
+from geo.map.context import context_json
+from geo.map.credits import attribution_for
 from geo.map.payload import encode_incidents, json_for_script
 from geo.map.snapshot import generated_line
 
@@ -117,12 +119,18 @@ def _prepare(incidents: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _day_number(value: str) -> int:
+    """Days since 1970-01-01 of an ISO date (how atlas.js counts days)."""
+    return (dt.date.fromisoformat(str(value)[:10]) - dt.date(1970, 1, 1)).days
+
+
 def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalone"] = "streamlit",
               tiles: bool = False, highlight_ids: Sequence[str] = (), cluster_threshold: int = 500,
               title: str | None = None, subtitle: str | None = None, filters_text: str | None = None,
               generated_at: str | dt.datetime | None = None, snapshot: bool = False,
               legend: bool = True, lazy_popups_above: int = 20_000,
-              height: str | int = "100%") -> folium.Map:
+              height: str | int = "100%", context: bool = True, locator: bool = True,
+              playback_window: tuple[str, str] | None = None) -> folium.Map:
     """The folium map of ``incidents`` (a GeoDataFrame/DataFrame with the schema's columns).
 
     One marker element per incident with coordinates (``.leaflet-marker-pane > *`` equals the
@@ -134,6 +142,10 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     switched on. ``snapshot`` drops the interactive controls and animations (for PNG export).
     Above ``lazy_popups_above`` incidents a marker's popup is created on its first click.
 
+    ``context`` adds the offline context layers (rivers, lakes, districts, place names by zoom);
+    ``locator`` the Syria inset of snapshots; ``playback_window`` (``("2018-06-01", "week")``) opens
+    the map on that time window (the frames of an animation).
+
     Attributes set on the returned map: ``atlas_count`` (markers), ``atlas_dropped`` (rows with
     no coordinates), ``atlas_payload_bytes``.
     """
@@ -143,17 +155,20 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     encoded = encode_incidents(frame, highlight_ids=highlight_ids, icon_of=icon_slug)
     shapes = region_shapes(encoded.region_ids)
     meta = {"title": title or "", "subtitle": subtitle or "", "filters": filters_text or "",
-            "attribution": ATTRIBUTION + (" | Tiles: OpenStreetMap" if tiles else ""),
+            "attribution": attribution_for(frame, context=context) + (" | Tiles: OpenStreetMap" if tiles else ""),
             "generated": generated_line(generated_at) if (snapshot or generated_at) else ""}
     if snapshot:
         meta["counts"] = f"{encoded.count} incident{'s' if encoded.count != 1 else ''} shown" + (
             f" ({encoded.dropped} without coordinates not shown)" if encoded.dropped else "")
     options = {"clusterThreshold": int(cluster_threshold), "tiles": bool(tiles), "snapshot": bool(snapshot),
-               "legend": bool(legend), "lazyPopupsAbove": int(lazy_popups_above)}
+               "legend": bool(legend), "lazyPopupsAbove": int(lazy_popups_above), "locator": bool(locator)}
+    if playback_window:
+        options["playbackState"] = {"start": _day_number(playback_window[0]), "unit": str(playback_window[1])}
     data_json = json_for_script(encoded.payload)
     config_json = ('{"data":' + data_json + ',"outlines":' + _outlines_json() + ',"regions":' +
                    json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
-                   json_for_script(meta) + ',' + _static_json()[1:])
+                   json_for_script(meta) + (',"context":' + context_json() if context else '') + ',' +
+                   _static_json()[1:])
 
     map_options = {"zoom_snap": 0.5}  # half steps let the data fill the frame more closely
     if snapshot:

@@ -34,6 +34,13 @@ ATTRIBUTION = ("Boundaries: Natural Earth (public domain) | Places: GeoNames (CC
                "Incidents: sources listed per incident")
 
 
+def attribution_for(incidents: pd.DataFrame, *, context: bool = False) -> str:
+    """The credit line (UCDP named when its events are drawn); see :mod:`geo.map.credits`."""
+    from geo.map.credits import attribution_for as credit_line
+
+    return credit_line(incidents, context=context)
+
+
 def _merc(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lat = np.clip(np.asarray(lat, dtype=float), -85, 85)
     x = np.radians(np.asarray(lon, dtype=float)) * R_EARTH
@@ -224,7 +231,7 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
         if (precision == 3).any():
             handles.append(Patch(facecolor="none", edgecolor="#555555", hatch="///", label="region only (hatched area)"))
         if legend:
-            ax.legend(handles=handles, loc="lower right", fontsize=8, title="Legend", title_fontsize=9,
+            ax.legend(handles=handles, loc="lower right", fontsize=9, title="Legend", title_fontsize=10,
                       framealpha=0.94, ncol=1 if len(handles) <= 16 else 2, borderaxespad=1.2)
 
         # scale bar (true length at the map centre) and north arrow
@@ -242,7 +249,7 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
         ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.87), xycoords="axes fraction", ha="center",
                     va="center", fontsize=12, fontweight="bold",
                     arrowprops=dict(facecolor="#222222", edgecolor="#222222", width=4, headwidth=12))
-        attribution = ATTRIBUTION + (" | OpenStreetMap tiles are not drawn in the static picture" if tiles_note else "")
+        attribution = attribution_for(incidents, context=False) + (" | OpenStreetMap tiles are not drawn in the static picture" if tiles_note else "")
         fig.text(0.995, 0.004, attribution, fontsize=7, ha="right", va="bottom", color="#333333",
                  bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5))
 
