@@ -241,7 +241,8 @@ class GeoPackageStore:
             except OSError:
                 parts.append("-")
                 continue
-            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+            # an empty write-ahead log holds no change: readers re-create it (new mtime) on every open
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}" if stat.st_size else "-")
         return "|".join(parts)
 
     def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
