@@ -58,8 +58,9 @@
     placePane.style.zIndex = 440; placePane.style.pointerEvents = 'none';
 
     // water: lakes filled, rivers as lines (thicker when named)
+    function shapesOnly(f) { return f.geometry && f.geometry.type !== 'Point' && f.geometry.type !== 'MultiPoint'; }
     var water = L.geoJSON(ctx.water || {type: 'FeatureCollection', features: []}, {
-      pane: 'iaWater', interactive: false,
+      pane: 'iaWater', interactive: false, filter: shapesOnly,
       style: function (f) {
         return f.properties.kind === 'lake'
           ? {color: '#7fb3d5', weight: 0.8, fillColor: '#b9d8ee', fillOpacity: 1}
@@ -71,7 +72,7 @@
 
     // districts: solid thin lines from zoom 8 (governorates stay dashed, drawn by atlas.js)
     var districtLines = L.geoJSON(ctx.districts || {type: 'FeatureCollection', features: []}, {
-      pane: 'iaOutlines', interactive: false,
+      pane: 'iaOutlines', interactive: false, filter: shapesOnly,
       style: function () { return {color: '#8c7b6b', weight: 1, opacity: 0.75, fill: false}; }
     });
     layers.districts = districtLines;
@@ -163,8 +164,16 @@
       }
       map.getContainer().setAttribute('data-atlas-labels', String(shown.length));
     }
-    map.on('zoomend moveend resize', place);
-    layers.place = place;
+    // Labels are placed once the incident markers are in (``place()`` from atlas.js), then after every
+    // move, at most once per frame.
+    var armed = false, pending = false;
+    function schedule() {
+      if (!armed || pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; place(); });
+    }
+    map.on('moveend resize', schedule);
+    layers.place = function () { armed = true; place(); };
     layers.shownLabels = function () { return shown.slice(); };
     return layers;
   }
