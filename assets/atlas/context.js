@@ -73,7 +73,7 @@
     // districts: solid thin lines from zoom 8 (governorates stay dashed, drawn by atlas.js)
     var districtLines = L.geoJSON(ctx.districts || {type: 'FeatureCollection', features: []}, {
       pane: 'iaOutlines', interactive: false, filter: shapesOnly,
-      style: function () { return {color: '#8c7b6b', weight: 1, opacity: 0.75, fill: false}; }
+      style: function () { return {color: '#6e5a45', weight: 1.6, opacity: 0.85, fill: false}; }
     });
     layers.districts = districtLines;
     var districtMinZoom = opts.districtMinZoom || 8;
