@@ -297,3 +297,23 @@ def test_bundled_sample_is_real_ucdp_and_seed_report_incidents():
     finally:
         con.close()
     assert "UCDP" in description and "CC BY 4.0" in description
+
+
+def test_data_exports_of_ucdp_incidents_carry_the_credit_in_their_metadata(tmp_path):
+    import sqlite3
+
+    from geo.view_export import render
+
+    frame = at_points([DARAA, (32.89, 36.04)])
+    frame["event_id"] = ["ucdp:1", "h:2"]
+    assert "UCDP GED" in json.loads(render("geojson", frame))["attribution"]
+    kml = render("kml", frame).decode("utf-8")
+    assert kml.index("</name>") < kml.index("<description>Incidents: UCDP GED")
+    (tmp_path / "x.gpkg").write_bytes(render("gpkg", frame))
+    con = sqlite3.connect(tmp_path / "x.gpkg")
+    try:
+        assert "UCDP GED" in con.execute("SELECT description FROM gpkg_contents").fetchone()[0]
+    finally:
+        con.close()
+    frame["event_id"] = ["h:1", "h:2"]
+    assert "attribution" not in json.loads(render("geojson", frame))
