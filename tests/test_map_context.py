@@ -317,3 +317,21 @@ def test_data_exports_of_ucdp_incidents_carry_the_credit_in_their_metadata(tmp_p
         con.close()
     frame["event_id"] = ["h:1", "h:2"]
     assert "attribution" not in json.loads(render("geojson", frame))
+
+
+@pytest.mark.browser
+def test_context_names_reach_the_page_as_text(tmp_path, monkeypatch):
+    payload = '<img src=x onerror="window.__pwned=1">'
+    path = tmp_path / "districts.geojson"
+    square = [[[37.6, 33.0], [38.0, 33.0], [38.0, 33.3], [37.6, 33.3], [37.6, 33.0]]]  # desert: no town names
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "x", "name": payload, "name_ar": "", "admin1_iso": "SY-DR"},
+         "geometry": {"type": "Polygon", "coordinates": square}}]}), encoding="utf-8")
+    monkeypatch.setattr(ctx, "DISTRICTS_FILE", path)
+    with page_for(map_html(at_points([(33.5, 36.29)])), tmp_path / "x.html") as page:
+        page.evaluate("() => __atlas.map.setView([33.15, 37.8], 9, {animate: false})")
+        page.wait_for_function("() => document.querySelectorAll('.ia-ctx-district').length >= 1")
+        texts = page.evaluate("() => Array.from(document.querySelectorAll('.ia-ctx-district')).map(e => e.textContent)")
+        assert payload in texts
+        assert page.evaluate("() => !!window.__pwned") is False
+        assert page.evaluate("() => document.querySelectorAll('.ia-ctx img').length") == 0
