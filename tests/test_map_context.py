@@ -335,3 +335,18 @@ def test_context_names_reach_the_page_as_text(tmp_path, monkeypatch):
         assert payload in texts
         assert page.evaluate("() => !!window.__pwned") is False
         assert page.evaluate("() => document.querySelectorAll('.ia-ctx img').length") == 0
+
+
+def test_fan_offsets_separate_stacked_points_and_leave_lone_points():
+    import numpy as np
+
+    from geo.map._fan import fan_offsets
+
+    xs = np.array([0.0, 0.0, 0.0, 500.0] + [1000.0] * 12)
+    ys = np.zeros(len(xs))
+    dx, dy = fan_offsets(xs, ys)
+    assert dx[3] == 0 and dy[3] == 0
+    spots = {(round(x + a), round(y + b)) for x, y, a, b in zip(xs, ys, dx, dy)}
+    assert len(spots) == len(xs)
+    big = [(a, b) for x, a, b in zip(xs, dx, dy) if x == 1000.0]
+    assert min(abs(p[0] - q[0]) + abs(p[1] - q[1]) for i, p in enumerate(big) for q in big[i + 1:]) > 10

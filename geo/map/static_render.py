@@ -138,6 +138,12 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
         ax.set_xlim(cx - span_x / 2, cx + span_x / 2)
         ax.set_ylim(cy - span_y / 2, cy + span_y / 2)
         ax.set_aspect("equal", adjustable="box")
+        # incidents at one point fan out (as on the interactive map): every one of them stays visible
+        from geo.map._fan import fan_offsets
+
+        per_px = span_x / max(width, 1)
+        fx, fy = fan_offsets(xs, ys)
+        xs, ys = xs + fx * per_px, ys - fy * per_px
 
         # basemap
         for feature in basemap:
