@@ -6,7 +6,6 @@ Browser tests open standalone maps offline in headless Chromium and wait for sta
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from contextlib import contextmanager
 from pathlib import Path

@@ -25,7 +25,7 @@ def draw_context(ax, merc, *, width_px: int, height_px: int, avoid_xy: tuple[np.
     from geo.map import context as ctx
 
     x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
+    _, y1 = ax.get_ylim()
     per_px = (x1 - x0) / max(width_px, 1)
 
     def to_xy(coords) -> tuple[np.ndarray, np.ndarray]:
