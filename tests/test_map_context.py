@@ -174,9 +174,16 @@ def test_village_zoom_over_daraa_shows_names_districts_and_rivers_offline(tmp_pa
 @pytest.mark.browser
 def test_stacked_incidents_fan_out_one_marker_each(tmp_path):
     points = [DARAA] * 6 + [(32.89, 36.04)] * 2 + [(33.51, 36.29)]
-    with page_for(map_html(at_points(points)), tmp_path / "stack.html") as page:
+    frame = at_points(points)
+    frame["location"] = ["<b>Daraa</b> city"] * 6 + ["Nawa"] * 2 + ["Damascus"]
+    with page_for(map_html(frame), tmp_path / "stack.html") as page:
         boxes = _boxes(page, ".leaflet-marker-pane > *")
         rings = page.evaluate("() => Array.from(document.querySelectorAll('.ia-stack > div')).map(e => e.title)")
+        page.evaluate(f"() => __atlas.map.setView([{DARAA[0]}, {DARAA[1]}], 12, {{animate: false}})")
+        page.wait_for_function("() => document.querySelectorAll('.ia-ctx-caption').length >= 1")
+        captions = page.evaluate("() => Array.from(document.querySelectorAll('.ia-ctx-caption')).map(e => e.textContent)")
+        assert captions == ["<b>Daraa</b> city"]  # the stack of 6 is named as text; a pair needs no caption
+        assert page.evaluate("() => document.querySelectorAll('.ia-ctx b').length") == 0
         for zoom in (9, 11, 13):
             page.evaluate(f"() => __atlas.map.setView([{DARAA[0]}, {DARAA[1]}], {zoom}, {{animate: false}})")
             _settle(page)

@@ -135,6 +135,14 @@
         var r = c.getBoundingClientRect();
         if (r.width && r.height) occ.add([r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top]);
       });
+      (opts.captions ? opts.captions() : []).forEach(function (c) {  // names under fanned-out stacks
+        var q = map.latLngToContainerPoint(c.latlng), w = c.name.length * 7.2 + 4;
+        if (q.x < -50 || q.y < -20 || q.x > size.x + 50 || q.y > size.y + 20) return;
+        var box = [q.x - w / 2, q.y + c.dy, q.x + w / 2, q.y + c.dy + LINE_H];
+        if (occ.hits(box)) return;
+        occ.add(box);
+        textMarker(c.latlng, c.name, 'ia-ctx-caption', 'iaPlaces', [w / 2, -c.dy], w).addTo(labels);
+      });
       for (var k = 0; k < candidates.length && shown.length < MAX_LABELS; k++) {
         var c = candidates[k];
         if (c.minZoom > z) continue;
