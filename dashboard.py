@@ -204,6 +204,8 @@ def _current_state(facet: dict) -> query.ViewState:
 def _write_url(state: query.ViewState) -> None:
     wanted = query.to_query_params(state)
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if "window" in current:  # the map's playback window (written by the map itself) survives reruns
+        wanted = {**wanted, "window": current["window"]}
     if current != wanted:
         st.query_params.from_dict(wanted)
 

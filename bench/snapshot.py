@@ -6,6 +6,9 @@ by the same Chromium — note that offline that page stays blank (its scripts co
 is the problem the project's snapshots solve; its timing shows the cost of the naive route.
 
 Usage: .venv/bin/python bench/snapshot.py [--sizes 1000 100000] [--width 1600 --height 1000]
+       .venv/bin/python bench/snapshot.py --gif [--sizes 1000] [--width 1200 --height 800]
+``--gif`` times the playback animation (one frame per week over the incidents' period; the same
+Chromium renderer as PNG) against one PNG of the same map in the same run: seconds per frame.
 """
 
 from __future__ import annotations
@@ -54,12 +57,36 @@ def naive_baseline(frame, out_dir: Path, width: int, height: int) -> tuple[float
     return html_seconds, html.stat().st_size, time.perf_counter() - start
 
 
+def gif_bench(args) -> None:
+    """Seconds per GIF frame vs one PNG of the same map (incidents over ~12 weeks)."""
+    import datetime as dt
+
+    from geo.map.animate import snapshot_gif
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for size in args.sizes:
+            frame = synthetic_incidents(size, seed=1, start=dt.date(2018, 6, 1), days=84)
+            png_s, png_b = timed(snapshot_png, frame, out / "one.png", width=args.width, height=args.height,
+                                 renderer="chromium", generated_at=FIXED)
+            start = time.perf_counter()
+            path, frames = snapshot_gif(frame, out / "play.gif", unit="week", width=args.width, height=args.height,
+                                        generated_at=FIXED)
+            gif_s = time.perf_counter() - start
+            print(f"{size:>10} one PNG {png_s:6.2f} s ({png_b / 1e6:.2f} MB) | GIF {frames} frames {gif_s:6.2f} s "
+                  f"= {gif_s / frames:.2f} s/frame ({path.stat().st_size / 1e6:.2f} MB)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--width", type=int, default=1600)
     parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--gif", action="store_true", help="time the playback GIF (seconds per frame)")
     args = parser.parse_args()
+    if args.gif:
+        gif_bench(args)
+        return
     snapshot_html(synthetic_incidents(10), Path(tempfile.mkdtemp()) / "warm.html")  # warm caches
     print(f"{'incidents':>10} {'output':<40} {'seconds':>8} {'size MB':>8}")
     with tempfile.TemporaryDirectory() as tmp:

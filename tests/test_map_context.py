@@ -6,7 +6,6 @@ Browser tests open standalone maps offline in headless Chromium and wait for sta
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from contextlib import contextmanager
 from pathlib import Path
@@ -175,9 +174,16 @@ def test_village_zoom_over_daraa_shows_names_districts_and_rivers_offline(tmp_pa
 @pytest.mark.browser
 def test_stacked_incidents_fan_out_one_marker_each(tmp_path):
     points = [DARAA] * 6 + [(32.89, 36.04)] * 2 + [(33.51, 36.29)]
-    with page_for(map_html(at_points(points)), tmp_path / "stack.html") as page:
+    frame = at_points(points)
+    frame["location"] = ["<b>Daraa</b> city"] * 6 + ["Nawa"] * 2 + ["Damascus"]
+    with page_for(map_html(frame), tmp_path / "stack.html") as page:
         boxes = _boxes(page, ".leaflet-marker-pane > *")
         rings = page.evaluate("() => Array.from(document.querySelectorAll('.ia-stack > div')).map(e => e.title)")
+        page.evaluate(f"() => __atlas.map.setView([{DARAA[0]}, {DARAA[1]}], 12, {{animate: false}})")
+        page.wait_for_function("() => document.querySelectorAll('.ia-ctx-caption').length >= 1")
+        captions = page.evaluate("() => Array.from(document.querySelectorAll('.ia-ctx-caption')).map(e => e.textContent)")
+        assert captions == ["<b>Daraa</b> city"]  # the stack of 6 is named as text; a pair needs no caption
+        assert page.evaluate("() => document.querySelectorAll('.ia-ctx b').length") == 0
         for zoom in (9, 11, 13):
             page.evaluate(f"() => __atlas.map.setView([{DARAA[0]}, {DARAA[1]}], {zoom}, {{animate: false}})")
             _settle(page)
@@ -297,3 +303,56 @@ def test_bundled_sample_is_real_ucdp_and_seed_report_incidents():
     finally:
         con.close()
     assert "UCDP" in description and "CC BY 4.0" in description
+
+
+def test_data_exports_of_ucdp_incidents_carry_the_credit_in_their_metadata(tmp_path):
+    import sqlite3
+
+    from geo.view_export import render
+
+    frame = at_points([DARAA, (32.89, 36.04)])
+    frame["event_id"] = ["ucdp:1", "h:2"]
+    assert "UCDP GED" in json.loads(render("geojson", frame))["attribution"]
+    kml = render("kml", frame).decode("utf-8")
+    assert kml.index("</name>") < kml.index("<description>Incidents: UCDP GED")
+    (tmp_path / "x.gpkg").write_bytes(render("gpkg", frame))
+    con = sqlite3.connect(tmp_path / "x.gpkg")
+    try:
+        assert "UCDP GED" in con.execute("SELECT description FROM gpkg_contents").fetchone()[0]
+    finally:
+        con.close()
+    frame["event_id"] = ["h:1", "h:2"]
+    assert "attribution" not in json.loads(render("geojson", frame))
+
+
+@pytest.mark.browser
+def test_context_names_reach_the_page_as_text(tmp_path, monkeypatch):
+    payload = '<img src=x onerror="window.__pwned=1">'
+    path = tmp_path / "districts.geojson"
+    square = [[[37.6, 33.0], [38.0, 33.0], [38.0, 33.3], [37.6, 33.3], [37.6, 33.0]]]  # desert: no town names
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "x", "name": payload, "name_ar": "", "admin1_iso": "SY-DR"},
+         "geometry": {"type": "Polygon", "coordinates": square}}]}), encoding="utf-8")
+    monkeypatch.setattr(ctx, "DISTRICTS_FILE", path)
+    with page_for(map_html(at_points([(33.5, 36.29)])), tmp_path / "x.html") as page:
+        page.evaluate("() => __atlas.map.setView([33.15, 37.8], 9, {animate: false})")
+        page.wait_for_function("() => document.querySelectorAll('.ia-ctx-district').length >= 1")
+        texts = page.evaluate("() => Array.from(document.querySelectorAll('.ia-ctx-district')).map(e => e.textContent)")
+        assert payload in texts
+        assert page.evaluate("() => !!window.__pwned") is False
+        assert page.evaluate("() => document.querySelectorAll('.ia-ctx img').length") == 0
+
+
+def test_fan_offsets_separate_stacked_points_and_leave_lone_points():
+    import numpy as np
+
+    from geo.map._fan import fan_offsets
+
+    xs = np.array([0.0, 0.0, 0.0, 500.0] + [1000.0] * 12)
+    ys = np.zeros(len(xs))
+    dx, dy = fan_offsets(xs, ys)
+    assert dx[3] == 0 and dy[3] == 0
+    spots = {(round(x + a), round(y + b)) for x, y, a, b in zip(xs, ys, dx, dy)}
+    assert len(spots) == len(xs)
+    big = [(a, b) for x, a, b in zip(xs, dx, dy) if x == 1000.0]
+    assert min(abs(p[0] - q[0]) + abs(p[1] - q[1]) for i, p in enumerate(big) for q in big[i + 1:]) > 10

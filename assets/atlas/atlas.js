@@ -419,6 +419,9 @@
         if (st.n < 2) return;
         var r = stackRadius(st.n), ring = h('div');
         ring.title = st.n + ' incidents at this point';
+        // a large fan covers its town's own name: the incidents' place name is offered as a caption under it
+        st.caption = st.n >= 3 ? rows.place(st.first) : '';
+        st.radius = r;
         L.marker([rows.lat(st.first), rows.lon(st.first)], {pane: 'iaStacks', interactive: false, keyboard: false,
           icon: L.divIcon({className: 'ia-stack', html: ring, iconSize: [2 * r, 2 * r]})}).addTo(stackRings);
       });
@@ -440,6 +443,15 @@
     if (cfg.context && window.IncidentAtlasContext) {
       context = window.IncidentAtlasContext.add(map, cfg.context, {
         labels: opts.placeLabels !== false,
+        captions: function () {  // placed first, under their fan, wherever they fit
+          if (!fanOut || window.__atlasHidden) return [];
+          var out = [];
+          Object.keys(stacks).forEach(function (key) {
+            var st = stacks[key];
+            if (st.caption) out.push({name: st.caption, latlng: [rows.lat(st.first), rows.lon(st.first)], dy: st.radius + 2});
+          });
+          return out;
+        },
         avoidBoxes: function () {  // the governorate names drawn by this file
           var out = [];
           cfg.outlines.features.forEach(function (f) {

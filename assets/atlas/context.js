@@ -58,8 +58,9 @@
     placePane.style.zIndex = 440; placePane.style.pointerEvents = 'none';
 
     // water: lakes filled, rivers as lines (thicker when named)
+    function shapesOnly(f) { return f.geometry && f.geometry.type !== 'Point' && f.geometry.type !== 'MultiPoint'; }
     var water = L.geoJSON(ctx.water || {type: 'FeatureCollection', features: []}, {
-      pane: 'iaWater', interactive: false,
+      pane: 'iaWater', interactive: false, filter: shapesOnly,
       style: function (f) {
         return f.properties.kind === 'lake'
           ? {color: '#7fb3d5', weight: 0.8, fillColor: '#b9d8ee', fillOpacity: 1}
@@ -71,8 +72,8 @@
 
     // districts: solid thin lines from zoom 8 (governorates stay dashed, drawn by atlas.js)
     var districtLines = L.geoJSON(ctx.districts || {type: 'FeatureCollection', features: []}, {
-      pane: 'iaOutlines', interactive: false,
-      style: function () { return {color: '#8c7b6b', weight: 1, opacity: 0.75, fill: false}; }
+      pane: 'iaOutlines', interactive: false, filter: shapesOnly,
+      style: function () { return {color: '#6e5a45', weight: 1.6, opacity: 0.85, fill: false}; }
     });
     layers.districts = districtLines;
     var districtMinZoom = opts.districtMinZoom || 8;
@@ -134,6 +135,14 @@
         var r = c.getBoundingClientRect();
         if (r.width && r.height) occ.add([r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top]);
       });
+      (opts.captions ? opts.captions() : []).forEach(function (c) {  // names under fanned-out stacks
+        var q = map.latLngToContainerPoint(c.latlng), w = c.name.length * 7.2 + 4;
+        if (q.x < -50 || q.y < -20 || q.x > size.x + 50 || q.y > size.y + 20) return;
+        var box = [q.x - w / 2, q.y + c.dy, q.x + w / 2, q.y + c.dy + LINE_H];
+        if (occ.hits(box)) return;
+        occ.add(box);
+        textMarker(c.latlng, c.name, 'ia-ctx-caption', 'iaPlaces', [w / 2, -c.dy], w).addTo(labels);
+      });
       for (var k = 0; k < candidates.length && shown.length < MAX_LABELS; k++) {
         var c = candidates[k];
         if (c.minZoom > z) continue;
@@ -163,8 +172,16 @@
       }
       map.getContainer().setAttribute('data-atlas-labels', String(shown.length));
     }
-    map.on('zoomend moveend resize', place);
-    layers.place = place;
+    // Labels are placed once the incident markers are in (``place()`` from atlas.js), then after every
+    // move, at most once per frame.
+    var armed = false, pending = false;
+    function schedule() {
+      if (!armed || pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; place(); });
+    }
+    map.on('moveend resize', schedule);
+    layers.place = function () { armed = true; place(); };
     layers.shownLabels = function () { return shown.slice(); };
     return layers;
   }

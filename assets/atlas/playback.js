@@ -95,10 +95,11 @@
           else if (!group.hasLayer(m)) group.addLayer(m);
         });
       }
-      if (atlas.stackRings) {
-        if (state && map.hasLayer(atlas.stackRings)) map.removeLayer(atlas.stackRings);
-        if (!state && !map.hasLayer(atlas.stackRings)) atlas.stackRings.addTo(map);
-      }
+      [atlas.stackRings, atlas.areas].forEach(function (layer) {  // whole-period rings and hatched areas
+        if (!layer) return;
+        if (state && map.hasLayer(layer)) map.removeLayer(layer);
+        if (!state && !map.hasLayer(layer)) layer.addTo(map);
+      });
       if (atlas.context) atlas.context.place();
       updateText(w, counts);
       return counts;

@@ -15,7 +15,8 @@ Write a snapshot of the incident map (all incidents in the store, or those passi
   .png   a picture rendered by headless Chromium (/usr/bin/chromium, network blocked); without
          Chromium, or with --renderer static, drawn with matplotlib instead
   .svg   vector picture (matplotlib)
-  .pdf   vector picture (matplotlib; headless Chromium with --renderer chromium)
+  .pdf   printable page drawn by headless Chromium like .png (matplotlib without Chromium or with
+         --renderer static)
   .gif   with --animate day|week: the time playback, one frame per window, drawn by headless Chromium
 Pictures carry the title, date range, filters, legend, scale bar, north arrow, attribution and a
 generated-at line. Prints one JSON object on stdout: {"out", "format", "renderer", "count"}."""
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     look.add_argument("--scale", type=float, default=1.0,
                       help="pixel density: 2 doubles the resolution (e.g. A4 at 300 dpi: 1170x827 --scale 3)")
     look.add_argument("--renderer", choices=("auto", "chromium", "static"), default="auto",
-                      help="auto: Chromium for PNG when installed, else matplotlib")
+                      help="auto: Chromium for PNG and PDF when installed, else matplotlib")
     look.add_argument("--title", help="title line (default: Incident Atlas)")
     look.add_argument("--subtitle", help="second line (default: the incidents' date range)")
     look.add_argument("--tiles", action="store_true", help="add OpenStreetMap tiles (needs the internet)")

@@ -12,8 +12,8 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -47,7 +47,12 @@ def snapshot_gif(incidents: pd.DataFrame, out_path: str | os.PathLike, *, unit: 
     Returns the path and the number of frames. Needs the local Chromium (see
     :func:`geo.map.snapshot.chromium_available`).
     """
-    from geo.map.snapshot import CHROMIUM, _atomic_write, chromium_available, date_range_text
+    from geo.map.snapshot import (
+        CHROMIUM,
+        _atomic_write,
+        chromium_available,
+        date_range_text,
+    )
 
     if unit not in UNITS:
         raise InputError(f"playback window must be one of {', '.join(UNITS)}, not {unit!r}")

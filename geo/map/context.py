@@ -11,8 +11,9 @@ each other or of an incident marker.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from geo.map.payload import json_for_script
 from geo.paths import DATA_DIR
@@ -119,6 +120,7 @@ def _read_features(path) -> list[dict]:
 @lru_cache(maxsize=2)
 def districts_payload(path=DISTRICTS_FILE) -> dict:
     """District outlines (simplified, rounded) with their name and a label point, from ``districts.geojson``."""
+    from shapely.errors import ShapelyError
     from shapely.geometry import mapping, shape
 
     features = []
@@ -126,8 +128,8 @@ def districts_payload(path=DISTRICTS_FILE) -> dict:
         props = feature.get("properties") or {}
         try:
             geom = shape(feature["geometry"])
-        except Exception:
-            continue
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
+            continue  # a feature without a readable geometry is skipped: the map still opens
         if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
             continue  # a district known only by a point has no outline to draw
         simple = geom.simplify(SIMPLIFY_DEG, preserve_topology=True)

@@ -115,7 +115,8 @@ def chromium_available() -> bool:
 
 
 def resolve_renderer(renderer: str, suffix: str) -> str:
-    """The renderer actually used for an output file type (``auto`` -> chromium for PNG when present)."""
+    """The renderer actually used for an output file type (``auto`` -> Chromium for PNG and PDF when present:
+    those pictures carry the place names, districts, rivers and the locator inset)."""
     if renderer not in ("auto", "chromium", "static"):
         raise InputError(f"unknown renderer {renderer!r} (use auto, chromium or static)")
     if suffix == ".svg":
@@ -123,7 +124,7 @@ def resolve_renderer(renderer: str, suffix: str) -> str:
             raise InputError("SVG snapshots come from the static renderer: use --renderer static or auto")
         return "static"
     if renderer == "auto":
-        return "chromium" if suffix == ".png" and chromium_available() else "static"
+        return "chromium" if suffix in (".png", ".pdf") and chromium_available() else "static"
     if renderer == "chromium" and not chromium_available():
         raise GeoError(f"Chromium not found at {CHROMIUM} (or Playwright missing): use --renderer static")
     return renderer

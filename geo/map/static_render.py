@@ -138,6 +138,12 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
         ax.set_xlim(cx - span_x / 2, cx + span_x / 2)
         ax.set_ylim(cy - span_y / 2, cy + span_y / 2)
         ax.set_aspect("equal", adjustable="box")
+        # incidents at one point fan out (as on the interactive map): every one of them stays visible
+        from geo.map._fan import fan_offsets
+
+        per_px = span_x / max(width, 1)
+        fx, fy = fan_offsets(xs, ys)
+        xs, ys = xs + fx * per_px, ys - fy * per_px
 
         # basemap
         for feature in basemap:
@@ -151,6 +157,14 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
             if props["level"] == "admin1":
                 ax.add_patch(_polygon_patch(feature["geometry"], facecolor="none", edgecolor="#9a948a",
                                             linewidth=0.7, linestyle=(0, (4, 3)), zorder=2))
+        from geo.map._static_context import draw_context
+
+        panels = [(0, 0, 380, 135), (width - 270, height - 310, width, height), (0, height - 18, width, height),
+                  (0, height - 80, 160, height), (width - 80, 0, width, 120)]  # title, legend, credit, scale, N
+        names = [(f["properties"]["name"], f["properties"]["lp"][1], f["properties"]["lp"][0]) for f in basemap
+                 if f["properties"].get("lp") and f["properties"]["level"] == "admin1"]
+        draw_context(ax, _merc, width_px=width, height_px=height, avoid_xy=(xs, ys), avoid_boxes=panels,
+                     avoid_names=names)
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         for feature in basemap:
@@ -249,7 +263,7 @@ def render_static(incidents: pd.DataFrame, out: Path, *, width: int, height: int
         ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.87), xycoords="axes fraction", ha="center",
                     va="center", fontsize=12, fontweight="bold",
                     arrowprops=dict(facecolor="#222222", edgecolor="#222222", width=4, headwidth=12))
-        attribution = attribution_for(incidents, context=False) + (" | OpenStreetMap tiles are not drawn in the static picture" if tiles_note else "")
+        attribution = attribution_for(incidents, context=True) + (" | OpenStreetMap tiles are not drawn in the static picture" if tiles_note else "")
         fig.text(0.995, 0.004, attribution, fontsize=7, ha="right", va="bottom", color="#333333",
                  bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5))
 
