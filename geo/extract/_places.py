@@ -263,10 +263,7 @@ def _resolve_with(top: Toponym, geocoder: Geocoder, ctx: str | None, cache: dict
     for query, precision in top.queries:
         key = (query, ctx)
         if key not in cache:
-            try:
-                cache[key] = geocoder.geocode(query, context=ctx)
-            except TypeError:
-                cache[key] = geocoder.geocode(query)
+            cache[key] = geocoder.geocode(query, context=ctx)
         loc = cache[key]
         if loc is None:
             continue
