@@ -74,6 +74,7 @@ _RULES: list[tuple[str, int, str]] = [
     ("abduct", 1, r"kidnapp(?:ed|ing)|kidnaps?|abduct(?:ed|ion|ing|s)?|forcibly disappeared|forced disappearance"),
     ("arrest", 1, r"arrest(?:ed|s|ing)?|detain(?:ed|ing|s)?|detention campaign|rounded up|raid and arrest"),
     ("protest", 1, r"protest(?:ed|s|ing|ers)?|demonstrat(?:ion|ions|ed|ing|ors)|rall(?:y|ies|ied)|sit-ins?|vigils?|"
+                   r"(?:took|take|taken|taking|poured|pour|went) (?:to|into|onto) the streets|"
                    r"marched|strikes? by (?:workers|shop owners)"),
     ("riot", 1, r"riot(?:ed|s|ing)?|mob|lynch(?:ed|ing)?"),
     ("disrupt", 1, r"defus(?:ed|ing)|dismantl(?:ed|ing)|(?:seized|confiscated) (?:a |an )?(?:weapons|ammunition|explosives|"

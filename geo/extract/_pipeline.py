@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from geo.admin1 import resolve_admin1
-from geo.extract import _actors, _counts, _dates, _events, _groups, _places, _roles
+from geo.extract import _actors, _consolidate, _counts, _dates, _events, _framing, _groups, _places, _roles
 from geo.extract._groups import Group
 from geo.extract._model import Document, Incident
 from geo.extract._text import Sentence, normalise, split_sentences
@@ -22,15 +22,30 @@ class _Context:
     doc_admin: str | None = None
     last_date: _dates.DateSpan | None = None
     cache: dict = field(default_factory=dict)
+    masked: list[tuple[int, int]] = field(default_factory=list)   # dateline place names: never a location
+    background_end: int = -1       # end of the last sentence told as background (its paragraph follows it)
+    not_mapped: list[dict] = field(default_factory=list)          # passages kept as provenance only
 
 
 _ANAPHORA = re.compile(r"^\s+(?:him|her|them|it)\b", re.I)
 
 
+def _governorate_area(ctx: _Context, name: str | None):
+    """The governorate *region* (polygon, precision 3) a name stands for, or None."""
+    unit = resolve_admin1(name) if name else None
+    if unit is None or ctx.geocoder is None:
+        return None
+    key = ("<area>", unit.name)
+    if key not in ctx.cache:
+        loc = ctx.geocoder.geocode(f"{unit.name} province", context=None)
+        ctx.cache[key] = loc if loc is not None and loc.kind == "region" else None
+    return ctx.cache[key]
+
+
 def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> tuple | None:
-    """(toponym, Location, geo_precision) for the event: the first named place after the trigger (then before
-    it) that the geocoder knows; governorates only when no town resolves. Falling back from a town the
-    gazetteer lacks to its governorate is honest about it: precision 3."""
+    """(toponym, Location, geo_precision, needs_review) for the event: the first named place after the trigger
+    (then before it) that the geocoder knows; governorates only when no town resolves. A town the gazetteer
+    lacks falls back to the governorate *area* (precision 3, flagged for review), never to its capital's point."""
     if ctx.geocoder is None:
         return None
     after = [t for t in toponyms if t.start >= t0 and not t.excluded]
@@ -41,8 +56,18 @@ def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> t
     for top in specific + general:
         resolved = _places.resolve(top, ctx.geocoder, ctx.doc_admin, ctx.cache)
         if resolved is not None:
-            precision = 3 if top.admin and specific else resolved[1]
-            return top, resolved[0], precision
+            if top.admin and specific:
+                unknown = [t for t in specific if not t.area]
+                area = _governorate_area(ctx, _places.strip_suffix(top.name)) if unknown else None
+                if area is not None:
+                    return top, area, 3, True
+                return top, resolved[0], 3, bool(unknown)
+            return top, resolved[0], resolved[1], False
+    for top in specific:
+        if top.context and not top.area:
+            area = _governorate_area(ctx, top.context)
+            if area is not None:
+                return top, area, 3, True  # "Khirbet X in Deir ez-Zor" with an unknown Khirbet X
     return None
 
 
@@ -69,6 +94,8 @@ def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, pl
         if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2:
             # "The strikes hit the towns of X and Y": the earlier, vaguer mention gets the places
             target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
+            if not place[3]:
+                target.flags.pop("needs_review", None)
             out.extend(_same_event_elsewhere(ctx, target, place[0], scope_tops))
         if target.fatalities is None:
             target.fatalities = _counts.find_fatalities(scope)
@@ -97,6 +124,13 @@ def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, pl
     return False
 
 
+def _keep_as_provenance(ctx: _Context, sentence: Sentence, why: str, existing: list[Incident]) -> None:
+    """A passage that tells no new incident for the map (background, a claim): kept with the document's incidents."""
+    item = {"span": f"{sentence.start}-{sentence.end}", "text": sentence.text, "why": why}
+    if item not in ctx.not_mapped:
+        ctx.not_mapped.append(item)
+
+
 def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Incident]) -> list[Incident]:
     """New incidents told by one sentence (details of events already found are added to them instead)."""
     groups = _groups.find_groups(sentence, ctx.text)
@@ -109,12 +143,34 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     mentions = [m for m in _actors.find_actors(text, base)
                 if not any(m.start < pe and ps < m.end for ps, pe in masked)]
     mentions = _roles.merge_adjacent(mentions, text, base)
-    toponyms = _places.find_toponyms(text, base, masked + [(m.start, m.end) for m in mentions
-                                                             if "prison" not in m.text.lower()])
+    toponyms = _places.find_toponyms(text, base, masked + ctx.masked + [(m.start, m.end) for m in mentions
+                                                                         if "prison" not in m.text.lower()])
     latest = ctx.published + dt.timedelta(days=1)
     dates = [d for d in _dates.find_dates(text, ctx.published, base) if d.start <= latest]  # no future events
     dates = [replace(d, end=min(d.end, ctx.published)) if d.end and d.end > ctx.published else d for d in dates]
-    sentence_date = dates[0] if dates else None
+    history = [d for d in dates if _framing.is_background(d, ctx.published)]
+    current = [d for d in dates if d not in history]
+    sentence_date = current[0] if current else None
+    past = _framing.background_clauses(text, [(d.span[0] - base, d.span[1] - base) for d in history if not d.since])
+    if past:
+        # triggers in a clause about the past ("the protests that erupted in 2011") are background
+        kept = []
+        for g in groups:
+            g.triggers = [t for t in g.triggers if not any(a <= t.start - base < b for a, b in past)]
+            if g.triggers:
+                kept.append(g)
+        if len(kept) < len(groups):
+            _keep_as_provenance(ctx, sentence, "background", existing)
+        groups = kept
+        if not groups:
+            ctx.background_end = sentence.end if not current else -1
+            return []
+    if not dates and ctx.background_end >= 0 and "\n" not in ctx.text[ctx.background_end:sentence.start]:
+        # an undated sentence continuing a background passage in the same paragraph
+        _keep_as_provenance(ctx, sentence, "background", existing)
+        ctx.background_end = sentence.end
+        return []
+    ctx.background_end = -1
     out: list[Incident] = []
     violent = _groups.VIOLENT | {"kill"}
     if any(not g.subordinate and g.cls in violent for g in groups):
@@ -124,6 +180,9 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         # "These measures come after several demonstrations": background of an event already told
         groups = [g for g in groups if not g.subordinate or g.cls in violent]
     for i, group in enumerate(groups):
+        if _framing.is_claim(text, group.head.start - base, group.cls):
+            _keep_as_provenance(ctx, sentence, "unconfirmed claim", existing)
+            continue
         s, e = _scope_bounds(groups, i, sentence)
         scope = ctx.text[s:e]
         scope_mentions = [m for m in mentions if s <= m.start and m.end <= e]
@@ -137,12 +196,19 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         place = _resolve_place(ctx, scope_tops, group.head.start)
         if place is None and i > 0 and out:
             place_src = out[-1]
-            place = (None, place_src.location, place_src.geo_precision) if place_src.location else None
+            place = (None, place_src.location, place_src.geo_precision,
+                     bool(place_src.flags.get("needs_review"))) if place_src.location else None
         if place is None:
             place = _resolve_place(ctx, toponyms, group.head.start)
-        scope_dates = [d for d in dates if s <= d.span[0] < e]
+        scope_dates = [d for d in current if s <= d.span[0] < e]
         when = scope_dates[0] if scope_dates else sentence_date or ctx.last_date
         own_date = bool(scope_dates or sentence_date)
+        if not scope_dates and not sentence_date and any(d.since for d in history):
+            # "has been shelled since October 2019": going on at publication
+            since = next(d for d in history if d.since)
+            when, own_date = _framing.ongoing_span(ctx.published, since.span, since.text), True
+        elif scope_dates == [] and any(s <= d.span[0] < e and not d.since for d in history) and not sentence_date:
+            continue
         if (existing or out) and _merged_into_told(ctx, group, kind, a1, place, scope, scope_dates, scope_tops,
                                                    people, existing, out):
             continue
@@ -156,9 +222,11 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
             doc_id=ctx.doc.id, trigger=" / ".join(t.text for t in group.triggers),
         )
         if place is not None:
-            top, loc, precision = place
+            top, loc, precision, review = place
             incident.location, incident.geo_precision = loc, precision
             incident.location_text = top.name if top is not None else loc.name
+            if review:
+                incident.flags["needs_review"] = True
         label = (incident.location_text or "Unidentified").split(",")[0]
         a1, a2 = (n.replace("{place}", label) if n else n for n in (a1, a2))
         assoc1 = [n.replace("{place}", label) for n in assoc1]
@@ -199,6 +267,7 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
             continue
         twin = replace(incident, location=resolved[0], geo_precision=resolved[1], location_text=other.name,
                        actors=list(incident.actors), people=list(incident.people), fatalities=None,
+                       flags={k: v for k, v in incident.flags.items() if k != "needs_review"},
                        confidence=max(0.05, incident.confidence - 0.05))
         out.append(twin)
     return out
@@ -233,6 +302,7 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
         raise InputError("no publication date: pass --published or give the document a date", file=doc.id)
     text = normalise(doc.text)
     ctx = _Context(doc, text, doc.published, geocoder, _doc_admin(text, doc.title))
+    ctx.masked = _framing.dateline_spans(text)
     incidents: list[Incident] = []
     for sentence in split_sentences(text):
         if sentence.heading:
@@ -248,13 +318,22 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
         incidents.extend(found)
     for inc in incidents:
         if inc.location is None and ctx.geocoder is not None and ctx.doc_admin:
-            loc = _places.resolve(_places.Toponym(ctx.doc_admin, 0, 0, [(ctx.doc_admin, 3)], admin=True),
-                                  ctx.geocoder, None, ctx.cache)
-            if loc is not None:
-                inc.location, inc.geo_precision = loc[0], 3
+            area = _governorate_area(ctx, ctx.doc_admin)
+            if area is None:
+                loc = _places.resolve(_places.Toponym(ctx.doc_admin, 0, 0, [(ctx.doc_admin, 3)], admin=True),
+                                      ctx.geocoder, None, ctx.cache)
+                area = loc[0] if loc is not None else None
+            if area is not None:
+                inc.location, inc.geo_precision = area, 3
                 inc.location_text = ctx.doc_admin
                 inc.confidence = max(0.05, inc.confidence - 0.15)
-    return _main_first(incidents, doc.title)
+                inc.flags["needs_review"] = True
+                inc.flags["document_area"] = True   # placed by the document's governorate, not by its passage
+    incidents = _consolidate.consolidate(incidents, text)
+    ordered = _main_first(incidents, doc.title)
+    if ordered and ctx.not_mapped:
+        ordered[0].flags["not_mapped"] = ctx.not_mapped
+    return ordered
 
 
 def _main_first(incidents: list[Incident], title: str | None) -> list[Incident]:

@@ -229,6 +229,11 @@ def _area_phrases(text: str, offset: int) -> list[Toponym]:
     return out
 
 
+def strip_suffix(name: str) -> str:
+    """A place name without a trailing place noun ("Daraa Province" -> "Daraa")."""
+    return _STRIP_SUFFIX.sub("", name)
+
+
 def _assign_context(toponyms: list[Toponym]) -> None:
     """Each non-governorate toponym takes the nearest governorate named after it (else before it)."""
     def governorate_named(t: Toponym) -> bool:
