@@ -138,16 +138,15 @@ def _absorb(keep: Incident, gone: Incident, take_place: bool = True) -> None:
 
 
 def _twin(explosion: Incident, attack: Incident, passages: _Passages) -> bool:
-    """A Violence-against-civilians attack that is the explosion's own harm (same time, place and passage)."""
-    if not _dates_overlap(explosion, attack):
+    """A Violence-against-civilians attack that is the explosion's own harm (same day +-1 and place; without a place,
+    the same passage)."""
+    if not _dates_overlap(explosion, attack, 1):
         return False
     if explosion.span == attack.span:
         return True
-    if abs(passages.of(explosion) - passages.of(attack)) > 1:
-        return False
     le, la = explosion.location, attack.location
     if le is None or la is None:
-        return True
+        return abs(passages.of(explosion) - passages.of(attack)) <= 1
     if _is_region(explosion) or _is_region(attack):
         region, other = (le, la) if _is_region(explosion) else (la, le)
         return _inside(region, other) or (_is_region(explosion) and _is_region(attack) and le.name == la.name)

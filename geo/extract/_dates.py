@@ -46,6 +46,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("years_ago", re.compile(r"\b(?P<n>\d{1,3}|" + _NUMBER_WORD[3:-1] + r")\s+(?:years|decades)\s+ago\b", re.I)),
     ("year", re.compile(r"\b(?:in|during|of|from|by|early|late|mid-?)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d\d)\b"
                         r"(?!\s*-\s*\d)", re.I)),
+    ("recent", re.compile(r"\b(?:in|over|during|throughout)\s+(?:the\s+)?(?:recent|past|last|previous)\s+"
+                          r"(?:few\s+|several\s+|couple\s+of\s+)?(?:months|years|decades)\b|"
+                          r"\bin\s+recent\s+(?:weeks|months|years)\b|\brecent\s+(?:months|years)\b", re.I)),
     ("day_before", re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last\s+night)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier\s+today)\b", re.I)),
@@ -142,6 +145,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         if part in ("middle", "mid"):
             return dt.date(year, month, 11), dt.date(year, month, 20), 2
         return dt.date(year, month, 1), last, 3
+    if kind == "recent":
+        # a trend over recent months: background, not a day of its own
+        return published - dt.timedelta(days=365), published - dt.timedelta(days=31), 3
     if kind == "day_before":
         return published - dt.timedelta(days=2), None, 1
     if kind == "yesterday":

@@ -53,7 +53,13 @@ _SOURCE_LEFT = re.compile(
     r"(?:(?:town|city|village)\s+of\s+)?$|\b(?:are|is|was|were|hails?|originally)\s+from\s+(?:the\s+)?$|"
     r"\b(?:branch|office|bureau|based|sources|source|correspondent|activists?|officials?|spokes(?:man|person)|"
     r"capital|agency|court|authorities|committee|monitoring cent(?:er|re)|residing|living|displaced)\s+(?:in|at|of)\s+"
-    r"(?:the\s+)?$)", re.I)
+    r"(?:the\s+)?$|"
+    # where a speaker is or a report was filed, and where casualties were taken afterwards
+    r"\b(?:(?:tele)?phone|speaking|spoke|talking|writing|reporting|interviewed|interview|conference|briefing|"
+    r"statement|told\s+(?:[\w-]+\s+){1,2}|said|says)\s+(?:(?:by\s+)?(?:tele)?phone\s+)?(?:from|in)\s+(?:the\s+)?$|"
+    r"\b(?:hospitals?|clinic|morgue|medical (?:center|centre|point)|taken|transferred|evacuated|rushed|fled|"
+    r"displaced|moved|sent)\s+(?:to\s+(?:a\s+|the\s+)?(?:hospitals?\s+)?)?(?:in|at|to)\s+(?:the\s+)?"
+    r"(?:(?:city|town)\s+of\s+)?$)", re.I)
 _SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b", re.I)
 _STOP = {
     "on", "the", "a", "an", "in", "at", "neither", "no", "sources", "source", "meanwhile", "however", "this",
