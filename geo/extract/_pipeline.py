@@ -91,7 +91,7 @@ def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, pl
         not prior or all(p.location is None or p.location.name != place[1].name for p in prior))
     if prior and (group.definite or (not own_place and not scope_dates)):
         target = prior[-1]
-        if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2:
+        if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2 and not place[0].road:
             # "The strikes hit the towns of X and Y": the earlier, vaguer mention gets the places
             target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
             if not place[3]:
@@ -329,6 +329,10 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
                 inc.confidence = max(0.05, inc.confidence - 0.15)
                 inc.flags["needs_review"] = True
                 inc.flags["document_area"] = True   # placed by the document's governorate, not by its passage
+    # a non-violent development with no place in its own passage cannot be mapped honestly: provenance only
+    for inc in [i for i in incidents if i.flags.get("document_area") and i.event_type == "Strategic developments"]:
+        incidents.remove(inc)
+        ctx.not_mapped.append({"span": inc.span_text, "text": inc.excerpt, "why": "no place in its passage"})
     incidents = _consolidate.consolidate(incidents, text)
     ordered = _main_first(incidents, doc.title)
     if ordered and ctx.not_mapped:
