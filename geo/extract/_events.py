@@ -74,7 +74,7 @@ _RULES: list[tuple[str, int, str]] = [
     ("abduct", 1, r"kidnapp(?:ed|ing)|kidnaps?|abduct(?:ed|ion|ing|s)?|forcibly disappeared|forced disappearance"),
     ("arrest", 1, r"arrest(?:ed|s|ing)?|detain(?:ed|ing|s)?|detention campaign|rounded up|raid and arrest"),
     ("protest", 1, r"protest(?:ed|s|ing|ers)?|demonstrat(?:ion|ions|ed|ing|ors)|rall(?:y|ies|ied)|sit-ins?|vigils?|"
-                   r"(?:took|take|taken|taking|poured|pour|went) (?:to|into|onto) the streets|"
+                   r"(?:took|take|taken|taking|poured|pour|went)(?: [\w-]+){0,2}? (?:to|into|onto) the streets|"
                    r"marched|strikes? by (?:workers|shop owners)"),
     ("riot", 1, r"riot(?:ed|s|ing)?|mob|lynch(?:ed|ing)?"),
     ("disrupt", 1, r"defus(?:ed|ing)|dismantl(?:ed|ing)|(?:seized|confiscated) (?:a |an )?(?:weapons|ammunition|explosives|"
@@ -194,6 +194,8 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
         return False
     if cls == "air" and _RECON_BEFORE.search(text[max(0, start - 30):start]):
         return False
+    if cls == "protest" and re.search(r"\bin\s+$", before) and re.match(r"\s+(?:against|at|over|of|to)\b", text[end:]):
+        return False  # "attacked ... in protest against the dismissal": a motive, not a protest
     return True
 
 
