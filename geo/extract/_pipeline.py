@@ -51,20 +51,21 @@ def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> t
     after = [t for t in toponyms if t.start >= t0 and not t.excluded]
     before = [t for t in reversed(toponyms) if t.start < t0 and not t.excluded]
     ordered = after + before
-    specific = sorted((t for t in ordered if not t.admin), key=lambda t: t.road)
+    specific = sorted((t for t in ordered if not t.admin and not t.area), key=lambda t: t.road)
     general = [t for t in ordered if t.admin]
-    for top in specific + general:
+    areas = [t for t in ordered if t.area and not t.admin]
+    for top in specific + general + areas:
         resolved = _places.resolve(top, ctx.geocoder, ctx.doc_admin, ctx.cache)
         if resolved is not None:
-            if top.admin and specific:
-                unknown = [t for t in specific if not t.area]
-                area = _governorate_area(ctx, _places.strip_suffix(top.name)) if unknown else None
+            if (top.admin or top.area) and specific:
+                unknown = specific
+                area = _governorate_area(ctx, _places.strip_suffix(top.name)) if unknown and top.admin else None
                 if area is not None:
                     return top, area, 3, True
                 return top, resolved[0], 3, bool(unknown)
             return top, resolved[0], resolved[1], False
     for top in specific:
-        if top.context and not top.area:
+        if top.context:
             area = _governorate_area(ctx, top.context)
             if area is not None:
                 return top, area, 3, True  # "Khirbet X in Deir ez-Zor" with an unknown Khirbet X
@@ -81,6 +82,12 @@ def _scope_bounds(groups: list[Group], i: int, sentence: Sentence) -> tuple[int,
     return start, end
 
 
+def _narrower_area(wide, narrow) -> bool:
+    """A governorate (or part of one) named after a multi-governorate area ("northwest Syria" ... "Aleppo province")."""
+    return bool(wide is not None and narrow is not None and (wide.region_id or "").startswith("area:")
+                and narrow.region_id and not narrow.region_id.startswith("area:"))
+
+
 def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, place: tuple | None, scope: str,
                       scope_dates: list, scope_tops: list[_places.Toponym], people: list,
                       existing: list[Incident], out: list[Incident]) -> bool:
@@ -91,7 +98,8 @@ def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, pl
         not prior or all(p.location is None or p.location.name != place[1].name for p in prior))
     if prior and (group.definite or (not own_place and not scope_dates)):
         target = prior[-1]
-        if own_place and (target.geo_precision or 3) == 3 and place[2] <= 2 and not place[0].road:
+        if own_place and not place[0].road and (target.location is None or (
+                (target.geo_precision or 3) == 3 and place[2] <= 2) or _narrower_area(target.location, place[1])):
             # "The strikes hit the towns of X and Y": the earlier, vaguer mention gets the places
             target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
             if not place[3]:
@@ -207,8 +215,6 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
             # "has been shelled since October 2019": going on at publication
             since = next(d for d in history if d.since)
             when, own_date = _framing.ongoing_span(ctx.published, since.span, since.text), True
-        elif scope_dates == [] and any(s <= d.span[0] < e and not d.since for d in history) and not sentence_date:
-            continue
         if (existing or out) and _merged_into_told(ctx, group, kind, a1, place, scope, scope_dates, scope_tops,
                                                    people, existing, out):
             continue
@@ -259,7 +265,8 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
         return out  # "between X and Y", "the X - Y road": one event between two places
     previous = top
     for other in (t for t in toponyms if t.start > top.start):
-        if not _LIST_GAP.match(ctx.text[previous.end:other.start]) or other.admin or other.area or other.excluded:
+        if not _LIST_GAP.match(ctx.text[previous.end:other.start]) or other.admin != top.admin or other.area \
+                or other.excluded:
             break
         previous = other
         resolved = _places.resolve(other, ctx.geocoder, ctx.doc_admin, ctx.cache)
@@ -284,11 +291,14 @@ def _confidence(group: Group, incident: Incident, own_date: bool) -> float:
     return max(0.05, min(0.95, score))
 
 
-def _doc_admin(text: str, title: str | None) -> str | None:
-    """The governorate the document is mostly about (first named in the title, else the most named)."""
+def _doc_admin(text: str, title: str | None, skip: list[tuple[int, int]] = ()) -> str | None:
+    """The governorate the document is mostly about (first named in the title, else the most named); names in
+    ``skip`` spans (datelines) do not count."""
     counts: dict[str, int] = {}
     for source in ((title or ""), text):
         for m in _places.PLACE_RE.finditer(source):
+            if source is text and any(s <= m.start() < e for s, e in skip):
+                continue
             unit = resolve_admin1(m.group(0))
             if unit is not None:
                 counts[unit.name] = counts.get(unit.name, 0) + (3 if source is title else 1)
@@ -301,8 +311,9 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
         from geo.errors import InputError
         raise InputError("no publication date: pass --published or give the document a date", file=doc.id)
     text = normalise(doc.text)
-    ctx = _Context(doc, text, doc.published, geocoder, _doc_admin(text, doc.title))
-    ctx.masked = _framing.dateline_spans(text)
+    datelines = _framing.dateline_spans(text)
+    ctx = _Context(doc, text, doc.published, geocoder, _doc_admin(text, doc.title, datelines))
+    ctx.masked = datelines
     incidents: list[Incident] = []
     for sentence in split_sentences(text):
         if sentence.heading:
@@ -330,7 +341,8 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
                 inc.flags["needs_review"] = True
                 inc.flags["document_area"] = True   # placed by the document's governorate, not by its passage
     # a non-violent development with no place in its own passage cannot be mapped honestly: provenance only
-    for inc in [i for i in incidents if i.flags.get("document_area") and i.event_type == "Strategic developments"]:
+    for inc in [i for i in incidents if i.flags.get("document_area") and i.event_type == "Strategic developments"
+                and i.sub_event_type in ("Change to group/activity", "Other")]:
         incidents.remove(inc)
         ctx.not_mapped.append({"span": inc.span_text, "text": inc.excerpt, "why": "no place in its passage"})
     incidents = _consolidate.consolidate(incidents, text)

@@ -36,7 +36,7 @@ _LEFT = re.compile(
     r"\b(?:rural|outskirts of|vicinity of|countryside of)\s+$|\b(?:of|west|east|north|south)\s+of\s+$", re.I)
 _RIGHT = re.compile(
     r"^(?:'s)?\s*(?:-\s*)?(?:(?:" + _DIR + r")(?:ern)?\s+)?(?P<noun>city|town|village|camp|area|countryside|"
-    r"front|frontline|axis|plain|desert|road|highway|district|neighbou?rhood|governorate|province|"
+    r"front|frontline|axis|plain|desert|road|highway|district|neighbou?rhood|governorates|provinces|governorate|province|"
     r"air ?base|airport|base|border crossing|crossing|gas field|oil fields?|field|dam|military prison|"
     r"central prison|prison|outskirts|"
     r"suburbs?|township|junction|roundabout|region|mountains?|countryside)\b", re.I)
@@ -70,6 +70,10 @@ _STOP = {
     "un", "iraq", "lebanon", "i", "m4", "m5", "size", "its", "their", "his", "her", "more", "some", "two",
     "coalition", "global", "opposition", "kurdish", "arab", "syriatel", "telecom", "sheikh", "brigade",
     "ramadan", "eid", "islam", "god", "allah",
+    # peoples and communities, not places
+    "syrians", "kurds", "russians", "iranians", "turks", "americans", "israelis", "iraqis", "lebanese", "druze",
+    "bedouin", "bedouins", "alawite", "alawites", "alawis", "sunni", "sunnis", "shiite", "shiites", "shia",
+    "christians", "christian", "arabs", "turkmen", "assyrians", "armenians", "circassians", "jordanians",
 }
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -80,6 +84,9 @@ _NOT_PLACE_RIGHT = re.compile(r"^\s*(?:street|st\.|square|roundabout|bridge|scho
 _ROAD_RIGHT = re.compile(r"^\s*(?:-\s*(?:[\w'-]+\s+){1,3}?)?(?:road|highway|motorway)\b", re.I)
 _ROAD_LEFT = re.compile(r"\b(?:road|highway)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?"
                         r"(?:(?:and|to)\s+)?$", re.I)
+# "the Daraa and Suwayda governorates": the first name of a list of governorates
+_GOV_LIST_RIGHT = re.compile(r"^(?:\s*,\s*[A-Z][\w'-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+"
+                             r"(?:governorates|provinces)\b")
 _LEADING_ART = re.compile(r"^(?:the)\s+", re.I)
 
 
@@ -169,8 +176,8 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
     if not direction and right_noun:
         direction = _direction(right[:right_noun.end()])
     countryside = noun == "countryside" or bool(re.search(r"\b(?:countryside\s+of|rural)\s+(?:the\s+)?$", tail, re.I))
-    province = noun in ("province", "governorate", "region") or bool(
-        re.search(r"\b(?:province|governorate)\s+of\s+$", tail, re.I))
+    province = noun in ("province", "governorate", "region", "provinces", "governorates") or bool(
+        re.search(r"\b(?:province|governorate)\s+of\s+$", tail, re.I)) or bool(_GOV_LIST_RIGHT.match(right))
     city = noun in ("city", "town", "village") or bool(re.search(r"\b(?:city|town|village)\s+of\s+$", tail, re.I))
     near = bool(_NEAR.search(tail)) or bool(_NEAR_RIGHT.match(right)) or countryside
     precision = 2 if near else (1 if (city or _POINT_RIGHT.match(right)) else None)
@@ -193,7 +200,8 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
         if direction:
             top.queries = [(f"{direction} {base} countryside", None), (f"{base} countryside", 3)]
         elif countryside or province:
-            top.queries = [(f"{base} countryside" if countryside else base, 3)]
+            # "Daraa province" is the governorate's area, never the point of its capital
+            top.queries = [(f"{base} countryside" if countryside else f"{base} province", 3), (base, 3)]
         else:
             top.queries = [(base, None)]
         return top
