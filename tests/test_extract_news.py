@@ -170,3 +170,16 @@ def test_unknown_village_is_its_governorate_area_for_review_never_the_capital():
 def test_a_known_town_needs_no_review():
     inc = extract(_doc("Regime forces shelled the town of Saraqib in Idlib province on Monday."))[0]
     assert inc.geo_precision == 1 and "needs_review" not in inc.flags
+
+
+def test_a_current_date_keeps_its_clause_current_despite_an_old_detail():
+    text = "On 8 May 2021, residents of Saraqib held a vigil against HTS over a man it detained 3 years ago."
+    incidents = extract(_doc(text, dt.date(2021, 5, 9)))
+    assert incidents and incidents[0].event_type == "Protests"
+    assert incidents[0].event_date == dt.date(2021, 5, 8)
+
+
+def test_part_of_a_governorate_stays_that_part_when_the_village_is_unknown():
+    inc = extract(_doc("Regime forces shelled Zzyqwa Tahta in the southern Idlib countryside on Monday."))[0]
+    assert inc.location.region_id and inc.location.region_id.startswith("SY-ID:")
+    assert inc.flags["needs_review"] is True

@@ -67,16 +67,19 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]|\s-\s|\b(?:but|while|whereas|as)\b")
 _CONTINUES = re.compile(r"^\s*(?:and\s+)?(?:\w+ing|which|who|that|where|when|before|after)\b", re.I)
 
 
-def background_clauses(sentence: str, history: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def background_clauses(sentence: str, history: list[tuple[int, int]],
+                       current: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Spans of the clauses of ``sentence`` that a background date (given as spans in the sentence) governs.
 
     A clause runs between commas, semicolons, parentheses, dashes and "but/while"; it extends over following
     clauses that continue it ("..., killing dozens", "..., which ..."), and a bare date clause ("..., in 2011")
-    also covers the clause before it.
+    also covers the clause before it. A clause that also holds a ``current`` date is about now ("On 8 May, ...
+    protested the execution of a man arrested 2 years ago").
     """
     cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
     clauses = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     out: list[tuple[int, int]] = []
+    now = background_clauses(sentence, list(current)) if current else []  # clauses a current date governs
     for ds, de in history:
         idx = next((i for i, (a, b) in enumerate(clauses) if a <= ds < b), None)
         if idx is None:
@@ -93,7 +96,10 @@ def background_clauses(sentence: str, history: list[tuple[int, int]]) -> list[tu
         if idx > 0 and len(sentence[a:b].split()) <= 5 and sentence[a:ds].strip(" ,;:(-").lower() in (
                 "", "in", "on", "during", "back in", "as early as"):
             first -= 1
-        out.append((clauses[first][0], clauses[last][1]))
+        lo, hi = clauses[first][0], clauses[last][1]
+        if any(lo < ce and cs < hi for cs, ce in now):
+            continue
+        out.append((lo, hi))
     return out
 
 

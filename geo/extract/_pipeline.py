@@ -59,7 +59,8 @@ def _resolve_place(ctx: _Context, toponyms: list[_places.Toponym], t0: int) -> t
         if resolved is not None:
             if (top.admin or top.area) and specific:
                 unknown = specific
-                area = _governorate_area(ctx, _places.strip_suffix(top.name)) if unknown and top.admin else None
+                area = _governorate_area(ctx, _places.strip_suffix(top.name)) \
+                    if unknown and top.admin and resolved[0].kind != "region" else None
                 if area is not None:
                     return top, area, 3, True
                 return top, resolved[0], 3, bool(unknown)
@@ -159,7 +160,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     history = [d for d in dates if _framing.is_background(d, ctx.published)]
     current = [d for d in dates if d not in history]
     sentence_date = current[0] if current else None
-    past = _framing.background_clauses(text, [(d.span[0] - base, d.span[1] - base) for d in history if not d.since])
+    past = _framing.background_clauses(text, [(d.span[0] - base, d.span[1] - base) for d in history if not d.since],
+                                       [(d.span[0] - base, d.span[1] - base) for d in current])
     if past:
         # triggers in a clause about the past ("the protests that erupted in 2011") are background
         kept = []
