@@ -183,3 +183,32 @@ def test_part_of_a_governorate_stays_that_part_when_the_village_is_unknown():
     inc = extract(_doc("Regime forces shelled Zzyqwa Tahta in the southern Idlib countryside on Monday."))[0]
     assert inc.location.region_id and inc.location.region_id.startswith("SY-ID:")
     assert inc.flags["needs_review"] is True
+
+
+def test_what_a_protest_denounces_is_not_a_second_event():
+    incidents = extract(_doc("On Friday, dozens of residents staged a demonstration in Saraqib, protesting persistent "
+                             "Russian air strikes on their farms."))
+    assert [i.event_type for i in incidents] == ["Protests"]
+
+
+def test_a_capital_standing_for_its_government_is_not_a_place():
+    incidents = extract(_doc("On Monday, Ankara announced new air strikes on positions of the SDF near Tal Abyad."))
+    assert incidents and all(i.location is None or i.location.country == "SY" for i in incidents)
+
+
+def test_a_drone_that_killed_is_an_air_strike_but_an_air_force_unit_is_not_a_plane():
+    drone = extract(_doc("A Turkish drone on Monday killed two SDF fighters near Qamishli."))
+    assert drone and drone[0].sub_event_type == "Air/drone strike"
+    unit = extract(_doc("On Monday, two members of the regime's Air Force Intelligence were killed when gunmen opened "
+                        "fire on them near Nawa."))
+    assert unit and unit[0].sub_event_type != "Air/drone strike"
+
+
+def test_a_side_stating_it_captured_a_village_is_a_claim():
+    text = "Regime forces shelled Ariha on Monday. The SNA stated that it had captured the village of Kafr Nabl."
+    assert not any(i.event_type == "Battles" for i in extract(_doc(text)))
+
+
+def test_a_day_earlier_is_the_day_before_publication():
+    (span,) = find_dates("the huge outpouring a day earlier", PUB)
+    assert span.start == PUB - dt.timedelta(days=1)

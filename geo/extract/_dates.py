@@ -49,6 +49,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("recent", re.compile(r"\b(?:in|over|during|throughout)\s+(?:the\s+)?(?:recent|past|last|previous)\s+"
                           r"(?:few\s+|several\s+|couple\s+of\s+)?(?:months|years|decades)\b|"
                           r"\bin\s+recent\s+(?:weeks|months|years)\b|\brecent\s+(?:months|years)\b", re.I)),
+    ("day_earlier", re.compile(r"\b(?:a|one)\s+day\s+(?:earlier|before|after)\b|\bthe\s+(?:previous|preceding)\s+day\b",
+                               re.I)),
     ("day_before", re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last\s+night)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier\s+today)\b", re.I)),
@@ -148,6 +150,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
     if kind == "recent":
         # a trend over recent months: background, not a day of its own
         return published - dt.timedelta(days=365), published - dt.timedelta(days=31), 3
+    if kind == "day_earlier":
+        # "the huge outpouring a day earlier", "one day after X staged a protest": the day before the report
+        return published - dt.timedelta(days=1), None, 1
     if kind == "day_before":
         return published - dt.timedelta(days=2), None, 1
     if kind == "yesterday":

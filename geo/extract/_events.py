@@ -55,6 +55,7 @@ _RULES: list[tuple[str, int, str]] = [
                r"drone (?:strikes?|attacks?)|airstrikes?|air bombardment|bombing raids?|"
                r"(?<!hunger )(?<!general )(?<!workers' )(?<!a )strikes(?! by (?:workers|employees|shop))"),
     ("air", 1, _AIRCRAFT + r"(?:\s+[\w-]+){0,12}?\s+" + _STRIKE_VERB),
+    ("air", 1, r"(?:drones?|UAVs?|war ?planes?|fighter jets?|helicopters?)(?:\s+[\w-]+){0,6}?\s+(?:killed|killing|destroyed)"),
     ("air", 1, r"(?:raids?|strikes?|bombardment)\s+(?:carried out |launched )?by\s+(?:[\w'-]+\s+){0,2}"
                + _AIRCRAFT),
     ("ied", 1, r"IEDs?|improvised explosive(?: devices?)?|(?:land ?)?mines?(?! (?:field|workers))|landmines?|"
@@ -138,6 +139,9 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
                "kill", "target", "capture", "establish", "deploy", "withdraw", "patrol", "protest", "demonstrate",
                "storm", "seize", "execute", "assassinate", "raid", "clash", "fight", "ambush", "hit", "take",
                "set", "open", "blow", "detonate", "hand", "reinforce", "bring", "send", "build", "sign", "reach"}
+_MOTIVE = re.compile(r"\b(?:protest(?:ing|ed)?\s+(?:against\s+)?|denounc(?:ing|ed|e)\s+|condemn(?:ing|ed|s)?\s+|"
+                     r"decry(?:ing)?\s+|rejecting\s+|demonstrat(?:ing|ed)\s+against\s+|rall(?:ying|ied)\s+against\s+)"
+                     r"(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"
@@ -188,6 +192,8 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
         return False
+    if cls not in ("protest", "riot") and _MOTIVE.search(clause):
+        return False  # "protesting persistent Israeli strikes": what a protest is about, not a new event
     if _TO_INFINITIVE.search(clause) and text[start:end].split()[0].lower() in _BASE_VERBS:
         return False
     if cls in ("meeting", "agreement", "base", "reinforce") and _BACKGROUND_AFTER.match(text[end:end + 40]):

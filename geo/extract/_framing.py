@@ -117,4 +117,6 @@ def is_claim(sentence_text: str, trigger_offset: int, cls: str) -> bool:
     clause = re.split(r";|\.\s", before)[-1]
     if _CLAIM.search(clause):
         return True
-    return cls in ("territory", "transfer") and bool(_SAID_CAPTURE.search(clause[-60:]))
+    capture = cls in ("territory", "transfer") or bool(re.match(r"(?:captured|seized|took|taken|gained|controlled)\b",
+                                                                sentence_text[trigger_offset:trigger_offset + 12], re.I))
+    return capture and bool(_SAID_CAPTURE.search(clause[-60:]))

@@ -22,7 +22,7 @@ ABSORBS: dict[str, set[str]] = {
     "abduct": {"kill", "arrest", "meeting"},
     "arrest": {"kill", "security", "abduct", "meeting"},
     "sexual": {"kill", "abduct"},
-    "protest": {"kill", "arrest", "riot", "security", "meeting", "recruit", "release", "abduct", "loot", "base",
+    "protest": {"kill", "arrest", "riot", "security", "meeting", "recruit", "release", "abduct", "loot", "base", "clash",
                 "reinforce", "patrol", "agreement", "prevent"},
     "riot": {"kill", "security"},
     "base": {"reinforce", "patrol", "security"},

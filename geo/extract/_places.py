@@ -60,7 +60,11 @@ _SOURCE_LEFT = re.compile(
     r"\b(?:hospitals?|clinic|morgue|medical (?:center|centre|point)|taken|transferred|evacuated|rushed|fled|"
     r"displaced|moved|sent)\s+(?:to\s+(?:a\s+|the\s+)?(?:hospitals?\s+)?)?(?:in|at|to)\s+(?:the\s+)?"
     r"(?:(?:city|town)\s+of\s+)?$)", re.I)
-_SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b", re.I)
+_SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b|"
+                           # a capital standing for its government: "Ankara announced", "Damascus has denied"
+                           r"^\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?(?:announced|announces|said|says|stated|claimed|claims|"
+                           r"accused|accuses|warned|warns|denied|denies|confirmed|declared|insisted|urged|demanded|"
+                           r"condemned|threatened|rejected|welcomed|responded|agreed|signed)\b", re.I)
 _STOP = {
     "on", "the", "a", "an", "in", "at", "neither", "no", "sources", "source", "meanwhile", "however", "this",
     "that", "these", "those", "it", "he", "she", "they", "we", "as", "around", "security", "movement", "looting",
