@@ -212,3 +212,12 @@ def test_a_side_stating_it_captured_a_village_is_a_claim():
 def test_a_day_earlier_is_the_day_before_publication():
     (span,) = find_dates("the huge outpouring a day earlier", PUB)
     assert span.start == PUB - dt.timedelta(days=1)
+
+
+def test_a_list_with_bracketed_governorates_gives_one_protest_per_town():
+    text = ("On Friday, protests took place in Saraqib, Binnish and Ariha (Idlib), as well as Azaz and Afrin "
+            "(Aleppo).")
+    places = {i.location.admin1_iso for i in extract(_doc(text)) if i.event_type == "Protests"}
+    protests = [i for i in extract(_doc(text)) if i.event_type == "Protests"]
+    assert len(protests) == 5 and places == {"SY-ID", "SY-HL"}
+    assert all(i.geo_precision == 1 for i in protests)

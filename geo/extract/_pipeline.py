@@ -255,7 +255,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     return out
 
 
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$", re.I)
+_LIST_GAP = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s+|,?\s*(?:as well as|along with|in addition to)\s+)"
+                       r"(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$", re.I)
 
 
 def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Toponym,
@@ -267,6 +268,9 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
         return out  # "between X and Y", "the X - Y road": one event between two places
     previous = top
     for other in (t for t in toponyms if t.start > top.start):
+        if other.bracketed and ctx.text[previous.end:other.start].strip() == "(":
+            previous = _places.Toponym(other.name, other.start, other.end + 1)  # skip "(Idlib)"
+            continue
         if not _LIST_GAP.match(ctx.text[previous.end:other.start]) or other.admin != top.admin or other.area \
                 or other.excluded:
             break

@@ -114,6 +114,7 @@ class Toponym:
     excluded: bool = False        # where a source/office/person is from, never the event's location
     context: str | None = None    # governorate named next to it
     road: bool = False            # an end of a road ("the X - Y road", "road between X and Y"): weak evidence
+    bracketed: bool = False       # a governorate in brackets after a place name: context for the names before it
 
 
 def _direction(text: str) -> str | None:
@@ -147,19 +148,30 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         words = name.split()
         if name.lower() in _STOP or words[0].lower() in _MONTHS or name.lower() in _MONTHS:
             continue
+        if len(words) > 1 and words[0] in ("as", "at", "an", "en", "es", "er", "de", "la", "du"):
+            s += len(words[0]) + 1  # "as well as Daret Izze": the English word, not the article
+            name = name[len(words[0]) + 1:]
+            words = words[1:]
         if words[0].lower() in _STOP and len(words) > 1 and words[0] in ("On", "The", "In", "At"):
             s += len(words[0]) + 1
             name = name[len(words[0]) + 1:]
         left, right = text[max(0, s - 70):s], text[e:e + 40]
         if _NOT_PLACE_RIGHT.match(right):
             continue
-        list_item = s - last_end < 12 and re.search(r"\b(?:and|or|to|-)\s+$|,\s*$", left)
+        list_item = (s - last_end < 12 and re.search(r"\b(?:and|or|to|-)\s+$|[,)]\s*$", left)) or (
+            s - last_end < 22 and re.search(r"\)?,?\s*(?:as well as|along with|in addition to)\s+$", left))
+        # "Binnish and Termen (Idlib)": a governorate in brackets after a place says where the place lies
+        bracketed = left.endswith("(") and right.startswith(")") and last_end >= 0 and s - last_end < 4 \
+            and resolve_admin1(name) is not None
         arabic = "\u0600" <= name[0] <= "\u06FF"
-        if not (_LEFT.search(left) or _RIGHT.match(right) or list_item or arabic):
+        if not (_LEFT.search(left) or _RIGHT.match(right) or list_item or arabic or bracketed):
             continue
         top = _make(name, s, e, left, right, offset)
         if top is None:
             continue
+        if bracketed:
+            top.admin, top.bracketed = True, True
+            top.queries = [(f"{resolve_admin1(name).name} province", 3), (name, 3)]
         top.road = bool(_ROAD_RIGHT.match(right) or _ROAD_LEFT.search(left))
         found.append(top)
         last_end = e
@@ -259,6 +271,13 @@ def _assign_context(toponyms: list[Toponym]) -> None:
 
     for i, top in enumerate(toponyms):
         if top.admin or top.area:
+            continue
+        # a bracketed governorate closing a list ("X, Y and Z (Idlib)") is the context of the whole list
+        closing = next((t for t in toponyms[i + 1:] if t.bracketed), None)
+        if closing is not None and all(not t.bracketed and not t.admin and t.start - p.end < 25
+                                       for p, t in zip(toponyms[i:], toponyms[i + 1:]) if t.start < closing.start):
+            gov = resolve_admin1(closing.name)
+            top.context = gov.name if gov else closing.name
             continue
         after = next((t for t in toponyms[i + 1:] if governorate_named(t) and t.start - top.end < 80), None)
         before = next((t for t in reversed(toponyms[:i]) if governorate_named(t) and top.start - t.end < 80), None)
