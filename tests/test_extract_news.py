@@ -221,3 +221,15 @@ def test_a_list_with_bracketed_governorates_gives_one_protest_per_town():
     protests = [i for i in extract(_doc(text)) if i.event_type == "Protests"]
     assert len(protests) == 5 and places == {"SY-ID", "SY-HL"}
     assert all(i.geo_precision == 1 for i in protests)
+
+
+def test_a_village_of_rif_dimashq_is_found_in_a_report_about_damascus():
+    text = ("Rebels attacked checkpoints north of Damascus on Monday. Clashes continued in the village of Maloula "
+            "on Wednesday.")
+    battles = [i for i in extract(_doc(text, dt.date(2013, 12, 4))) if i.event_type == "Battles"]
+    assert any(i.location is not None and i.location.admin1_iso == "SY-RD" and i.geo_precision == 1 for i in battles)
+
+
+def test_the_capture_of_a_place_is_a_change_of_territory():
+    inc = extract(_doc("The capture of the village of Kafr Nabl by rebels on Tuesday was confirmed by residents."))
+    assert inc and inc[0].event_type == "Battles" and "territory" in inc[0].sub_event_type

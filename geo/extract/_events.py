@@ -70,6 +70,7 @@ _RULES: list[tuple[str, int, str]] = [
                  r"exchange(?:d)? (?:of )?(?:fire|gunfire)|exchanged fire|shelling exchange|confrontations?|"
                  r"ambush(?:ed)?|engaged in"),
     ("territory", 1, r"(?:took|take|taken|seized|gained|regained|retook|retaken|recaptured|lost) (?:full )?control|"
+                     r"(?:the )?(?:capture|seizure|fall) of|"
                      r"(?:advanced|advance) (?:into|on|towards)|took over|overran|recaptured|retook"),
     ("sexual", 1, r"raped|rape|sexual(?:ly)? (?:assault(?:ed)?|violence|abuse[d]?)"),
     ("abduct", 1, r"kidnapp(?:ed|ing)|kidnaps?|abduct(?:ed|ion|ing|s)?|forcibly disappeared|forced disappearance"),

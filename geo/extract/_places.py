@@ -29,7 +29,7 @@ _SPATIAL = (r"(?:town|city|village|villages|hamlet|area|areas|outskirts|vicinity
 _LEFT = re.compile(
     r"(?:\b(?:in|near|at|outside|around|on|into|onto|to|toward|towards|from|via|through|across|along|inside|"
     r"within|between|targeting|targeted|shelled|shelling|struck|bombed|bombing|hit|stormed|captured|entered|"
-    r"reached|besieged|surrounding|of)\s+)"
+    r"reached|besieged|surrounding|rocked|rattled|pounded|raided|of)\s+)"
     r"(?:the\s+)?(?:[\w-]+'s\s+)?(?:[\w'-]+-(?:held|controlled|backed|led|run|dominated)\s+)?"
     r"(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
     r"(?:" + _DIR + r"(?:ern)?\s+)?(?:rural\s+)?$|"
@@ -287,6 +287,10 @@ def _assign_context(toponyms: list[Toponym]) -> None:
             top.context = gov.name if gov else chosen.name
 
 
+# Damascus is an enclave of Rif Dimashq: a report about one is often about places in the other.
+_TWIN_GOVERNORATES = {"Damascus": "Rif Dimashq", "Rif Dimashq": "Damascus"}
+
+
 def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) -> tuple[Location, int] | None:
     """Geocode a toponym: the first query that resolves, with the precision the phrase implies.
 
@@ -294,6 +298,9 @@ def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) 
     (``context``) is only a preference: if nothing matches inside it, the search is repeated without it.
     """
     found = _resolve_with(top, geocoder, top.context or context, cache)
+    twin = _TWIN_GOVERNORATES.get(top.context or context or "")
+    if found is None and twin is not None:
+        found = _resolve_with(top, geocoder, twin, cache)  # "north of Damascus": the city's own countryside
     if found is None and top.context is None and context is not None:
         found = _resolve_with(top, geocoder, None, cache)
         if found is not None and found[0].score < 0.97:
