@@ -233,3 +233,15 @@ def test_a_village_of_rif_dimashq_is_found_in_a_report_about_damascus():
 def test_the_capture_of_a_place_is_a_change_of_territory():
     inc = extract(_doc("The capture of the village of Kafr Nabl by rebels on Tuesday was confirmed by residents."))
     assert inc and inc[0].event_type == "Battles" and "territory" in inc[0].sub_event_type
+
+
+def test_weapons_named_in_a_handover_are_not_fired():
+    incidents = extract(_doc("Rebels in Rastan handed over their heavy weapons on Friday. It included artillery and "
+                             "mortars, residents said."))
+    assert not any(i.sub_event_type == "Shelling/artillery/missile attack" for i in incidents)
+
+
+def test_the_fall_of_martyrs_is_not_a_change_of_territory():
+    incidents = extract(_doc("Gunmen attacked a checkpoint in Jableh on Thursday. The attack resulted in the fall of "
+                             "many martyrs among our forces, the ministry said."))
+    assert not any("territory" in i.sub_event_type for i in incidents)

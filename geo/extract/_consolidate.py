@@ -188,7 +188,8 @@ def consolidate(incidents: list[Incident], text: str) -> list[Incident]:
     for inc in merged:
         if _is_region(inc):
             doc_area = bool(inc.flags.get("document_area"))
-            host = next((m for m in merged if m is not inc and _same_type(m, inc)
+            host = next((m for m in merged if m is not inc and m.event_type == inc.event_type
+                         and (inc.flags.get("document_area") or _same_type(m, inc))
                          and m.location is not None and not m.flags.get("document_area")
                          and _dates_overlap(m, inc, 1)
                          and (doc_area or (_inside(inc.location, m.location)

@@ -70,7 +70,8 @@ _RULES: list[tuple[str, int, str]] = [
                  r"exchange(?:d)? (?:of )?(?:fire|gunfire)|exchanged fire|shelling exchange|confrontations?|"
                  r"ambush(?:ed)?|engaged in"),
     ("territory", 1, r"(?:took|take|taken|seized|gained|regained|retook|retaken|recaptured|lost) (?:full )?control|"
-                     r"(?:the )?(?:capture|seizure|fall) of|"
+                     r"(?:the )?(?:capture|seizure) of (?:the )?(?:(?:town|village|city|hill|district|neighbou?rhood|"
+                     r"area|airport|base|citadel)\b|(?-i:[A-Z]))|"
                      r"(?:advanced|advance) (?:into|on|towards)|took over|overran|recaptured|retook"),
     ("sexual", 1, r"raped|rape|sexual(?:ly)? (?:assault(?:ed)?|violence|abuse[d]?)"),
     ("abduct", 1, r"kidnapp(?:ed|ing)|kidnaps?|abduct(?:ed|ion|ing|s)?|forcibly disappeared|forced disappearance"),
@@ -143,6 +144,9 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
 _MOTIVE = re.compile(r"\b(?:protest(?:ing|ed)?\s+(?:against\s+)?|denounc(?:ing|ed|e)\s+|condemn(?:ing|ed|s)?\s+|"
                      r"decry(?:ing)?\s+|rejecting\s+|demonstrat(?:ing|ed)\s+against\s+|rall(?:ying|ied)\s+against\s+)"
                      r"(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
+_WEAPON_LIST = re.compile(r"\b(?:includ(?:ed|ing|es|e)|hand(?:ed|ing|s)?\s+over|surrender(?:ed|ing|s)?|deliver(?:ed|ing|ies|y)(?:\s+of)?|"
+                          r"possess(?:ed|ing|es)?|equipped\s+with|such\s+as|stockpiles?\s+of|suppl(?:y|ies|ied)\s+(?:of\s+)?|"
+                          r"shipments?\s+of|handover\s+of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"
@@ -193,6 +197,8 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
         return False
+    if cls in ("shell", "air") and _WEAPON_LIST.search(clause):
+        return False  # "it included artillery and machine guns": weapons named, not fired
     if cls not in ("protest", "riot") and _MOTIVE.search(clause):
         return False  # "protesting persistent Israeli strikes": what a protest is about, not a new event
     if _TO_INFINITIVE.search(clause) and text[start:end].split()[0].lower() in _BASE_VERBS:
