@@ -71,8 +71,9 @@ _SEPARATE = re.compile(r"\b(?:in addition to|as well as|besides|meanwhile|while|
                        r"afterwards|subsequently)\b|;", re.I)
 
 
-def find_groups(sentence: Sentence, text: str) -> list[Group]:
-    triggers = _events.find_triggers(sentence.text, sentence.start)
+def find_groups(sentence: Sentence, text: str, triggers: list[_events.Trigger] | None = None) -> list[Group]:
+    if triggers is None:
+        triggers = _events.find_triggers(sentence.text, sentence.start)
     tag_cls, tag_len = _events.prefix_tag(sentence.text)
     triggers = [t for t in triggers if t.start >= sentence.start + tag_len]
     groups: list[Group] = []

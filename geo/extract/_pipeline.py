@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from geo.admin1 import resolve_admin1
-from geo.extract import _actors, _consolidate, _counts, _dates, _events, _framing, _groups, _places, _roles
+from geo.extract import _arabic, _arabic_places, _consolidate, _counts, _dates, _events, _framing, _groups, _places, \
+    _reading, _roles
 from geo.extract._groups import Group
 from geo.extract._model import Document, Incident
 from geo.extract._text import Sentence, normalise, split_sentences
@@ -142,20 +143,15 @@ def _keep_as_provenance(ctx: _Context, sentence: Sentence, why: str, existing: l
 
 def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Incident]) -> list[Incident]:
     """New incidents told by one sentence (details of events already found are added to them instead)."""
-    groups = _groups.find_groups(sentence, ctx.text)
-    if not groups:
+    reading = _reading.read_sentence(sentence, ctx.text, ctx.published, ctx.masked)
+    if reading is None:
         return []
     base = sentence.start
     text = sentence.text
-    people = _actors.find_people(text, base)
-    masked = [(p.start, p.end) for p in people]
-    mentions = [m for m in _actors.find_actors(text, base)
-                if not any(m.start < pe and ps < m.end for ps, pe in masked)]
-    mentions = _roles.merge_adjacent(mentions, text, base)
-    toponyms = _places.find_toponyms(text, base, masked + ctx.masked + [(m.start, m.end) for m in mentions
-                                                                         if "prison" not in m.text.lower()])
+    arabic, groups, people, mentions, toponyms = (reading.arabic, reading.groups, reading.people, reading.mentions,
+                                                  reading.toponyms)
     latest = ctx.published + dt.timedelta(days=1)
-    dates = [d for d in _dates.find_dates(text, ctx.published, base) if d.start <= latest]  # no future events
+    dates = [d for d in reading.dates if d.start <= latest]  # no future events
     dates = [replace(d, end=min(d.end, ctx.published)) if d.end and d.end > ctx.published else d for d in dates]
     history = [d for d in dates if _framing.is_background(d, ctx.published)]
     current = [d for d in dates if d not in history]
@@ -190,15 +186,21 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         # "These measures come after several demonstrations": background of an event already told
         groups = [g for g in groups if not g.subordinate or g.cls in violent]
     for i, group in enumerate(groups):
-        if _framing.is_claim(text, group.head.start - base, group.cls):
+        claim = (_arabic.is_claim(text, group.head.start - base, group.cls, group.head.text) if arabic
+                 else _framing.is_claim(text, group.head.start - base, group.cls))
+        if claim:
             _keep_as_provenance(ctx, sentence, "unconfirmed claim", existing)
             continue
         s, e = _scope_bounds(groups, i, sentence)
         scope = ctx.text[s:e]
         scope_mentions = [m for m in mentions if s <= m.start and m.end <= e]
-        roles = _roles.assign_roles(group, scope_mentions, ctx.text, 0, group.cls)
         after = ctx.text[group.head.end:e]
-        event_type, sub_type, kind = _roles.classify(group, roles, scope, after, s)
+        if arabic:
+            roles = _arabic_places.assign_roles(group, scope_mentions or mentions, ctx.text)
+            event_type, sub_type, kind = _arabic_places.classify(group, roles, scope, after)
+        else:
+            roles = _roles.assign_roles(group, scope_mentions, ctx.text, 0, group.cls)
+            event_type, sub_type, kind = _roles.classify(group, roles, scope, after, s)
         a1, a2, assoc1, assoc2 = _roles.final_actors((event_type, sub_type, kind), roles)
         if a1 is None and out and event_type not in ("Protests", "Riots"):
             a1 = out[-1].actor1  # "... by regime forces, in addition to artillery fire on ..." shares the actor
@@ -241,8 +243,9 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         incident.actor1, incident.actor2 = a1, a2
         incident.assoc_actor_1 = "; ".join(assoc1) or None
         incident.actors = [n for n in dict.fromkeys([a1, a2, *assoc1]) if n]
-        incident.count = _counts.find_count(scope)
-        incident.fatalities = _counts.find_fatalities(scope if i > 0 else ctx.text[s:sentence.end])
+        figures = _arabic_places if arabic else _counts
+        incident.count = figures.find_count(scope)
+        incident.fatalities = figures.find_fatalities(scope if i > 0 else ctx.text[s:sentence.end])
         incident.excerpt = text
         incident.span = (sentence.start, sentence.end)
         incident.people = list(people)
@@ -256,7 +259,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
 
 
 _LIST_GAP = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s+|,?\s*(?:as well as|along with|in addition to)\s+)"
-                       r"(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$", re.I)
+                       r"(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$|"
+                       r"^[\s\"]*,?[\s\"]*(?:و)?[\s\"]*(?:(?:مدينة|بلدة|قرية|بلدتي|قريتي)\s+)?[\s\"]*$", re.I)
 
 
 def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Toponym,
@@ -317,7 +321,7 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
         from geo.errors import InputError
         raise InputError("no publication date: pass --published or give the document a date", file=doc.id)
     text = normalise(doc.text)
-    datelines = _framing.dateline_spans(text)
+    datelines = _framing.dateline_spans(text) + _arabic_places.dateline_spans(text)
     ctx = _Context(doc, text, doc.published, geocoder, _doc_admin(text, doc.title, datelines))
     ctx.masked = datelines
     incidents: list[Incident] = []

@@ -176,7 +176,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         found.append(top)
         last_end = e
     found.sort(key=lambda t: t.start)
-    _assign_context(found)
+    assign_context(found)
     return found
 
 
@@ -264,7 +264,7 @@ def strip_suffix(name: str) -> str:
     return _STRIP_SUFFIX.sub("", name)
 
 
-def _assign_context(toponyms: list[Toponym]) -> None:
+def assign_context(toponyms: list[Toponym]) -> None:
     """Each non-governorate toponym takes the nearest governorate named after it (else before it)."""
     def governorate_named(t: Toponym) -> bool:
         return t.admin or resolve_admin1(_STRIP_SUFFIX.sub("", t.name)) is not None

@@ -1,0 +1,237 @@
+"""Arabic sentences: place names, actors, who did what, and casualty figures (see :mod:`geo.extract._arabic`).
+
+Places are found where Arabic puts them: after a place noun (مدينة، بلدة، قرية، حي، مخيم ...), a preposition
+(في، على، قرب ...), a word carrying the preposition ب, a region word (ريف X [الغربي]، محافظة X، جنوب X) or inside
+quotes. Each candidate carries queries for the geocoder, longest first, with and without the clitics و/ب/ل, so the
+gazetteer's Arabic names decide what is a place; the map shows the gazetteer's Latin name, and the Arabic text
+stays in ``location_text``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+
+from geo import taxonomy
+from geo.admin1 import resolve_admin1
+from geo.extract import _actors, _events, _places, _roles
+from geo.extract._actors import ActorEntry, ActorMention
+from geo.extract._arabic import _END, _L, _PRE
+from geo.extract._places import Toponym
+from geo.paths import DATA_DIR
+
+ACTORS_AR_CSV = DATA_DIR / "actors_ar.csv"
+_TOKEN = re.compile(r"[" + _L + r"\u064B-\u0652]+")
+_STOP = {
+    "في", "من", "على", "إلى", "الى", "عن", "مع", "بعد", "قبل", "التي", "الذي", "الذين", "حيث", "ما", "أن", "إن", "كما",
+    "ضد", "بين", "عند", "حتى", "منذ", "خلال", "جراء", "نتيجة", "إثر", "اثر", "أو", "ثم", "لدى", "عبر", "نحو", "هذه",
+    "هذا", "تلك", "ذلك", "كانت", "كان", "وقد", "قد", "لم", "لا", "وسط", "أمس", "اليوم", "يوم", "مساء", "صباح", "فجر",
+    "ليلة", "عدة", "عدد", "بعض", "كل", "أيضا", "أيضاً", "إضافة", "بالإضافة", "وذلك", "بحسب", "وفق", "حسب", "وفقا",
+    "قوات", "عناصر", "مقاتلي", "الطيران", "غارات", "غارة", "قصف", "اشتباكات", "مظاهرة", "بلدة", "مدينة", "قرية",
+}
+_POINT = {"مدينة": 1, "بلدة": 1, "قرية": 1, "مخيم": 1, "بلدتي": 1, "قريتي": 1, "مدينتي": 1, "بلدات": 1, "قرى": 1,
+          "مطار": 1, "معبر": 1, "سجن": 1, "حي": 2, "منطقة": 2, "ناحية": 2, "ساحة": 2, "دوار": 2, "طريق": 2,
+          "أوتوستراد": 2, "أحياء": 2, "حاجز": 2, "سهل": 2, "جبل": 2}
+_NEAR = {"قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مشارف", "تخوم", "جوار", "مدخل", "أطراف"}
+_PREP = {"في", "على", "إلى", "الى", "داخل", "نحو", "باتجاه", "عند", "من"}
+_REGION = {"ريف", "محافظة", "بادية", "أرياف"}
+_DIRS = {"شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي"}
+_DIR_ADJ = re.compile(r"^(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|الشرقي|الغربي|الشمالي|الجنوبي|الأوسط|الشمالي الغربي|"
+                      r"الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي)$")
+_EXCLUDE_LEFT = re.compile(r"(?:مقره|مقرها|ومقره|ومقرها|يتخذ من|تتخذ من|المقيم في|مراسل\S*\s+في|المتمركزة في|المتمركز في|"
+                           r"انطلاقا من|من مواقعها في|نقل\S*\s+\S*\s*إلى|إسعاف\S*\s+\S*\s*إلى)\s*(?:\S+\s+)?$")
+
+
+def _variants(word: str) -> list[str]:
+    """The word and the word without its clitics ("وبريف" -> "ريف", "للمدينة" -> "المدينة")."""
+    out = [word]
+    w = word
+    if len(w) > 3 and w[0] in "وف":
+        w = w[1:]
+        out.append(w)
+    if len(w) > 3 and w.startswith("لل"):
+        out.append("ال" + w[2:])
+    elif len(w) > 3 and w[0] in "بلك":
+        out.append(w[1:])
+    return out
+
+
+def _base(word: str) -> str:
+    return _variants(word)[-1]
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Arabic datelines and bylines at the start of a line ("إدلب – فلان:", "تلفزيون سوريا - إسطنبول")."""
+    spans = []
+    for m in re.finditer(r"(?m)^[ \t]*(?P<head>[^\n.:|]{2,60}?)\s*(?:\([^)\n]{2,30}\)\s*)?[-|:]\s", text):
+        head = m.group("head")
+        if len(head.split()) <= 6 and re.search(r"[" + _L + r"]", head):
+            spans.append((m.start("head"), m.end()))
+    return spans
+
+
+def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | None = None) -> list[Toponym]:
+    """Place-name candidates in one Arabic sentence, in text order."""
+    masked = masked or []
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    found: list[Toponym] = []
+    i = 0
+    while i < len(tokens):
+        word, s, e = tokens[i]
+        base = _base(word)
+        prev = _base(tokens[i - 1][0]) if i else ""
+        quoted = text[max(0, s - 1):s] in ('"', "«", "'")
+        cue = None
+        if base in _REGION or (base in _DIRS and i + 1 < len(tokens)):
+            cue = "region"
+        elif prev in _POINT or prev in _NEAR or prev in _PREP or prev in _DIRS or quoted or \
+                (word != base and word[0] in "ب" and base not in _STOP):
+            cue = "near" if prev in _NEAR else "point" if prev in _POINT else "plain"
+        if cue is None or base in _STOP or len(base) < 3 or any(s + offset < me and ms < e + offset for ms, me in masked):
+            i += 1
+            continue
+        j = i
+        words: list[str] = []
+        while j < len(tokens) and len(words) < (4 if cue == "region" else 3):
+            w = tokens[j][0]
+            gap = text[tokens[j - 1][2]:tokens[j][1]] if j > i else ""
+            if j > i and (re.search(r"[,.;:()\d]", gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))):
+                break
+            words.append(w)
+            j += 1
+        if cue == "region" and len(words) == 1:
+            i += 1
+            continue
+        end = tokens[i + len(words) - 1][2]
+        top = Toponym(" ".join(words), offset + s, offset + end)
+        top.excluded = bool(_EXCLUDE_LEFT.search(text[max(0, s - 40):s]))
+        precision = {"near": 2, "point": _POINT.get(prev, 1), "plain": None, "region": 3}[cue]
+        if cue == "region":
+            top.admin = True
+            phrase = [_base(words[0])] + words[1:]
+            for n in range(len(phrase), 1, -1):
+                top.queries.append((" ".join(phrase[:n]), 3))
+        else:
+            for n in range(len(words), 0, -1):
+                for first in dict.fromkeys(_variants(words[0])):
+                    query = " ".join([first] + words[1:n])
+                    if len(query) >= 3 and (n > 1 or query not in _STOP):
+                        top.queries.append((query, precision))
+            gov = resolve_admin1(_base(words[0])) if len(words) == 1 else None
+            if gov is not None and prev in _PREP:
+                top.admin = True  # "في درعا": the governorate (or its capital) as context
+        found.append(top)
+        i += len(words)
+    _places.assign_context(found)
+    return found
+
+
+# ------------------------------------------------------------------------------------------------ actors
+
+@lru_cache(maxsize=2)
+def _actor_matchers() -> tuple[tuple[ActorEntry, re.Pattern[str]], ...]:
+    entries = {(e.canonical, e.unit): e for e, _ in _actors.load_actor_table()}
+    out = []
+    with open(ACTORS_AR_CSV, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            entry = entries.get((row["canonical"].strip(), (row.get("unit") or "").strip()))
+            if entry is None:
+                continue
+            for alias in sorted(row["pattern"].split("|"), key=len, reverse=True):
+                body = re.escape(alias.strip()).replace(r"\ ", r"\s+")
+                if body.startswith("ال"):
+                    body = r"(?:ال|ل)" + body[2:]
+                out.append((entry, re.compile(_PRE + body + _END)))
+    out.sort(key=lambda pair: -len(pair[1].pattern))
+    return tuple(out)
+
+
+def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
+    """Actors named in an Arabic sentence (``data/actors_ar.csv``), longest names first, in text order."""
+    found: list[ActorMention] = []
+    for entry, pattern in _actor_matchers():
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if not any(s < f.end - offset and f.start - offset < e for f in found):
+                found.append(ActorMention(entry, offset + s, offset + e, m.group(0)))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+_TARGET_LEFT = re.compile(_PRE + r"(?:على|ضد|استهدف\S*|مواقع|موقع|نقاط|نقطة|حاجز|عناصر|مقاتلي|دورية|سيارة|آلية|"
+                          r"مقرات|مقر|لصالح)\s+(?:\S+\s+)?$")
+
+
+def assign_roles(group, mentions: list[ActorMention], text: str) -> _roles.Roles:
+    """Actor 1: the first armed actor not named as a target; actor 2: the next one (the target, or the other side)."""
+    agents = [m for m in mentions if m.entry.armed and not _TARGET_LEFT.search(text[max(0, m.start - 25):m.start])]
+    actor1 = agents[0] if agents else None
+    others = [m for m in mentions if actor1 is None or m.entry.name != actor1.entry.name]
+    actor2 = others[0] if others else None
+    return _roles.Roles(actor1, actor2, [], [m for m in mentions if m is not actor1])
+
+
+_ARMED = re.compile(_PRE + r"(?:ال)?(?:عنصر|عناصر|مقاتل|مقاتلين|مقاتلي|جندي|جنود|ضابط|ضباط|قيادي|قياديين|قائد|حاجز|"
+                    r"نقطة|نقاط|دورية|موقع|مواقع|آلية|مقر|مقرات|ثكنة)" + _END)
+_CIVIL = re.compile(_PRE + r"(?:ال)?(?:مدني|مدنيين|مدنيا|مدنيون|طفل|أطفال|طفلة|امرأة|نساء|سيدة|شاب|شبان|رجل|مواطن|"
+                    r"مواطنين|أهالي|سكان|ناشط|إعلامي|صحفي|عائلة|مزارع|راعي|منزل|منازل|الأحياء السكنية)" + _END)
+_INTERVENTION = re.compile(r"تفريق|فرقت|اعتد[ىت]|اعتداء|رشق|بالحجارة|هاجم\S* (?:ال)?(?:متظاهرين|محتجين|المحتجين|"
+                           r"المتظاهرين)|إصابة|اصابة|جرح")
+_LETHAL = re.compile(r"(?:مقتل|قتل|استشهاد|الرصاص الحي|أطلق\S* (?:ال)?نار على (?:ال)?(?:متظاهرين|المتظاهرين|المحتجين))")
+
+
+def classify(group, roles: _roles.Roles, scope: str, after: str) -> tuple[str, str, str]:
+    """ACLED event type, sub-event type and map kind of an Arabic trigger group."""
+    cls = group.cls
+    a1 = roles.actor1.entry if roles.actor1 else None
+    if cls == "kill":
+        armed, civil = _ARMED.search(after) or _ARMED.search(scope), _CIVIL.search(after) or _CIVIL.search(scope)
+        cls = "clash" if armed and (not civil or armed.start() <= civil.start()) else "kill"
+    if cls == "arrest" and a1 is not None and not (a1.state or a1.canonical.startswith("Police")):
+        cls = "abduct"
+    event_type, sub_type, kind = _events.CLASSES[cls]
+    if cls == "territory" and a1 is not None and not a1.state:
+        sub_type = "Non-state actor overtakes territory"
+    if cls == "air" and re.search(r"مسير|درون", scope) and not re.search(r"غار|حربي", scope):
+        kind = "drone strike"
+    if cls == "protest":
+        if _LETHAL.search(scope):
+            sub_type = "Excessive force against protesters"
+        elif _INTERVENTION.search(scope):
+            sub_type = "Protest with intervention"
+    entry = taxonomy.lookup_sub_type(sub_type)
+    return (entry.event_type if entry else event_type), sub_type, kind
+
+
+# ------------------------------------------------------------------------------------------------ figures
+
+_NUM_WORDS = {"واحد": 1, "اثنين": 2, "اثنان": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4, "خمسة": 5, "خمس": 5,
+              "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9, "عشرة": 10,
+              "عشر": 10, "عشرات": 20}
+_NUM = r"(?P<n>\d+|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+_QUAL = r"(?:(?:نحو|أكثر من|ما لا يقل عن|حوالي|قرابة|أزيد من)\s+)?"
+_KILLED = re.compile(_PRE + r"(?:مقتل|قتل|مصرع|استشهاد|وفاة|قضى|قضوا|لقي|لقوا|سقوط)\s+" + _QUAL + _NUM + _END)
+_KILLED_AFTER = re.compile(_NUM + r"\s+(?:\S+\s+)?(?:قتلى|قتيلا|قتيل|شهيدا|شهداء|ضحايا|ضحية)" + _END)
+_ONE_KILLED = re.compile(_PRE + r"(?:مقتل|مصرع|استشهاد|اغتيال)\s+(?:ال)?(?:شخص|مدني|عنصر|شاب|طفل|امرأة|رجل|قيادي|"
+                         r"ضابط|جندي|مقاتل)" + _END)
+_COUNT = re.compile(_QUAL + r"(?P<n>\d+)\s+(?:غارة|غارات|ضربة|ضربات|صاروخا|صواريخ|قذيفة|قذائف|برميلا|براميل)" + _END)
+
+
+def _value(text: str) -> int | None:
+    return int(text) if text.isdigit() else _NUM_WORDS.get(text)
+
+
+def find_fatalities(text: str) -> int | None:
+    """Deaths an Arabic passage reports, or None."""
+    for pattern in (_KILLED, _KILLED_AFTER):
+        m = pattern.search(text)
+        if m and _value(m.group("n")) is not None:
+            return _value(m.group("n"))
+    return 1 if _ONE_KILLED.search(text) else None
+
+
+def find_count(text: str) -> int | None:
+    """How many strikes or shells an Arabic passage reports, or None."""
+    m = _COUNT.search(text)
+    return int(m.group("n")) if m else None
