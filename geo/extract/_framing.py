@@ -58,6 +58,8 @@ def is_background(date: DateSpan, published: dt.date) -> bool:
     if date.since:
         return True
     last = date.end or date.start
+    if date.precision >= 3 and (last - date.start).days > 45:
+        return True  # a whole year or more ("in 2025", "since the start of 2025"): no day of its own
     if date.precision >= 2:
         return last < published - dt.timedelta(days=BACKGROUND_DAYS)
     return last < published - dt.timedelta(days=BACKGROUND_DAY_DAYS)

@@ -306,10 +306,12 @@ def _doc_admin(text: str, title: str | None, skip: list[tuple[int, int]] = ()) -
     ``skip`` spans (datelines) do not count."""
     counts: dict[str, int] = {}
     for source in ((title or ""), text):
-        for m in _places.PLACE_RE.finditer(source):
-            if source is text and any(s <= m.start() < e for s, e in skip):
+        names = [(m.start(), m.group(0)) for m in _places.PLACE_RE.finditer(source) if not m.group(0)[0] >= "\u0600"]
+        names += _arabic_places.admin_names(source)
+        for start, name in names:
+            if source is text and any(s <= start < e for s, e in skip):
                 continue
-            unit = resolve_admin1(m.group(0))
+            unit = resolve_admin1(name)
             if unit is not None:
                 counts[unit.name] = counts.get(unit.name, 0) + (3 if source is title else 1)
     return max(counts, key=counts.get) if counts else None
