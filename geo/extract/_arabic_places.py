@@ -38,7 +38,7 @@ _POINT = {"مدينة": 1, "بلدة": 1, "قرية": 1, "مخيم": 1, "بلد�
           "أوتوستراد": 2, "أحياء": 2, "حاجز": 2, "سهل": 2, "جبل": 2}
 _NEAR = {"قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مشارف", "تخوم", "جوار", "مدخل", "أطراف"}
 _PREP = {"في", "على", "إلى", "الى", "داخل", "نحو", "باتجاه", "عند", "من"}
-_REGION = {"ريف", "محافظة", "بادية", "أرياف"}
+_REGION = {"ريف", "ريفي", "محافظة", "محافظتي", "بادية", "أرياف"}
 _DIRS = {"شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي"}
 _DIR_ADJ = re.compile(r"^(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|الشرقي|الغربي|الشمالي|الجنوبي|الأوسط|الشمالي الغربي|"
                       r"الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي)$")
@@ -120,7 +120,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         precision = {"near": 2, "point": _POINT.get(prev, 1), "plain": None, "region": 3}[cue]
         if cue == "region":
             top.admin = True
-            phrase = [_base(words[0])] + words[1:]
+            phrase = [_base(words[0]).replace("ريفي", "ريف").replace("محافظتي", "محافظة")] + words[1:]
             for n in range(len(phrase), 1, -1):
                 top.queries.append((" ".join(phrase[:n]), 3))
         else:
@@ -185,6 +185,7 @@ def assign_roles(group, mentions: list[ActorMention], text: str) -> _roles.Roles
 
 _ARMED = re.compile(_PRE + r"(?:ال)?(?:عنصر|عناصر|مقاتل|مقاتلين|مقاتلي|جندي|جنود|ضابط|ضباط|قيادي|قياديين|قائد|حاجز|"
                     r"نقطة|نقاط|دورية|موقع|مواقع|آلية|مقر|مقرات|ثكنة)" + _END)
+_SITE = re.compile(_PRE + r"(?:ال)?(?:مطار|قاعدة|ثكنة|مقرات|كتيبة|فوج|مستودعات?)" + _END)
 _CIVIL = re.compile(_PRE + r"(?:ال)?(?:مدني|مدنيين|مدنيا|مدنيون|طفل|أطفال|طفلة|امرأة|نساء|سيدة|شاب|شبان|رجل|مواطن|"
                     r"مواطنين|أهالي|سكان|ناشط|إعلامي|صحفي|عائلة|مزارع|راعي|منزل|منازل|الأحياء السكنية)" + _END)
 _INTERVENTION = re.compile(r"تفريق|فرقت|اعتد[ىت]|اعتداء|رشق|بالحجارة|هاجم\S* (?:ال)?(?:متظاهرين|محتجين|المحتجين|"
@@ -196,6 +197,8 @@ def classify(group, roles: _roles.Roles, scope: str, after: str) -> tuple[str, s
     """ACLED event type, sub-event type and map kind of an Arabic trigger group."""
     cls = group.cls
     a1 = roles.actor1.entry if roles.actor1 else None
+    if cls == "kill" and _SITE.search(after[:40]):
+        cls = "shell"  # "استهدفت مطار حماة العسكري": a base or airport hit from afar
     if cls == "kill":
         armed, civil = _ARMED.search(after) or _ARMED.search(scope), _CIVIL.search(after) or _CIVIL.search(scope)
         cls = "clash" if armed and (not civil or armed.start() <= civil.start()) else "kill"
