@@ -62,7 +62,7 @@ _RULES: list[tuple[str, int, str]] = [
                    r"(?:ال)?وفد"),
     ("kill", 2, r"(?:ال)?مقتل|قتل(?:ت|وا)?|(?:ال)?اغتيال|اغتال(?:ت|وا)?|(?:ال)?استشهاد|استشهد|(?:ال)?إعدام|أعدم(?:ت)?|"
                 r"(?:ال)?رصاص|إطلاق (?:ال)?نار|أطلق(?:ت|وا)? (?:ال)?نار|فتح(?:ت|وا)? (?:ال)?نار|(?:ال)?استهداف|استهدف(?:ت|وا)?|"
-                r"(?:ال)?مصرع|لقي|قضى|قضوا"),
+                r"(?:ال)?مصرع|لقي|قضى|قضوا|(?:ال)?نار على"),
 ]
 _TRIGGERS = [(cls, tier, re.compile(_p(pattern))) for cls, tier, pattern in _RULES]
 
@@ -157,7 +157,10 @@ def _resolve_date(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.d
             day = _DAY_WORDS[g["dw"]] + (20 if g.get("tens") == "العشرين" else 30 if g.get("tens") else 0)
         year = int(g["y"]) if g.get("y") else (published.year if (month, day) <= (published.month, published.day + 1)
                                                else published.year - 1)
-        return dt.date(year, month, day), None, 1
+        day_date = dt.date(year, month, day)
+        if g.get("y") and day_date < published - dt.timedelta(days=180):
+            return dt.date(year, 1, 1), dt.date(year, 12, 31), 3  # a dated event half a year back: history
+        return day_date, None, 1
     if kind in ("since", "year"):
         year = int(g["y"])
         return dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(published, dt.date(year, 1, 1))), 3

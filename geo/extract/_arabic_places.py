@@ -111,7 +111,17 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
                 break
             words.append(w)
             j += 1
-        if cue == "region" and len(words) == 1:
+        if cue == "region":
+            # the region word, the name, and at most one compass adjective ("ريف درعا الغربي")
+            cut = 1
+            while cut < len(words) and not _DIR_ADJ.match(words[cut]) and _base(words[cut]) not in _DIRS and cut < 3:
+                cut += 1
+            if cut < len(words) and _DIR_ADJ.match(words[cut]):
+                cut += 1
+            words = words[:cut]
+            if prev == "مركز" and base == "محافظة":
+                cue, words = "point", words[1:]  # "مركز محافظة السويداء": the governorate's capital
+        if cue == "region" and len(words) == 1 or not words:
             i += 1
             continue
         end = tokens[i + len(words) - 1][2]
@@ -197,6 +207,7 @@ def classify(group, roles: _roles.Roles, scope: str, after: str) -> tuple[str, s
     """ACLED event type, sub-event type and map kind of an Arabic trigger group."""
     cls = group.cls
     a1 = roles.actor1.entry if roles.actor1 else None
+    scope, after = strip_marks(scope), strip_marks(after)
     if cls == "kill" and _SITE.search(after[:40]):
         cls = "shell"  # "استهدفت مطار حماة العسكري": a base or airport hit from afar
     if cls == "kill":
@@ -232,12 +243,18 @@ _ONE_KILLED = re.compile(_PRE + r"(?:مقتل|مصرع|استشهاد|اغتيا
 _COUNT = re.compile(_QUAL + r"(?P<n>\d+)\s+(?:غارة|غارات|ضربة|ضربات|صاروخا|صواريخ|قذيفة|قذائف|برميلا|براميل)" + _END)
 
 
+def strip_marks(text: str) -> str:
+    """Arabic text without vowel marks and tatweel (for searching only: offsets change)."""
+    return re.sub(r"[\u064B-\u0652\u0670\u0640]", "", text)
+
+
 def _value(text: str) -> int | None:
     return int(text) if text.isdigit() else _NUM_WORDS.get(text)
 
 
 def find_fatalities(text: str) -> int | None:
     """Deaths an Arabic passage reports, or None."""
+    text = strip_marks(text)
     for pattern in (_KILLED, _KILLED_AFTER):
         m = pattern.search(text)
         if m and _value(m.group("n")) is not None:
@@ -247,5 +264,6 @@ def find_fatalities(text: str) -> int | None:
 
 def find_count(text: str) -> int | None:
     """How many strikes or shells an Arabic passage reports, or None."""
+    text = strip_marks(text)
     m = _COUNT.search(text)
     return int(m.group("n")) if m else None

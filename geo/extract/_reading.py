@@ -8,7 +8,8 @@ English and Arabic sentences give the same records (:class:`~geo.extract._events
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from geo.extract import _actors, _arabic, _arabic_places, _dates, _groups, _places, _roles
 from geo.extract._actors import ActorMention, Person
@@ -29,16 +30,44 @@ class Reading:
     dates: list[_dates.DateSpan]
 
 
+_MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
+
+
+def _read_arabic(sentence: Sentence, text: str, published: dt.date, masked: list[tuple[int, int]]) -> Reading | None:
+    """Arabic rules read the sentence without its vowel marks and tatweel; spans are mapped back to the text."""
+    keep = [i for i, ch in enumerate(sentence.text) if not _MARKS.match(ch)]
+    clean = "".join(sentence.text[i] for i in keep)
+    base = sentence.start
+
+    def at(pos: int) -> int:
+        return base + (keep[pos] if pos < len(keep) else len(sentence.text))
+
+    def back(start: int, end: int) -> tuple[int, int]:
+        return at(start), at(end - 1) + 1 if end > start else at(start)
+
+    triggers = [replace(t, start=back(t.start, t.end)[0], end=back(t.start, t.end)[1])
+                for t in _arabic.find_triggers(clean)]
+    groups = _groups.find_groups(sentence, text, triggers)
+    if not groups:
+        return None
+    mentions = [replace(m, start=back(m.start, m.end)[0], end=back(m.start, m.end)[1])
+                for m in _arabic_places.find_actors(clean)]
+    inverse = {at(i) - base: i for i in range(len(keep))}
+    local_masked = [(inverse.get(s - base, 0), inverse.get(e - base - 1, len(clean)) + 1) for s, e in masked
+                    if sentence.start <= s < sentence.end]
+    toponyms = _arabic_places.find_toponyms(clean, 0, local_masked + [
+        (m.start - base, m.end - base) for m in _arabic_places.find_actors(clean)])
+    for top in toponyms:
+        top.start, top.end = back(top.start, top.end)
+    dates = [replace(d, span=back(*d.span)) for d in _arabic.find_dates(clean, published)]
+    return Reading(True, groups, [], mentions, toponyms, dates)
+
+
 def read_sentence(sentence: Sentence, text: str, published: dt.date, masked: list[tuple[int, int]]) -> Reading | None:
     """The sentence's triggers, people, actors, places and dates; None when it names no event."""
     base = sentence.start
     if _arabic.is_arabic(sentence.text):
-        groups = _groups.find_groups(sentence, text, _arabic.find_triggers(sentence.text, base))
-        if not groups:
-            return None
-        mentions = _arabic_places.find_actors(sentence.text, base)
-        toponyms = _arabic_places.find_toponyms(sentence.text, base, masked + [(m.start, m.end) for m in mentions])
-        return Reading(True, groups, [], mentions, toponyms, _arabic.find_dates(sentence.text, published, base))
+        return _read_arabic(sentence, text, published, masked)
     groups = _groups.find_groups(sentence, text)
     if not groups:
         return None
