@@ -46,7 +46,7 @@ _RULES: list[tuple[str, int, str]] = [
                  r"(?:ال)?صاروخ|(?:ال)?راجمات|(?:ال)?مدفعية|(?:ال)?هاون|(?:ال)?قصف|قصفت|قصف"),
     ("clash", 1, r"(?:ال)?اشتباك(?:ات)?|اشتبك(?:ت|وا)?|(?:ال)?معارك|(?:ال)?معركة|(?:ال)?مواجه(?:ة|ات)|"
                  r"جبه(?:ة|ات) (?:ال)?قتال|(?:ال)?قتال|"
-                 r"تصد(?:ت|ى|وا)|صد(?:ت)? هجوم|(?:ال)?هجوم|هاجم(?:ت|وا)?|(?:ال)?كمين"),
+                 r"تصد(?:ت|ى|وا)|(?:ال)?تصدي(?:هم|ها|ه)?|صد(?:ت)? هجوم|(?:ال)?هجوم|هاجم(?:ت|وا)?|(?:ال)?كمين"),
     ("territory", 1, r"(?:ال)?سيطر(?:ة|ت|وا)|سيطرتها|سيطرته|(?:ال)?تقدم|تقدمت|(?:ال)?استعاد(?:ة|ت)|"
                      r"(?:ال)?انتزاع|دخلت|(?:ال)?دخول إلى"),
     ("abduct", 1, r"(?:ال)?خطف|(?:ال)?اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?"),
@@ -78,7 +78,7 @@ _ANNOUNCED_CONTROL = re.compile(_p(r"أعلن|أعلنت|قال|قالت|ذكر�
 _CAUSE = re.compile(_p(r"بعد|عقب|إثر|اثر|أثناء|قبل") + r"\s+(?:[" + _L + r"]+\s+){0,4}$")
 _ATTEMPT = re.compile(_p(r"فشل\S*|حاول\S*|محاول(?:ة|ات)|تحاول|يحاول") + r"\s+(?:[" + _L + r"]+\s+){0,3}$")
 _STATE_MEDIA = re.compile(_p(r"وكالة (?:ال)?أنباء (?:ال)?(?:سورية|رسمية)|سانا|(?:ال)?تلفزيون (?:ال)?(?:رسمي|سوري)|"
-                              r"(?:ال)?إعلام (?:ال)?رسمي|مصدر عسكري") + r"[^.;]{0,60}$")
+                              r"(?:ال)?إعلام (?:ال)?رسمي|مصدر عسكري") + r"[^.;]{0,160}$")
 _DEMONSTRATIVE = re.compile(_p(r"هذه|هذا|تلك|ذلك") + r"\s+$|^\s*(?:ال)?(?:نفس|ذات)")
 
 
@@ -105,7 +105,7 @@ def find_triggers(text: str, offset: int = 0) -> list[Trigger]:
 
 def is_claim(sentence: str, offset: int, cls: str, trigger_text: str) -> bool:
     """One side's claim: "زعم/ادعى ..." before the event, or a side announcing its own capture."""
-    before = sentence[max(0, offset - 100):offset]
+    before = sentence[max(0, offset - 200):offset]
     clause = re.split(r"[.;]", before)[-1]
     if _CLAIM.search(clause) or _STATE_MEDIA.search(clause):
         return True  # one side's claim, or a state agency's one-sided account

@@ -171,6 +171,19 @@ def consolidate(incidents: list[Incident], text: str) -> list[Incident]:
                 host.flags["civilian_targeting"] = CIVILIAN_TARGETING
                 continue
         out.append(inc)
+    # 1b. fire opened on a crowd where a protest is told (same place and day) is that protest, met with force
+    protests = [i for i in out if i.event_type == "Protests"]
+    kept = []
+    for inc in out:
+        host = next((p for p in protests if inc.event_type == "Violence against civilians"
+                     and inc.sub_event_type == "Attack" and _twin(p, inc, passages)), None)
+        if host is None:
+            kept.append(inc)
+            continue
+        _absorb(host, inc, take_place=False)
+        host.sub_event_type = "Excessive force against protesters" if (inc.fatalities or 0) > 0 or \
+            host.sub_event_type == "Excessive force against protesters" else "Protest with intervention"
+    out = kept
     for x in explosions:
         if x.actor2 == "Civilians (Syria)":
             x.flags["civilian_targeting"] = CIVILIAN_TARGETING

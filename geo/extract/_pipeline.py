@@ -158,6 +158,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     sentence_date = current[0] if current else None
     past = _framing.background_clauses(text, [(d.span[0] - base, d.span[1] - base) for d in history if not d.since],
                                        [(d.span[0] - base, d.span[1] - base) for d in current])
+    if arabic and history and not current:
+        past = [(0, len(text))]  # Arabic clauses run on with commas: a sentence dated only in the past is history
     if past:
         # triggers in a clause about the past ("the protests that erupted in 2011") are background
         kept = []
