@@ -74,6 +74,12 @@ def dateline_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=4096)
+def governorate(name: str):
+    """:func:`geo.admin1.resolve_admin1`, remembered (documents repeat their words)."""
+    return resolve_admin1(name)
+
+
 def admin_names(text: str) -> list[tuple[int, str]]:
     """(offset, word or word pair) of Arabic words that may name a governorate ("درعا", "بريف إدلب", "دير الزور")."""
     tokens = [(m.start(), _base(m.group(0))) for m in _TOKEN.finditer(text)]
@@ -151,33 +157,33 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
 # ------------------------------------------------------------------------------------------------ actors
 
 @lru_cache(maxsize=2)
-def _actor_matchers() -> tuple[tuple[ActorEntry, re.Pattern[str]], ...]:
+def _actor_matcher() -> tuple[re.Pattern[str], tuple[ActorEntry, ...]]:
+    """One pattern for every Arabic actor name (longest first), and the actor each named group stands for."""
     entries = {(e.canonical, e.unit): e for e, _ in _actors.load_actor_table()}
-    out = []
+    aliases: list[tuple[str, int]] = []
+    table: list[ActorEntry] = []
     with open(ACTORS_AR_CSV, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             entry = entries.get((row["canonical"].strip(), (row.get("unit") or "").strip()))
             if entry is None:
                 continue
-            for alias in sorted(row["pattern"].split("|"), key=len, reverse=True):
-                body = re.escape(alias.strip()).replace(r"\ ", r"\s+")
-                if body.startswith("ال"):
-                    body = r"(?:ال|ل)" + body[2:]
-                out.append((entry, re.compile(_PRE + body + _END)))
-    out.sort(key=lambda pair: -len(pair[1].pattern))
-    return tuple(out)
+            table.append(entry)
+            aliases.extend((alias.strip(), len(table) - 1) for alias in row["pattern"].split("|") if alias.strip())
+    aliases.sort(key=lambda pair: -len(pair[0]))
+    parts = []
+    for n, (alias, index) in enumerate(aliases):
+        body = re.escape(alias).replace(r"\ ", r"\s+")
+        if body.startswith("ال"):
+            body = r"(?:ال|ل)" + body[2:]
+        parts.append(f"(?P<a{n}_{index}>{body})")
+    return re.compile(_PRE + "(?:" + "|".join(parts) + ")" + _END), tuple(table)
 
 
 def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
     """Actors named in an Arabic sentence (``data/actors_ar.csv``), longest names first, in text order."""
-    found: list[ActorMention] = []
-    for entry, pattern in _actor_matchers():
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            if not any(s < f.end - offset and f.start - offset < e for f in found):
-                found.append(ActorMention(entry, offset + s, offset + e, m.group(0)))
-    found.sort(key=lambda m: m.start)
-    return found
+    pattern, table = _actor_matcher()
+    return [ActorMention(table[int(m.lastgroup.split("_")[1])], offset + m.start(), offset + m.end(), m.group(0))
+            for m in pattern.finditer(text)]
 
 
 _TARGET_LEFT = re.compile(_PRE + r"(?:على|ضد|استهدف\S*|مواقع|موقع|نقاط|نقطة|حاجز|عناصر|مقاتلي|دورية|سيارة|آلية|"

@@ -313,7 +313,7 @@ def _doc_admin(text: str, title: str | None, skip: list[tuple[int, int]] = ()) -
         for start, name in names:
             if source is text and any(s <= start < e for s, e in skip):
                 continue
-            unit = resolve_admin1(name)
+            unit = _arabic_places.governorate(name)
             if unit is not None:
                 counts[unit.name] = counts.get(unit.name, 0) + (3 if source is title else 1)
     return max(counts, key=counts.get) if counts else None

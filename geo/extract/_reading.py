@@ -50,13 +50,12 @@ def _read_arabic(sentence: Sentence, text: str, published: dt.date, masked: list
     groups = _groups.find_groups(sentence, text, triggers)
     if not groups:
         return None
-    mentions = [replace(m, start=back(m.start, m.end)[0], end=back(m.start, m.end)[1])
-                for m in _arabic_places.find_actors(clean)]
+    raw_mentions = _arabic_places.find_actors(clean)
+    mentions = [replace(m, start=back(m.start, m.end)[0], end=back(m.start, m.end)[1]) for m in raw_mentions]
     inverse = {at(i) - base: i for i in range(len(keep))}
     local_masked = [(inverse.get(s - base, 0), inverse.get(e - base - 1, len(clean)) + 1) for s, e in masked
                     if sentence.start <= s < sentence.end]
-    toponyms = _arabic_places.find_toponyms(clean, 0, local_masked + [
-        (m.start - base, m.end - base) for m in _arabic_places.find_actors(clean)])
+    toponyms = _arabic_places.find_toponyms(clean, 0, local_masked + [(m.start, m.end) for m in raw_mentions])
     for top in toponyms:
         top.start, top.end = back(top.start, top.end)
     dates = [replace(d, span=back(*d.span)) for d in _arabic.find_dates(clean, published)]
