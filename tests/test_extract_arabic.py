@@ -116,3 +116,13 @@ def test_a_mixed_document_reads_each_sentence_in_its_language():
             "واندلعت اشتباكات اليوم بين قسد وتنظيم داعش في بلدة الشحيل.")
     types = sorted(i.event_type for i in extract(_doc(text)))
     assert types == ["Battles", "Explosions/Remote violence"]
+
+
+def test_a_windows_1256_report_file_is_read_as_arabic(tmp_path):
+    from geo.extract import read_document
+
+    path = tmp_path / "report.txt"
+    path.write_bytes("اندلعت اشتباكات اليوم بين قسد وتنظيم داعش في بلدة الشحيل.".encode("cp1256"))
+    doc = read_document(path, published="2024-06-14")
+    assert "اشتباكات" in doc.text
+    assert extract(doc)[0].event_type == "Battles"
