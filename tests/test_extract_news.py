@@ -245,3 +245,26 @@ def test_the_fall_of_martyrs_is_not_a_change_of_territory():
     incidents = extract(_doc("Gunmen attacked a checkpoint in Jableh on Thursday. The attack resulted in the fall of "
                              "many martyrs among our forces, the ministry said."))
     assert not any("territory" in i.sub_event_type for i in incidents)
+
+
+def test_fighters_leaving_under_a_deal_and_control_established_without_fighting_are_transfers():
+    left = extract(_doc("On Wednesday, the last rebels in Zabadani left the town on buses under the evacuation deal."))
+    assert left and left[0].sub_event_type == "Non-violent transfer of territory"
+    control = extract(_doc("The army established full control over the city of Manbij on Tuesday, the ministry said."))
+    assert control and control[0].sub_event_type == "Non-violent transfer of territory"
+    fought = extract(_doc("After heavy clashes, the army established full control over Saraqib on Tuesday."))
+    assert fought and fought[0].event_type == "Battles"
+
+
+def test_an_earlier_event_recalled_is_not_new():
+    text = ("Regime forces shelled Ariha on Monday. Residents feared a repeat of the long siege that killed hundreds "
+            "in the town of Saraqib.")
+    assert not any(i.location and i.location.name == "Saraqib" for i in extract(_doc(text)))
+
+
+def test_troop_movements_in_a_news_article_are_context():
+    text = ("Regime forces shelled Ariha on Monday. Residents fled north. The army deployed troops to Saraqib on "
+            "Monday. Aid groups appealed for help.")
+    incidents = extract(_doc(text))
+    assert not any(i.sub_event_type == "Change to group/activity" for i in incidents)
+    assert any(n["why"] == "movement of forces (context)" for n in incidents[0].flags["not_mapped"])

@@ -181,7 +181,7 @@ def incidents_to_frame(incidents: list[Incident], doc: Document):
     for n, inc in enumerate(incidents, start=1):
         loc = inc.location
         extra = {"kind_trigger": inc.trigger, "people": [p.to_json() for p in inc.people],
-                 "location_text": inc.location_text, "doc_title": doc.title, **inc.flags}
+                 "location_text": inc.location_text, "doc_title": doc.title, **inc.public_flags()}
         rows.append({
             "event_id": _event_id(doc, n),
             "event_date": inc.event_date,

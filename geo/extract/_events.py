@@ -69,7 +69,8 @@ _RULES: list[tuple[str, int, str]] = [
     ("clash", 1, r"clash(?:es|ed|ing)?|fighting|fought|battles?|firefights?|gunfights?|skirmish(?:es|ed)?|"
                  r"exchange(?:d)? (?:of )?(?:fire|gunfire)|exchanged fire|shelling exchange|confrontations?|"
                  r"ambush(?:ed)?|engaged in"),
-    ("territory", 1, r"(?:took|take|taken|seized|gained|regained|retook|retaken|recaptured|lost) (?:full )?control|"
+    ("territory", 1, r"(?:took|take|taken|seized|gained|regained|retook|retaken|recaptured|lost|established|establishes|"
+                     r"assumed|imposed) (?:full |complete |total )?control|"
                      r"(?:the )?(?:capture|seizure) of (?:the )?(?:(?:town|village|city|hill|district|neighbou?rhood|"
                      r"area|airport|base|citadel)\b|(?-i:[A-Z]))|"
                      r"(?:advanced|advance) (?:into|on|towards)|took over|overran|recaptured|retook"),
@@ -90,7 +91,11 @@ _RULES: list[tuple[str, int, str]] = [
                 r"buildings?|a house|a shop)"),
     ("transfer", 1, r"hand(?:ed|ing|s)? over (?:full )?(?:control|(?:the |several |their |its |a number of )?"
                     r"(?:positions?|towns?|villages?|areas?|checkpoints?|territory|points?|city|neighbou?rhoods?|"
-                    r"hills?|bases?))|handover of (?:the )?(?:positions?|towns?|villages?|areas?|territory|city)"),
+                    r"hills?|bases?))|handover of (?:the )?(?:positions?|towns?|villages?|areas?|territory|city)|"
+                    # fighters leaving under an evacuation deal
+                    r"evacuat\w* (?:[\w'-]+ ){0,3}(?:rebels?|fighters|militants|gunmen|insurgents)|"
+                    r"(?:rebels?|fighters|militants|insurgents) (?:[\w'-]+ ){0,3}(?:left|departed|were evacuated)|"
+                    r"evacuations? (?:had |has |have )?resumed"),
     ("release", 1, r"released (?:\d+ |several |a number of |dozens of )?(?:detainees|prisoners|abductees|hostages|"
                    r"people|civilians|men|women)|prisoner release|release of (?:\d+ )?(?:detainees|prisoners)"),
     ("recruit", 1, r"recruitment campaign|recruit(?:ed|ing|s)? (?:\d+ |dozens of |young )?(?:men|fighters|"
@@ -144,6 +149,8 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
 _MOTIVE = re.compile(r"\b(?:protest(?:ing|ed)?\s+(?:against\s+)?|denounc(?:ing|ed|e)\s+|condemn(?:ing|ed|s)?\s+|"
                      r"decry(?:ing)?\s+|rejecting\s+|demonstrat(?:ing|ed)\s+against\s+|rall(?:ying|ied)\s+against\s+)"
                      r"(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
+_RECALLED = re.compile(r"\b(?:(?:a\s+)?repeat\s+of|reminiscent\s+of|recall(?:ing|ed|s)?|anniversary\s+of|memor(?:y|ies)\s+of|"
+                       r"echo(?:es|ing)?\s+of|similar\s+to)\s+(?:[\w'-]+\s+){0,8}$", re.I)
 _WEAPON_LIST = re.compile(r"\b(?:includ(?:ed|ing|es|e)|hand(?:ed|ing|s)?\s+over|surrender(?:ed|ing|s)?|deliver(?:ed|ing|ies|y)(?:\s+of)?|"
                           r"possess(?:ed|ing|es)?|equipped\s+with|such\s+as|stockpiles?\s+of|suppl(?:y|ies|ied)\s+(?:of\s+)?|"
                           r"shipments?\s+of|handover\s+of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}$", re.I)
@@ -197,6 +204,8 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
         return False
+    if _RECALLED.search(text[max(0, start - 90):start]):
+        return False  # "feared a repeat of the battering that killed hundreds": an earlier event recalled
     if cls in ("shell", "air") and _WEAPON_LIST.search(clause):
         return False  # "it included artillery and machine guns": weapons named, not fired
     if cls not in ("protest", "riot") and _MOTIVE.search(clause):

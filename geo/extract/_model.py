@@ -88,5 +88,9 @@ class Incident:
             "assoc_actor_2": self.assoc_actor_2,
             "region_id": loc.region_id if loc else None,
             "people": [p.to_json() for p in self.people],
-            **self.flags,
+            **self.public_flags(),
         }
+
+    def public_flags(self) -> dict:
+        """The flags for output (keys starting with "_" are the pipeline's own bookkeeping)."""
+        return {k: v for k, v in self.flags.items() if not k.startswith("_")}

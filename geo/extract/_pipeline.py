@@ -239,6 +239,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
             incident.location_text = top.name if top is not None else loc.name
             if review:
                 incident.flags["needs_review"] = True
+        if group.forced:
+            incident.flags["_tagged"] = True  # an ACLED note's own tag ("Movement of forces: ...")
         label = (incident.location_text or "Unidentified").split(",")[0]
         a1, a2 = (n.replace("{place}", label) if n else n for n in (a1, a2))
         assoc1 = [n.replace("{place}", label) for n in assoc1]
@@ -281,7 +283,9 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
                 or other.excluded:
             break
         previous = other
-        resolved = _places.resolve(other, ctx.geocoder, ctx.doc_admin, ctx.cache)
+        # places listed together lie together: the first one's governorate is the context of the others
+        near = incident.location.admin1 if incident.location is not None and incident.location.country == "SY" else None
+        resolved = _places.resolve(other, ctx.geocoder, near or ctx.doc_admin, ctx.cache)
         if resolved is None or resolved[0].name == (incident.location.name if incident.location else None):
             continue
         twin = replace(incident, location=resolved[0], geo_precision=resolved[1], location_text=other.name,
@@ -359,6 +363,11 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
                 and i.sub_event_type in ("Change to group/activity", "Other")]:
         incidents.remove(inc)
         ctx.not_mapped.append({"span": inc.span_text, "text": inc.excerpt, "why": "no place in its passage"})
+    if sum(1 for _ in re.finditer(r"[.!?](?:\s|$)", text)) >= 4:
+        # in a news article, troops deployed, patrolling or withdrawn are the story's context, not its incidents
+        for inc in [i for i in incidents if i.sub_event_type == "Change to group/activity" and not i.flags.get("_tagged")]:
+            incidents.remove(inc)
+            ctx.not_mapped.append({"span": inc.span_text, "text": inc.excerpt, "why": "movement of forces (context)"})
     incidents = _consolidate.consolidate(incidents, text)
     ordered = _main_first(incidents, doc.title)
     if ordered and ctx.not_mapped:

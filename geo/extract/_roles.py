@@ -40,6 +40,8 @@ _ARMED_VICTIM = re.compile(r"\b(?:fighters?|soldiers?|militants?|militiam[ae]n|c
 _CIVIL_VICTIM = re.compile(r"\b(?:civilians?|man|woman|men|women|child|children|boys?|girls?|people|persons?|"
                            r"residents?|famil(?:y|ies)|shepherds?|farmers?|workers?|IDPs?|displaced|journalists?|"
                            r"activists?|doctors?|teachers?|sheikh|body|bodies|youths?|infants?|students?)\b", re.I)
+_VIOLENCE = re.compile(r"\b(?:clash\w*|fight\w*|battl\w*|attack\w*|shell\w*|strikes?|kill\w*|storm\w*|assault\w*|"
+                       r"offensive|bombard\w*)\b", re.I)
 _PLACE_OBJECT = re.compile(r"^\s*(?:control of\s+)?(?:the\s+)?(?:town|city|village|villages|hill|area|neighbou?rhood|"
                            r"district|base|airport)\b", re.I)
 
@@ -206,6 +208,9 @@ def classify(group: Group, roles: Roles, scope: str, after: str, scope_start: in
             cls = "clash" if armed else "kill"
     if cls == "grenade" and _victim_is_armed(roles, after, group.head.end) is False:
         cls = "kill"
+    if cls == "territory" and re.match(r"(?:established|establishes|assumed|imposed)", group.head.text, re.I) and \
+            not _VIOLENCE.search(scope):
+        cls = "transfer"  # "the army established full control over the city": no fighting told, a handover
     if cls == "arrest" and a1_entry is not None and not (a1_entry.state or a1_entry.canonical.startswith("Police")):
         cls = "abduct"
     event_type, sub_type, kind = _events.CLASSES[cls]
