@@ -268,3 +268,10 @@ def test_troop_movements_in_a_news_article_are_context():
     incidents = extract(_doc(text))
     assert not any(i.sub_event_type == "Change to group/activity" for i in incidents)
     assert any(n["why"] == "movement of forces (context)" for n in incidents[0].flags["not_mapped"])
+
+
+def test_nights_and_weekday_ranges_are_spans():
+    (night,) = find_dates("overnight", PUB)
+    assert (night.start, night.end) == (PUB - dt.timedelta(days=1), PUB)
+    (week,) = find_dates("from Monday to Wednesday", PUB)
+    assert (week.start, week.end) == (dt.date(2022, 6, 6), dt.date(2022, 6, 8))

@@ -51,6 +51,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           r"\bin\s+recent\s+(?:weeks|months|years)\b|\brecent\s+(?:months|years)\b", re.I)),
     ("day_earlier", re.compile(r"\b(?:a|one)\s+day\s+(?:earlier|before|after)\b|\bthe\s+(?:previous|preceding)\s+day\b",
                                re.I)),
+    ("weekday_range", re.compile(r"\b(?:from|between)\s+(?P<wd1>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                                 r"(?:\s+night)?\s+(?:to|and|until|till|through)\s+(?P<wd>monday|tuesday|wednesday|thursday|"
+                                 r"friday|saturday|sunday)\b", re.I)),
+    ("overnight", re.compile(r"\b(?:overnight|during\s+the\s+night|late\s+last\s+night|in\s+the\s+early\s+hours)\b", re.I)),
     ("day_before", re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last\s+night)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier\s+today)\b", re.I)),
@@ -153,6 +157,13 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
     if kind == "day_earlier":
         # "the huge outpouring a day earlier", "one day after X staged a protest": the day before the report
         return published - dt.timedelta(days=1), None, 1
+    if kind == "weekday_range":
+        last = published - dt.timedelta(days=(published.weekday() - WEEKDAYS[g["wd"].lower()]) % 7)
+        first = last - dt.timedelta(days=(WEEKDAYS[g["wd"].lower()] - WEEKDAYS[g["wd1"].lower()]) % 7)
+        return first, last, 2
+    if kind == "overnight":
+        # a night runs across midnight: the evening before publication and the publication day
+        return published - dt.timedelta(days=1), published, 2
     if kind == "day_before":
         return published - dt.timedelta(days=2), None, 1
     if kind == "yesterday":
