@@ -275,3 +275,11 @@ def test_nights_and_weekday_ranges_are_spans():
     assert (night.start, night.end) == (PUB - dt.timedelta(days=1), PUB)
     (week,) = find_dates("from Monday to Wednesday", PUB)
     assert (week.start, week.end) == (dt.date(2022, 6, 6), dt.date(2022, 6, 8))
+
+
+def test_a_date_told_without_an_event_carries_to_the_next_sentences():
+    text = ("The town has seen unrest since the spring. The bombing of a bus near Nawa on June 2 shocked residents.\n\n"
+            "On the very same day, gunmen killed a farmer in Jasim.")
+    incidents = extract(_doc(text, dt.date(2022, 7, 20)))
+    assert incidents and all(i.event_date == dt.date(2022, 6, 2) for i in incidents)
+    assert incidents[0].event_type == "Explosions/Remote violence"

@@ -62,6 +62,7 @@ _RULES: list[tuple[str, int, str]] = [
                r"car bombs?|vehicle-borne|VBIEDs?|explosive devices?|booby[- ]trapped|unexploded|"
                r"motorcycle bombs?|sticky bombs?|explosive belt|remnants of war|bomb (?:exploded|went off|blast)|"
                r"exploded|explosions?|detonated|blasts?|went off"),
+    ("ied", 1, r"bombings?(?! raids?)(?= of| in| at| on| near| targeting| that| which| was| were|[,.])"),
     ("shell", 1, r"shelled|shelling|shells|artillery|rocket(?:s| fire| attacks?| launchers?)|rocket-propelled|"
                  r"missiles?|mortars?|ATGMs?|anti-tank|RPGs?|Grad|bombarded|bombardment|surface-to-surface|"
                  r"heavy weapons fire"),

@@ -145,6 +145,11 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     """New incidents told by one sentence (details of events already found are added to them instead)."""
     reading = _reading.read_sentence(sentence, ctx.text, ctx.published, ctx.masked)
     if reading is None:
+        # no event here, but its date is the one the next sentences talk about ("On the very same day, ...")
+        told = [d for d in _reading.sentence_dates(sentence, ctx.published)
+                if d.start <= ctx.published and not _framing.is_background(d, ctx.published)]
+        if told:
+            ctx.last_date = told[0]
         return []
     base = sentence.start
     text = sentence.text

@@ -62,6 +62,13 @@ def _read_arabic(sentence: Sentence, text: str, published: dt.date, masked: list
     return Reading(True, groups, [], mentions, toponyms, dates)
 
 
+def sentence_dates(sentence: Sentence, published: dt.date) -> list[_dates.DateSpan]:
+    """The dates a sentence names, read in its language (spans in document offsets)."""
+    if _arabic.is_arabic(sentence.text):
+        return _arabic.find_dates(_MARKS.sub("", sentence.text), published)  # spans unused by the caller
+    return _dates.find_dates(sentence.text, published, sentence.start)
+
+
 def read_sentence(sentence: Sentence, text: str, published: dt.date, masked: list[tuple[int, int]]) -> Reading | None:
     """The sentence's triggers, people, actors, places and dates; None when it names no event."""
     base = sentence.start
