@@ -283,3 +283,16 @@ def test_a_date_told_without_an_event_carries_to_the_next_sentences():
     incidents = extract(_doc(text, dt.date(2022, 7, 20)))
     assert incidents and all(i.event_date == dt.date(2022, 6, 2) for i in incidents)
     assert incidents[0].event_type == "Explosions/Remote violence"
+
+
+def test_an_agency_retelling_a_bombing_as_an_attack_is_the_same_event():
+    text = ("A bomb exploded under an army bus near Nawa on Monday, killing five soldiers.\n\n"
+            "State media said terrorists targeted a military vehicle near Nawa on Monday.")
+    incidents = extract(_doc(text))
+    assert [i.event_type for i in incidents] == ["Explosions/Remote violence"]
+    assert "civilian_targeting" not in incidents[0].flags
+
+
+def test_troops_advancing_into_a_village_without_fighting_is_not_a_battle():
+    inc = extract(_doc("Israeli soldiers advanced into the village of Jubata al-Khashab on Saturday with five vehicles."))
+    assert inc and inc[0].event_type == "Strategic developments"

@@ -164,11 +164,13 @@ def consolidate(incidents: list[Incident], text: str) -> list[Incident]:
     # 1. an attack on civilians told with an explosion is that explosion, with civilian targeting
     explosions = [i for i in incidents if i.event_type == "Explosions/Remote violence"]
     for inc in incidents:
-        if inc.event_type == "Violence against civilians" and inc.sub_event_type == "Attack":
+        generic_clash = inc.event_type == "Battles" and inc.flags.get("_generic")
+        if (inc.event_type == "Violence against civilians" and inc.sub_event_type == "Attack") or generic_clash:
             host = next((x for x in explosions if _twin(x, inc, passages)), None)
             if host is not None:
                 _absorb(host, inc)
-                host.flags["civilian_targeting"] = CIVILIAN_TARGETING
+                if not generic_clash:
+                    host.flags["civilian_targeting"] = CIVILIAN_TARGETING
                 continue
         out.append(inc)
     # 1b. fire opened on a crowd where a protest is told (same place and day) is that protest, met with force

@@ -244,6 +244,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
             incident.location_text = top.name if top is not None else loc.name
             if review:
                 incident.flags["needs_review"] = True
+        if group.tier == 2 and not group.forced:
+            incident.flags["_generic"] = True  # typed from a generic word ("targeted", "killed"), not its own name
         if group.forced:
             incident.flags["_tagged"] = True  # an ACLED note's own tag ("Movement of forces: ...")
         label = (incident.location_text or "Unidentified").split(",")[0]

@@ -208,9 +208,9 @@ def classify(group: Group, roles: Roles, scope: str, after: str, scope_start: in
             cls = "clash" if armed else "kill"
     if cls == "grenade" and _victim_is_armed(roles, after, group.head.end) is False:
         cls = "kill"
-    if cls == "territory" and re.match(r"(?:established|establishes|assumed|imposed)", group.head.text, re.I) and \
-            not _VIOLENCE.search(scope):
-        cls = "transfer"  # "the army established full control over the city": no fighting told, a handover
+    if cls == "territory" and re.match(r"(?:established|establishes|assumed|imposed|advanc)", group.head.text, re.I) \
+            and not _VIOLENCE.search(scope):
+        cls = "transfer"  # "the army established full control over the city", "troops advanced into X": no fighting
     if cls == "arrest" and a1_entry is not None and not (a1_entry.state or a1_entry.canonical.startswith("Police")):
         cls = "abduct"
     event_type, sub_type, kind = _events.CLASSES[cls]
