@@ -126,3 +126,17 @@ def test_a_windows_1256_report_file_is_read_as_arabic(tmp_path):
     doc = read_document(path, published="2024-06-14")
     assert "اشتباكات" in doc.text
     assert extract(doc)[0].event_type == "Battles"
+
+
+def test_the_governorate_named_beside_the_village_of_the_same_event_is_not_a_second_marker():
+    text = ("قُتل عنصر من قسد اليوم في دير الزور بعد أن فتح مسلحون النار على سيارته العسكرية.\n\n"
+            "وقال المرصد إن مسلحين فتحوا النار اليوم على سيارة عسكرية لقسد في بلدة الشحيل.")
+    battles = [i for i in extract(_doc(text)) if i.event_type == "Battles"]
+    assert len(battles) == 1 and battles[0].location.name != "Deir ez-Zor"
+
+
+def test_defusing_attempts_and_foiled_attacks_are_not_weapon_seizures_but_seized_weapons_are():
+    tried = "قُتل عنصر من الأمن العام اليوم أثناء محاولة تفكيك عبوة ناسفة في بلدة جديدة عرطوز."
+    assert not any(i.sub_event_type == "Disrupted weapons use" for i in extract(_doc(tried)))
+    seized = "أحبط الأمن الداخلي اليوم محاولة تهريب أسلحة في مدينة القصير."
+    assert any(i.sub_event_type == "Disrupted weapons use" for i in extract(_doc(seized)))

@@ -47,8 +47,8 @@ _RULES: list[tuple[str, int, str]] = [
     ("clash", 1, r"(?:ال)?اشتباك(?:ات)?|اشتبك(?:ت|وا)?|(?:ال)?معارك|(?:ال)?معركة|(?:ال)?مواجه(?:ة|ات)|"
                  r"جبه(?:ة|ات) (?:ال)?قتال|(?:ال)?قتال|"
                  r"تصد(?:ت|ى|وا)|(?:ال)?تصدي(?:هم|ها|ه)?|صد(?:ت)? هجوم|(?:ال)?هجوم|هاجم(?:ت|وا)?|(?:ال)?كمين"),
-    ("territory", 1, r"(?:ال)?سيطر(?:ة|ت|وا)|سيطرتها|سيطرته|(?:ال)?تقدم|تقدمت|(?:ال)?استعاد(?:ة|ت)|"
-                     r"(?:ال)?انتزاع|دخلت|(?:ال)?دخول إلى"),
+    ("territory", 1, r"(?:ال)?سيطر(?:ة|ت|وا)|سيطرتها|سيطرته|(?:ال)?تقدم(?:ت|وا)? (?:نحو|باتجاه|إلى|داخل)|"
+                     r"(?:ال)?استعاد(?:ة|ت)? (?:ال)?سيطرة|(?:ال)?انتزاع"),
     ("abduct", 1, r"(?:ال)?خطف|(?:ال)?اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?"),
     ("arrest", 1, r"(?:ال)?اعتقال(?:ات)?|اعتقل(?:ت|وا)?|(?:ال)?احتجاز|احتجز(?:ت|وا)?|(?:ال)?توقيف|"
                   r"(?:ال)?مداهم(?:ة|ات)|داهم(?:ت|وا)?|(?:ال)?دهم|حملة دهم"),
@@ -77,6 +77,7 @@ _CLAIM = re.compile(_p(r"زعم|زعمت|يزعم|تزعم|ادعى|ادعت|ا�
 _ANNOUNCED_CONTROL = re.compile(_p(r"أعلن|أعلنت|قال|قالت|ذكرت|ذكر|أكدت|أكد") + r"[^.;]{0,60}$")
 _CAUSE = re.compile(_p(r"بعد|عقب|إثر|اثر|أثناء|قبل") + r"\s+(?:[" + _L + r"]+\s+){0,4}$")
 _ATTEMPT = re.compile(_p(r"فشل\S*|حاول\S*|محاول(?:ة|ات)|تحاول|يحاول") + r"\s+(?:[" + _L + r"]+\s+){0,3}$")
+_SEIZED = re.compile(r"^\s*(?:\S+\s+){0,5}?\S*(?:عبو|لغم|ألغام|أسلحة|سلاح|ذخير|متفجر|شحن|تهريب|مخدر|صواريخ)")
 _STATE_MEDIA = re.compile(_p(r"وكالة (?:ال)?أنباء (?:ال)?(?:سورية|رسمية)|سانا|(?:ال)?تلفزيون (?:ال)?(?:رسمي|سوري)|"
                               r"(?:ال)?إعلام (?:ال)?رسمي|مصدر عسكري") + r"[^.;]{0,160}$")
 _DEMONSTRATIVE = re.compile(_p(r"هذه|هذا|تلك|ذلك") + r"\s+$|^\s*(?:ال)?(?:نفس|ذات)")
@@ -97,6 +98,8 @@ def find_triggers(text: str, offset: int = 0) -> list[Trigger]:
             subordinate = bool(_CAUSE.search(clause))
             if cls == "territory" and _ATTEMPT.search(clause):
                 cls = "clash"  # "failed to advance", "an attempt to storm": fighting, no change of territory
+            if cls == "disrupt" and (_ATTEMPT.search(clause) or not _SEIZED.search(text[e:e + 60])):
+                continue  # "while trying to defuse the device", "foiled the attack": not a seizure of weapons
             definite = bool(_DEMONSTRATIVE.search(before[-8:]))
             found.append(Trigger(cls, tier, offset + s, offset + e, m.group(0), subordinate, definite))
     found.sort(key=lambda t: t.start)

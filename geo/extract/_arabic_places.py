@@ -145,7 +145,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
                     query = " ".join([first] + words[1:n])
                     if len(query) >= 3 and (n > 1 or query not in _STOP):
                         top.queries.append((query, precision))
-            gov = resolve_admin1(_base(words[0])) if len(words) == 1 else None
+            gov = governorate(" ".join([_base(words[0])] + words[1:])) if len(words) <= 2 else None
             if gov is not None and prev in _PREP:
                 top.admin = True  # "في درعا": the governorate (or its capital) as context
         found.append(top)
@@ -199,7 +199,7 @@ def assign_roles(group, mentions: list[ActorMention], text: str) -> _roles.Roles
     return _roles.Roles(actor1, actor2, [], [m for m in mentions if m is not actor1])
 
 
-_SUFFIX = r"(?:ها|هم|ه|نا|هما)?"
+_SUFFIX = r"(?:ها|هم|ه|نا|هما|ا)?"
 _ARMED = re.compile(_PRE + r"(?:ال)?(?:عنصر|عناصر|مقاتل|مقاتلين|مقاتلي|جندي|جنود|ضابط|ضباط|قيادي|قياديين|قائد|حاجز|"
                     r"نقطة|نقاط|دورية|موقع|مواقع|آلية|مقر|مقرات|ثكنة|سيارة عسكرية|سيارته العسكرية|عسكريين|عسكري)"
                     + _SUFFIX + _END + r"(?!\s+(?:ال)?سابق)")

@@ -201,14 +201,17 @@ def consolidate(incidents: list[Incident], text: str) -> list[Incident]:
     # 3. a region incident beside a more precise one of its type inside it, in the same passage
     result: list[Incident] = []
     for inc in merged:
-        if _is_region(inc):
+        if _is_region(inc) or inc.flags.get("_admin_place"):
+            # placed by the document, or held for review: any precise incident of its kind inside it is the event
             doc_area = bool(inc.flags.get("document_area"))
+            loose = doc_area or bool(inc.flags.get("needs_review"))
             host = next((m for m in merged if m is not inc and m.event_type == inc.event_type
                          and (inc.flags.get("document_area") or _same_type(m, inc))
                          and m.location is not None and not m.flags.get("document_area")
                          and _dates_overlap(m, inc, 1)
                          and (doc_area or (_inside(inc.location, m.location)
-                                           and abs(passages.of(m) - passages.of(inc)) <= 1))
+                                           and (loose or abs(passages.of(m) - passages.of(inc)) <= 1)))
+                         and not m.flags.get("_admin_place")
                          and (not _is_region(m) or _area_isos(m.location) < _area_isos(inc.location) or doc_area)),
                         None)
             if host is not None:

@@ -244,6 +244,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
             incident.location_text = top.name if top is not None else loc.name
             if review:
                 incident.flags["needs_review"] = True
+            if top is not None and top.admin and precision < 3:
+                incident.flags["_admin_place"] = True  # "in Deir ez-Zor": the governorate or its capital
         if group.tier == 2 and not group.forced:
             incident.flags["_generic"] = True  # typed from a generic word ("targeted", "killed"), not its own name
         if group.forced:
