@@ -17,19 +17,19 @@ import re
 from geo.extract import _dates
 from geo.extract._events import Trigger
 
-_L = "\u0621-\u064A\u0671-\u06D3\u0640"            # Arabic letters (and tatweel)
-_PRE = r"(?<![" + _L + r"])(?:[وف])?(?:[بلك])?"    # clitics before a word
-_END = r"(?![" + _L + r"])"
+LETTERS = "\u0621-\u064A\u0671-\u06D3\u0640"            # Arabic letters (and tatweel)
+CLITICS = r"(?<![" + LETTERS + r"])(?:[وف])?(?:[بلك])?"    # clitics before a word
+WORD_END = r"(?![" + LETTERS + r"])"
 
 
 def is_arabic(text: str) -> bool:
     """True when Arabic letters outnumber Latin ones."""
-    arabic = len(re.findall(r"[" + _L + r"]", text))
+    arabic = len(re.findall(r"[" + LETTERS + r"]", text))
     return arabic > 0 and arabic >= len(re.findall(r"[A-Za-z]", text))
 
 
 def _p(pattern: str) -> str:
-    return _PRE + r"(?:" + pattern + r")" + _END
+    return CLITICS + r"(?:" + pattern + r")" + WORD_END
 
 
 # class, tier, pattern (the classes of geo.extract._events.CLASSES)
@@ -71,12 +71,12 @@ _NOT_HAPPENED = re.compile(
        r"دعا|دعت|يدعو|تدعو|دعوة|دعوات|طالب|طالبت|يطالب|تطالب|مطالب(?:ة|ين)|المتوقع|يتوقع|سوف|قد|محتمل|احتمال|"
        r"مخاوف|خشية|تخوف|لمنع|بهدف|أجل|حال|إذا|اذا|لو|استعداد(?:ات)?|تحضير(?:ات)?|تمهيدا|تنديدا|رفضا|احتجاجا|"
        r"ضد|عن|منع|وقف|إيقاف|لوقف")
-    + r"\s+(?:[" + _L + r"]+\s+){0,3}$")
-_FUTURE = re.compile(r"(?<![" + _L + r"])[وف]?س[يتن][" + _L + r"]{2,}\s+(?:[" + _L + r"]+\s+){0,2}$")
+    + r"\s+(?:[" + LETTERS + r"]+\s+){0,3}$")
+_FUTURE = re.compile(r"(?<![" + LETTERS + r"])[وف]?س[يتن][" + LETTERS + r"]{2,}\s+(?:[" + LETTERS + r"]+\s+){0,2}$")
 _CLAIM = re.compile(_p(r"زعم|زعمت|يزعم|تزعم|ادعى|ادعت|ادعاء|مزاعم|تدعي|يدعي") + r"[^.;]{0,80}$")
 _ANNOUNCED_CONTROL = re.compile(_p(r"أعلن|أعلنت|قال|قالت|ذكرت|ذكر|أكدت|أكد") + r"[^.;]{0,60}$")
-_CAUSE = re.compile(_p(r"بعد|عقب|إثر|اثر|أثناء|قبل") + r"\s+(?:[" + _L + r"]+\s+){0,4}$")
-_ATTEMPT = re.compile(_p(r"فشل\S*|حاول\S*|محاول(?:ة|ات)|تحاول|يحاول") + r"\s+(?:[" + _L + r"]+\s+){0,3}$")
+_CAUSE = re.compile(_p(r"بعد|عقب|إثر|اثر|أثناء|قبل") + r"\s+(?:[" + LETTERS + r"]+\s+){0,4}$")
+_ATTEMPT = re.compile(_p(r"فشل\S*|حاول\S*|محاول(?:ة|ات)|تحاول|يحاول") + r"\s+(?:[" + LETTERS + r"]+\s+){0,3}$")
 _SEIZED = re.compile(r"^\s*(?:\S+\s+){0,5}?\S*(?:عبو|لغم|ألغام|أسلحة|سلاح|ذخير|متفجر|شحن|تهريب|مخدر|صواريخ)")
 _STATE_MEDIA = re.compile(_p(r"وكالة (?:ال)?أنباء (?:ال)?(?:سورية|رسمية)|سانا|(?:ال)?تلفزيون (?:ال)?(?:رسمي|سوري)|"
                               r"(?:ال)?إعلام (?:ال)?رسمي|مصدر عسكري") + r"[^.;]{0,160}$")

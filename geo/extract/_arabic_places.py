@@ -17,12 +17,12 @@ from geo import taxonomy
 from geo.admin1 import resolve_admin1
 from geo.extract import _actors, _events, _places, _roles
 from geo.extract._actors import ActorEntry, ActorMention
-from geo.extract._arabic import _END, _L, _PRE
+from geo.extract._arabic import WORD_END, LETTERS, CLITICS
 from geo.extract._places import Toponym
 from geo.paths import DATA_DIR
 
 ACTORS_AR_CSV = DATA_DIR / "actors_ar.csv"
-_TOKEN = re.compile(r"[" + _L + r"\u064B-\u0652]+")
+_TOKEN = re.compile(r"[" + LETTERS + r"\u064B-\u0652]+")
 _STOP = {
     "في", "من", "على", "إلى", "الى", "عن", "مع", "بعد", "قبل", "التي", "الذي", "الذين", "حيث", "ما", "أن", "إن", "كما",
     "ضد", "بين", "عند", "حتى", "منذ", "خلال", "جراء", "نتيجة", "إثر", "اثر", "أو", "ثم", "لدى", "عبر", "نحو", "هذه",
@@ -69,7 +69,7 @@ def dateline_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in re.finditer(r"(?m)^[ \t]*(?P<head>[^\n.:|]{2,60}?)\s*(?:\([^)\n]{2,30}\)\s*)?[-|:]\s", text):
         head = m.group("head")
-        if len(head.split()) <= 6 and re.search(r"[" + _L + r"]", head):
+        if len(head.split()) <= 6 and re.search(r"[" + LETTERS + r"]", head):
             spans.append((m.start("head"), m.end()))
     return spans
 
@@ -176,7 +176,7 @@ def _actor_matcher() -> tuple[re.Pattern[str], tuple[ActorEntry, ...]]:
         if body.startswith("ال"):
             body = r"(?:ال|ل)" + body[2:]
         parts.append(f"(?P<a{n}_{index}>{body})")
-    return re.compile(_PRE + "(?:" + "|".join(parts) + ")" + _END), tuple(table)
+    return re.compile(CLITICS + "(?:" + "|".join(parts) + ")" + WORD_END), tuple(table)
 
 
 def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
@@ -186,7 +186,7 @@ def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
             for m in pattern.finditer(text)]
 
 
-_TARGET_LEFT = re.compile(_PRE + r"(?:على|ضد|استهدف\S*|مواقع|موقع|نقاط|نقطة|حاجز|عناصر|مقاتلي|دورية|سيارة|آلية|"
+_TARGET_LEFT = re.compile(CLITICS + r"(?:على|ضد|استهدف\S*|مواقع|موقع|نقاط|نقطة|حاجز|عناصر|مقاتلي|دورية|سيارة|آلية|"
                           r"مقرات|مقر|لصالح)\s+(?:\S+\s+)?$")
 
 
@@ -200,13 +200,13 @@ def assign_roles(group, mentions: list[ActorMention], text: str) -> _roles.Roles
 
 
 _SUFFIX = r"(?:ها|هم|ه|نا|هما|ا)?"
-_ARMED = re.compile(_PRE + r"(?:ال)?(?:عنصر|عناصر|مقاتل|مقاتلين|مقاتلي|جندي|جنود|ضابط|ضباط|قيادي|قياديين|قائد|حاجز|"
+_ARMED = re.compile(CLITICS + r"(?:ال)?(?:عنصر|عناصر|مقاتل|مقاتلين|مقاتلي|جندي|جنود|ضابط|ضباط|قيادي|قياديين|قائد|حاجز|"
                     r"نقطة|نقاط|دورية|موقع|مواقع|آلية|مقر|مقرات|ثكنة|سيارة عسكرية|سيارته العسكرية|عسكريين|عسكري)"
-                    + _SUFFIX + _END + r"(?!\s+(?:ال)?سابق)")
-_SITE = re.compile(_PRE + r"(?:ال)?(?:مطار|قاعدة|ثكنة|مقرات|كتيبة|فوج|مستودعات?)" + _END)
-_CIVIL = re.compile(_PRE + r"(?:ال)?(?:مدني|مدنيين|مدنيا|مدنيون|طفل|أطفال|طفلة|امرأة|نساء|سيدة|شاب|شبان|رجل|مواطن|"
+                    + _SUFFIX + WORD_END + r"(?!\s+(?:ال)?سابق)")
+_SITE = re.compile(CLITICS + r"(?:ال)?(?:مطار|قاعدة|ثكنة|مقرات|كتيبة|فوج|مستودعات?)" + WORD_END)
+_CIVIL = re.compile(CLITICS + r"(?:ال)?(?:مدني|مدنيين|مدنيا|مدنيون|طفل|أطفال|طفلة|امرأة|نساء|سيدة|شاب|شبان|رجل|مواطن|"
                     r"مواطنين|أهالي|سكان|ناشط|إعلامي|صحفي|عائلة|مزارع|راعي|منزل|منازل|الأحياء السكنية|قرويين|"
-                    r"زوجة|زوجته|أطفاله|عنصر سابق|عناصر سابقين)" + _SUFFIX + _END)
+                    r"زوجة|زوجته|أطفاله|عنصر سابق|عناصر سابقين)" + _SUFFIX + WORD_END)
 _INTERVENTION = re.compile(r"تفريق|فرقت|اعتد[ىت]|اعتداء|رشق|بالحجارة|هاجم\S* (?:ال)?(?:متظاهرين|محتجين|المحتجين|"
                            r"المتظاهرين)|إصابة|اصابة|جرح")
 _LETHAL = re.compile(r"(?:مقتل|قتل|استشهاد|الرصاص الحي|أطلق\S* (?:ال)?نار على (?:ال)?(?:متظاهرين|المتظاهرين|المحتجين))")
@@ -245,11 +245,11 @@ _NUM_WORDS = {"واحد": 1, "اثنين": 2, "اثنان": 2, "ثلاثة": 3, 
               "عشر": 10, "عشرات": 20}
 _NUM = r"(?P<n>\d+|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
 _QUAL = r"(?:(?:نحو|أكثر من|ما لا يقل عن|حوالي|قرابة|أزيد من)\s+)?"
-_KILLED = re.compile(_PRE + r"(?:مقتل|قتل|مصرع|استشهاد|وفاة|قضى|قضوا|لقي|لقوا|سقوط)\s+" + _QUAL + _NUM + _END)
-_KILLED_AFTER = re.compile(_NUM + r"\s+(?:\S+\s+)?(?:قتلى|قتيلا|قتيل|شهيدا|شهداء|ضحايا|ضحية)" + _END)
-_ONE_KILLED = re.compile(_PRE + r"(?:مقتل|مصرع|استشهاد|اغتيال)\s+(?:ال)?(?:شخص|مدني|عنصر|شاب|طفل|امرأة|رجل|قيادي|"
-                         r"ضابط|جندي|مقاتل)" + _END)
-_COUNT = re.compile(_QUAL + r"(?P<n>\d+)\s+(?:غارة|غارات|ضربة|ضربات|صاروخا|صواريخ|قذيفة|قذائف|برميلا|براميل)" + _END)
+_KILLED = re.compile(CLITICS + r"(?:مقتل|قتل|مصرع|استشهاد|وفاة|قضى|قضوا|لقي|لقوا|سقوط)\s+" + _QUAL + _NUM + WORD_END)
+_KILLED_AFTER = re.compile(_NUM + r"\s+(?:\S+\s+)?(?:قتلى|قتيلا|قتيل|شهيدا|شهداء|ضحايا|ضحية)" + WORD_END)
+_ONE_KILLED = re.compile(CLITICS + r"(?:مقتل|مصرع|استشهاد|اغتيال)\s+(?:ال)?(?:شخص|مدني|عنصر|شاب|طفل|امرأة|رجل|قيادي|"
+                         r"ضابط|جندي|مقاتل)" + WORD_END)
+_COUNT = re.compile(_QUAL + r"(?P<n>\d+)\s+(?:غارة|غارات|ضربة|ضربات|صاروخا|صواريخ|قذيفة|قذائف|برميلا|براميل)" + WORD_END)
 
 
 def strip_marks(text: str) -> str:
