@@ -140,3 +140,9 @@ def test_defusing_attempts_and_foiled_attacks_are_not_weapon_seizures_but_seized
     assert not any(i.sub_event_type == "Disrupted weapons use" for i in extract(_doc(tried)))
     seized = "أحبط الأمن الداخلي اليوم محاولة تهريب أسلحة في مدينة القصير."
     assert any(i.sub_event_type == "Disrupted weapons use" for i in extract(_doc(seized)))
+
+
+def test_cli_output_keeps_the_arabic_place_beside_the_latin_name():
+    inc = extract(_doc("اندلعت اشتباكات اليوم بين قسد وتنظيم داعش في بلدة الشحيل."))[0]
+    data = inc.to_json()
+    assert data["location_text"] == "الشحيل" and data["location"] == inc.location.name != "الشحيل"

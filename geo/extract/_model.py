@@ -88,6 +88,7 @@ class Incident:
             "assoc_actor_2": self.assoc_actor_2,
             "region_id": loc.region_id if loc else None,
             "people": [p.to_json() for p in self.people],
+            "location_text": self.location_text,   # the place as the report wrote it (e.g. in Arabic script)
             **self.public_flags(),
         }
 
