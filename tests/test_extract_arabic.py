@@ -146,3 +146,10 @@ def test_cli_output_keeps_the_arabic_place_beside_the_latin_name():
     inc = extract(_doc("اندلعت اشتباكات اليوم بين قسد وتنظيم داعش في بلدة الشحيل."))[0]
     data = inc.to_json()
     assert data["location_text"] == "الشحيل" and data["location"] == inc.location.name != "الشحيل"
+
+
+def test_a_word_that_starts_like_a_clitic_is_not_split_and_a_compass_word_ends_a_name():
+    text = "وقالت قسد اليوم إن التنظيم هاجم نقطة لقواتها في بلدة البحرة الوسطى شرقي دير الزور، واندلعت مواجهات عنيفة."
+    battles = [i for i in extract(_doc(text)) if i.event_type == "Battles"]
+    assert len(battles) == 1 and battles[0].location_text.startswith("البحرة")
+    assert battles[0].location.admin1_iso == "SY-DY" and battles[0].geo_precision == 1

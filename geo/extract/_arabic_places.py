@@ -61,6 +61,9 @@ def _variants(word: str) -> list[str]:
 
 
 def _base(word: str) -> str:
+    """The word without clitics, unless the word itself is one of the vocabulary words ("بلدة" is not ب + لدة)."""
+    if word in _STOP or word in _POINT or word in _NEAR or word in _PREP or word in _REGION or word in _DIRS:
+        return word
     return _variants(word)[-1]
 
 
@@ -113,7 +116,8 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         while j < len(tokens) and len(words) < (4 if cue == "region" else 3):
             w = tokens[j][0]
             gap = text[tokens[j - 1][2]:tokens[j][1]] if j > i else ""
-            if j > i and (re.search(r"[,.;:()\d]", gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))):
+            if j > i and (re.search(r"[,.;:()\d]", gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))
+                          or (cue != "region" and _base(w) in _DIRS)):
                 break
             words.append(w)
             j += 1

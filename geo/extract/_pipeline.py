@@ -212,7 +212,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         if a1 is None and out and event_type not in ("Protests", "Riots"):
             a1 = out[-1].actor1  # "... by regime forces, in addition to artillery fire on ..." shares the actor
         scope_tops = [t for t in toponyms if s <= t.start and t.end <= e]
-        place = _resolve_place(ctx, scope_tops, group.head.start)
+        # Arabic tells the event, then where: the places after its first event word
+        place = _resolve_place(ctx, scope_tops, group.start if arabic else group.head.start)
         if place is None and i > 0 and out:
             place_src = out[-1]
             place = (None, place_src.location, place_src.geo_precision,
