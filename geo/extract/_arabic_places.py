@@ -32,10 +32,15 @@ _STOP = {
     "المدينة", "البلدة", "القرية", "المنطقة", "الحي", "المخيم", "الريف", "المحافظة", "المناطق", "البلاد", "الحدود",
     "الشمال", "الجنوب", "الشرق", "الغرب", "المنطقة", "مناطق", "المنازل", "منازل", "المنزل", "الطريق", "المستشفى",
     "المستشفيات", "الأحياء", "السكنية", "العاصمة", "الساحة", "مواقع", "المواقع", "نقاط", "حاجز", "الحاجز", "سوريا",
+    "دون", "بدون", "أنباء", "إصابات", "ضحايا", "قذائف", "صواريخ", "بقذائف", "بالقرب", "إنه", "إنها", "أنه", "أنها",
 }
-_POINT = {"مدينة": 1, "بلدة": 1, "قرية": 1, "مخيم": 1, "بلدتي": 1, "قريتي": 1, "مدينتي": 1, "بلدات": 1, "قرى": 1,
+_POINT = {"مدينة": 1, "بلدة": 1, "قرية": 1, "مخيم": 1, "مدن": 1, "مخيمات": 1, "بلدتي": 1, "قريتي": 1, "مدينتي": 1, "بلدات": 1, "قرى": 1,
           "مطار": 1, "معبر": 1, "سجن": 1, "حي": 2, "منطقة": 2, "ناحية": 2, "ساحة": 2, "دوار": 2, "طريق": 2,
           "أوتوستراد": 2, "أحياء": 2, "حاجز": 2, "سهل": 2, "جبل": 2}
+# first words of many village names: never a place on their own ("كفر جبرين" unknown is not "الكفر")
+_NAME_PARTS = {"كفر", "تل", "دير", "عين", "خربة", "جسر", "بئر", "أم", "ام", "أبو", "ابو", "بيت", "بنات", "عرب", "قصر",
+               "حوش", "تلة", "رأس", "راس", "مزرعة", "الكفر", "التل", "العين", "الدير"}
+_NAMED_BY_NOUN = {"جبل", "سهل", "مطار", "معبر", "سجن", "مخيم", "ساحة", "دوار", "حي"}
 _NEAR = {"قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مشارف", "تخوم", "جوار", "مدخل", "أطراف"}
 _PREP = {"في", "على", "إلى", "الى", "داخل", "نحو", "باتجاه", "عند", "من"}
 _REGION = {"ريف", "ريفي", "محافظة", "محافظتي", "بادية", "أرياف"}
@@ -43,7 +48,7 @@ _DIRS = {"شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "ش
 _DIR_ADJ = re.compile(r"^(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|الشرقي|الغربي|الشمالي|الجنوبي|الأوسط|الشمالي الغربي|"
                       r"الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي)$")
 _EXCLUDE_LEFT = re.compile(r"(?:مقره|مقرها|ومقره|ومقرها|يتخذ من|تتخذ من|المقيم في|مراسل\S*\s+في|المتمركزة في|المتمركز في|"
-                           r"انطلاقا من|من مواقعها في|نقل\S*\s+\S*\s*إلى|إسعاف\S*\s+\S*\s*إلى)\s*(?:\S+\s+)?$")
+                           r"انطلاقا من|من مواقعها في|من مواقع\s+(?:\S+\s+){0,3}في|من نقاط\s+(?:\S+\s+){0,3}في|نقل\S*\s+\S*\s*إلى|إسعاف\S*\s+\S*\s*إلى)\s*(?:\S+\s+)?$")
 
 
 def _variants(word: str) -> list[str]:
@@ -97,18 +102,26 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     found: list[Toponym] = []
     i = 0
+    listed = -1          # index of the token right after the last candidate: a list may go on there
+    listed_region = ""   # the region word of that candidate ("ريفي حلب وحماة": Hama's countryside too)
     while i < len(tokens):
         word, s, e = tokens[i]
         base = _base(word)
         prev = _base(tokens[i - 1][0]) if i else ""
         quoted = text[max(0, s - 1):s] in ('"', "«", "'")
-        cue = None
-        if base in _REGION or (base in _DIRS and i + 1 < len(tokens)):
+        gap = text[tokens[i - 1][2]:s] if i else ""
+        in_list = i == listed and (word[0] == "و" or "," in gap) and not re.search(r"[.;:]", gap)
+        cue = "plain" if in_list and base not in _STOP and base not in _DIRS and base not in _REGION else None
+        if cue and listed_region:
+            cue = "listed_region"
+        if cue is not None:
+            pass
+        elif base in _REGION or (base in _DIRS and i + 1 < len(tokens)):
             cue = "region"
         elif prev in _POINT or prev in _NEAR or prev in _PREP or prev in _DIRS or quoted or \
                 (word != base and word[0] in "ب" and base not in _STOP):
             cue = "near" if prev in _NEAR else "point" if prev in _POINT else "plain"
-        if cue is None or base in _STOP or len(base) < 3 or any(s + offset < me and ms < e + offset for ms, me in masked):
+        if cue is None or base in _STOP or base in _POINT or base in _NEAR or len(base) < 2 or any(s + offset < me and ms < e + offset for ms, me in masked):
             i += 1
             continue
         j = i
@@ -117,7 +130,8 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
             w = tokens[j][0]
             gap = text[tokens[j - 1][2]:tokens[j][1]] if j > i else ""
             if j > i and (re.search(r"[,.;:()\d]", gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))
-                          or (cue != "region" and _base(w) in _DIRS)):
+                          or (cue != "region" and _base(w) in _DIRS)
+                          or (w != _base(w) and (_base(w) in _POINT or _base(w) in _REGION or _base(w) in _NEAR))):
                 break
             words.append(w)
             j += 1
@@ -134,26 +148,40 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         if cue == "region" and len(words) == 1 or not words:
             i += 1
             continue
-        end = tokens[i + len(words) - 1][2]
+        consumed = len(words)
+        if words[0][0] == "و" and len(words[0]) > 3 and not words[0].startswith("واد"):
+            words[0] = words[0][1:]  # "والبارة" in a list: the name without "and"
+            s += 1
+        end = tokens[i + consumed - 1][2]
         top = Toponym(" ".join(words), offset + s, offset + end)
         top.excluded = bool(_EXCLUDE_LEFT.search(text[max(0, s - 40):s]))
-        precision = {"near": 2, "point": _POINT.get(prev, 1), "plain": None, "region": 3}[cue]
+        precision = {"near": 2, "point": _POINT.get(prev, 1), "plain": None, "region": 3, "listed_region": 3}[cue]
+        if cue == "listed_region":
+            cue, words = "region", [listed_region] + words
         if cue == "region":
             top.admin = True
             phrase = [_base(words[0]).replace("ريفي", "ريف").replace("محافظتي", "محافظة")] + words[1:]
             for n in range(len(phrase), 1, -1):
                 top.queries.append((" ".join(phrase[:n]), 3))
+            unit = governorate(" ".join(w for w in phrase[1:] if not _DIR_ADJ.match(w)))
+            top.context = unit.name if unit is not None else None  # the governorate, for the places named beside it
+            top.area = unit is None and _base(words[0]) in _DIRS and "سوري" in " ".join(words)
         else:
             for n in range(len(words), 0, -1):
                 for first in dict.fromkeys(_variants(words[0])):
                     query = " ".join([first] + words[1:n])
-                    if len(query) >= 3 and (n > 1 or query not in _STOP):
+                    if len(query) >= 3 and (n > 1 or (query not in _STOP and query not in _NAME_PARTS)):
                         top.queries.append((query, precision))
             gov = governorate(" ".join([_base(words[0])] + words[1:])) if len(words) <= 2 else None
             if gov is not None and prev in _PREP:
                 top.admin = True  # "في درعا": the governorate (or its capital) as context
+        if prev in _NAMED_BY_NOUN and cue == "point":
+            top.queries.insert(0, (f"{prev} {' '.join(words)}", 1))  # "جبل الزاوية", "مطار المزة": the noun is in the name
         found.append(top)
-        i += len(words)
+        listed_region = _base(words[0]).replace("ريفي", "ريف").replace("محافظتي", "محافظة") if cue == "region" \
+            and _base(words[0]) in _REGION else ""
+        i += consumed
+        listed = i
     _places.assign_context(found)
     return found
 
@@ -194,9 +222,14 @@ _TARGET_LEFT = re.compile(CLITICS + r"(?:على|ضد|استهدف\S*|مواقع|
                           r"مقرات|مقر|لصالح)\s+(?:\S+\s+)?$")
 
 
+_FROM_POSITIONS = re.compile(r"من\s+(?:مواقع|نقاط|مناطق\s+سيطرة|مناطق)\s+$")
+
+
 def assign_roles(group, mentions: list[ActorMention], text: str) -> _roles.Roles:
     """Actor 1: the first armed actor not named as a target; actor 2: the next one (the target, or the other side)."""
-    agents = [m for m in mentions if m.entry.armed and not _TARGET_LEFT.search(text[max(0, m.start - 25):m.start])]
+    firing = [m for m in mentions if m.entry.armed and _FROM_POSITIONS.search(text[max(0, m.start - 25):m.start])]
+    agents = firing + [m for m in mentions if m.entry.armed and m not in firing
+                       and not _TARGET_LEFT.search(text[max(0, m.start - 25):m.start])]
     actor1 = agents[0] if agents else None
     others = [m for m in mentions if actor1 is None or m.entry.name != actor1.entry.name]
     actor2 = others[0] if others else None
@@ -251,6 +284,9 @@ _NUM = r"(?P<n>\d+|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")
 _QUAL = r"(?:(?:نحو|أكثر من|ما لا يقل عن|حوالي|قرابة|أزيد من)\s+)?"
 _KILLED = re.compile(CLITICS + r"(?:مقتل|قتل|مصرع|استشهاد|وفاة|قضى|قضوا|لقي|لقوا|سقوط)\s+" + _QUAL + _NUM + WORD_END)
 _KILLED_AFTER = re.compile(_NUM + r"\s+(?:\S+\s+)?(?:قتلى|قتيلا|قتيل|شهيدا|شهداء|ضحايا|ضحية)" + WORD_END)
+_TWO_KILLED = re.compile(CLITICS + r"(?:مقتل|مصرع|استشهاد)\s+(?:ال)?(?:عنصرين|شخصين|مدنيين اثنين|طفلين|جنديين|شابين|"
+                         r"رجلين|امرأتين|ضابطين)" + WORD_END)
+_KILLED_VERB = re.compile(_NUM + r"\s+(?:\S+\s+){0,2}(?:قتلوا|قتلن|قضوا|لقوا حتفهم|استشهدوا|لقي)" + WORD_END)
 _ONE_KILLED = re.compile(CLITICS + r"(?:مقتل|مصرع|استشهاد|اغتيال)\s+(?:ال)?(?:شخص|مدني|عنصر|شاب|طفل|امرأة|رجل|قيادي|"
                          r"ضابط|جندي|مقاتل)" + WORD_END)
 _COUNT = re.compile(_QUAL + r"(?P<n>\d+)\s+(?:غارة|غارات|ضربة|ضربات|صاروخا|صواريخ|قذيفة|قذائف|برميلا|براميل)" + WORD_END)
@@ -268,10 +304,12 @@ def _value(text: str) -> int | None:
 def find_fatalities(text: str) -> int | None:
     """Deaths an Arabic passage reports, or None."""
     text = strip_marks(text)
-    for pattern in (_KILLED, _KILLED_AFTER):
+    for pattern in (_KILLED, _KILLED_AFTER, _KILLED_VERB):
         m = pattern.search(text)
         if m and _value(m.group("n")) is not None:
             return _value(m.group("n"))
+    if _TWO_KILLED.search(text):
+        return 2
     return 1 if _ONE_KILLED.search(text) else None
 
 

@@ -274,7 +274,7 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
 
 _LIST_GAP = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s+|,?\s*(?:as well as|along with|in addition to)\s+)"
                        r"(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$|"
-                       r"^[\s\"]*,?[\s\"]*(?:و)?[\s\"]*(?:(?:مدينة|بلدة|قرية|بلدتي|قريتي)\s+)?[\s\"]*$", re.I)
+                       r"^[\s\"]*(?:,[\s\"]*(?:و)?|و)[\s\"]*(?:(?:مدينة|بلدة|قرية|بلدتي|قريتي)\s+)?[\s\"]*و?$", re.I)
 
 
 def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Toponym,
@@ -289,7 +289,8 @@ def _same_event_elsewhere(ctx: _Context, incident: Incident, top: _places.Topony
         if other.bracketed and ctx.text[previous.end:other.start].strip() == "(":
             previous = _places.Toponym(other.name, other.start, other.end + 1)  # skip "(Idlib)"
             continue
-        if not _LIST_GAP.match(ctx.text[previous.end:other.start]) or other.admin != top.admin or other.area \
+        gap = ctx.text[previous.end:other.start] + ("و" if ctx.text[other.start:other.start + 1] == "و" else "")
+        if not _LIST_GAP.match(gap) or other.admin != top.admin or other.area \
                 or other.excluded:
             break
         previous = other

@@ -267,7 +267,7 @@ def strip_suffix(name: str) -> str:
 def assign_context(toponyms: list[Toponym]) -> None:
     """Each non-governorate toponym takes the nearest governorate named after it (else before it)."""
     def governorate_named(t: Toponym) -> bool:
-        return t.admin or resolve_admin1(_STRIP_SUFFIX.sub("", t.name)) is not None
+        return (t.admin and not t.area) or resolve_admin1(_STRIP_SUFFIX.sub("", t.name)) is not None
 
     for i, top in enumerate(toponyms):
         if top.admin or top.area:
@@ -284,7 +284,7 @@ def assign_context(toponyms: list[Toponym]) -> None:
         chosen = after or before
         if chosen is not None:
             gov = resolve_admin1(_STRIP_SUFFIX.sub("", chosen.name))
-            top.context = gov.name if gov else chosen.name
+            top.context = gov.name if gov else (chosen.context if chosen.admin and chosen.context else chosen.name)
 
 
 # Damascus is an enclave of Rif Dimashq: a report about one is often about places in the other.
