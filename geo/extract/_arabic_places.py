@@ -105,6 +105,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
     listed = -1          # index of the token right after the last candidate: a list may go on there
     listed_region = ""   # the region word of that candidate ("ريفي حلب وحماة": Hama's countryside too)
     while i < len(tokens):
+        weak = False
         word, s, e = tokens[i]
         base = _base(word)
         prev = _base(tokens[i - 1][0]) if i else ""
@@ -121,6 +122,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         elif prev in _POINT or prev in _NEAR or prev in _PREP or prev in _DIRS or quoted or \
                 (word != base and word[0] in "ب" and base not in _STOP):
             cue = "near" if prev in _NEAR else "point" if prev in _POINT else "plain"
+            weak = cue == "plain" and not quoted and prev not in _PREP and prev not in _DIRS
         if cue is None or base in _STOP or base in _POINT or base in _NEAR or len(base) < 2 or any(s + offset < me and ms < e + offset for ms, me in masked):
             i += 1
             continue
@@ -154,6 +156,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
             s += 1
         end = tokens[i + consumed - 1][2]
         top = Toponym(" ".join(words), offset + s, offset + end)
+        top.strict = cue == "plain" and weak
         top.excluded = bool(_EXCLUDE_LEFT.search(text[max(0, s - 40):s]))
         precision = {"near": 2, "point": _POINT.get(prev, 1), "plain": None, "region": 3, "listed_region": 3}[cue]
         if cue == "listed_region":

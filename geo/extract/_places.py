@@ -115,6 +115,7 @@ class Toponym:
     context: str | None = None    # governorate named next to it
     road: bool = False            # an end of a road ("the X - Y road", "road between X and Y"): weak evidence
     bracketed: bool = False       # a governorate in brackets after a place name: context for the names before it
+    strict: bool = False          # found on weak evidence: only an exact gazetteer name counts
 
 
 def _direction(text: str) -> str | None:
@@ -314,7 +315,7 @@ def _resolve_with(top: Toponym, geocoder: Geocoder, ctx: str | None, cache: dict
         if key not in cache:
             cache[key] = geocoder.geocode(query, context=ctx)
         loc = cache[key]
-        if loc is None:
+        if loc is None or (top.strict and loc.score < 0.97):
             continue
         if loc.kind == "region":
             return loc, max(loc.geo_precision, precision or 0) if precision else loc.geo_precision
