@@ -296,3 +296,8 @@ def test_an_agency_retelling_a_bombing_as_an_attack_is_the_same_event():
 def test_troops_advancing_into_a_village_without_fighting_is_not_a_battle():
     inc = extract(_doc("Israeli soldiers advanced into the village of Jubata al-Khashab on Saturday with five vehicles."))
     assert inc and inc[0].event_type == "Strategic developments"
+
+
+def test_a_leading_weekday_is_not_an_unknown_place():
+    inc = extract(_doc("On Friday, tens of thousands protested in Hama."))[0]
+    assert inc.location.kind == "place" and inc.geo_precision == 1 and "needs_review" not in inc.flags

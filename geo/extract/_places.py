@@ -156,6 +156,9 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         if words[0].lower() in _STOP and len(words) > 1 and words[0] in ("On", "The", "In", "At"):
             s += len(words[0]) + 1
             name = name[len(words[0]) + 1:]
+            words = words[1:]
+            if name.lower() in _STOP or words[0].lower() in _MONTHS:
+                continue  # "On Friday", "In May": a date, not a place
         left, right = text[max(0, s - 70):s], text[e:e + 40]
         if _NOT_PLACE_RIGHT.match(right):
             continue
