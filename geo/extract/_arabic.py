@@ -20,12 +20,15 @@ from geo.extract._events import Trigger
 LETTERS = "\u0621-\u064A\u0671-\u06D3\u0640"            # Arabic letters (and tatweel)
 CLITICS = r"(?<![" + LETTERS + r"])(?:[وف])?(?:[بلك])?"    # clitics before a word
 WORD_END = r"(?![" + LETTERS + r"])"
+_ARABIC_LETTER = re.compile(r"[" + LETTERS + r"]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_CLAUSE_CUT = re.compile(r"[;:,]")
 
 
 def is_arabic(text: str) -> bool:
     """True when Arabic letters outnumber Latin ones."""
-    arabic = len(re.findall(r"[" + LETTERS + r"]", text))
-    return arabic > 0 and arabic >= len(re.findall(r"[A-Za-z]", text))
+    arabic = len(_ARABIC_LETTER.findall(text))
+    return arabic > 0 and arabic >= len(_LATIN_LETTER.findall(text))
 
 
 def _p(pattern: str) -> str:
@@ -92,7 +95,7 @@ def find_triggers(text: str, offset: int = 0) -> list[Trigger]:
             if any(s < t.end - offset and t.start - offset < e for t in found):
                 continue
             before = text[max(0, s - 50):s]
-            clause = re.split(r"[;:,]", before)[-1]
+            clause = _CLAUSE_CUT.split(before)[-1]
             if _NOT_HAPPENED.search(clause) or _FUTURE.search(clause):
                 continue
             subordinate = bool(_CAUSE.search(clause))

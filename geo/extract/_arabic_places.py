@@ -40,6 +40,9 @@ _POINT = {"مدينة": 1, "بلدة": 1, "قرية": 1, "مخيم": 1, "مدن"
 # first words of many village names: never a place on their own ("كفر جبرين" unknown is not "الكفر")
 _NAME_PARTS = {"كفر", "تل", "دير", "عين", "خربة", "جسر", "بئر", "أم", "ام", "أبو", "ابو", "بيت", "بنات", "عرب", "قصر",
                "حوش", "تلة", "رأس", "راس", "مزرعة", "الكفر", "التل", "العين", "الدير"}
+_HARD_BREAK = re.compile(r"[.;:]")
+_NAME_BREAK = re.compile(r"[,.;:()\d]")
+_MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
 _NAMED_BY_NOUN = {"جبل", "سهل", "مطار", "معبر", "سجن", "مخيم", "ساحة", "دوار", "حي"}
 _NEAR = {"قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مشارف", "تخوم", "جوار", "مدخل", "أطراف"}
 _PREP = {"في", "على", "إلى", "الى", "داخل", "نحو", "باتجاه", "عند", "من"}
@@ -111,7 +114,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         prev = _base(tokens[i - 1][0]) if i else ""
         quoted = text[max(0, s - 1):s] in ('"', "«", "'")
         gap = text[tokens[i - 1][2]:s] if i else ""
-        in_list = i == listed and (word[0] == "و" or "," in gap) and not re.search(r"[.;:]", gap)
+        in_list = i == listed and (word[0] == "و" or "," in gap) and not _HARD_BREAK.search(gap)
         cue = "plain" if in_list and base not in _STOP and base not in _DIRS and base not in _REGION else None
         if cue and listed_region:
             cue = "listed_region"
@@ -131,7 +134,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         while j < len(tokens) and len(words) < (4 if cue == "region" else 3):
             w = tokens[j][0]
             gap = text[tokens[j - 1][2]:tokens[j][1]] if j > i else ""
-            if j > i and (re.search(r"[,.;:()\d]", gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))
+            if j > i and (_NAME_BREAK.search(gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))
                           or (cue != "region" and _base(w) in _DIRS)
                           or (w != _base(w) and (_base(w) in _POINT or _base(w) in _REGION or _base(w) in _NEAR))):
                 break
@@ -297,7 +300,7 @@ _COUNT = re.compile(_QUAL + r"(?P<n>\d+)\s+(?:غارة|غارات|ضربة|ضر�
 
 def strip_marks(text: str) -> str:
     """Arabic text without vowel marks and tatweel (for searching only: offsets change)."""
-    return re.sub(r"[\u064B-\u0652\u0670\u0640]", "", text)
+    return _MARKS.sub("", text)
 
 
 def _value(text: str) -> int | None:

@@ -52,9 +52,11 @@ def _read_arabic(sentence: Sentence, text: str, published: dt.date, masked: list
         return None
     raw_mentions = _arabic_places.find_actors(clean)
     mentions = [replace(m, start=back(m.start, m.end)[0], end=back(m.start, m.end)[1]) for m in raw_mentions]
-    inverse = {at(i) - base: i for i in range(len(keep))}
-    local_masked = [(inverse.get(s - base, 0), inverse.get(e - base - 1, len(clean)) + 1) for s, e in masked
-                    if sentence.start <= s < sentence.end]
+    local_masked = []
+    inside = [(s, e) for s, e in masked if sentence.start <= s < sentence.end]
+    if inside:
+        inverse = {keep[i]: i for i in range(len(keep))}
+        local_masked = [(inverse.get(s - base, 0), inverse.get(e - base - 1, len(clean) - 1) + 1) for s, e in inside]
     toponyms = _arabic_places.find_toponyms(clean, 0, local_masked + [(m.start, m.end) for m in raw_mentions])
     for top in toponyms:
         top.start, top.end = back(top.start, top.end)
