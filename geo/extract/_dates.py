@@ -202,9 +202,17 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
     return None
 
 
+# Every pattern needs one of these: a sentence without any has no date (a cheap test before the full scan).
+_ANY_DATE = re.compile(r"\d|\b(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len, reverse=True))
+                       + r"|yesterday|today|tonight|night|morning|afternoon|evening|ago|since|overnight|recent|earlier|"
+                         r"weekend|(?:week|month|year|decade|day|hour)s?)\b", re.I)
+
+
 def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateSpan]:
     """Every date expression in ``text`` (non-overlapping, in text order), resolved against ``published``."""
     found: list[DateSpan] = []
+    if not _ANY_DATE.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
