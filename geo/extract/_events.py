@@ -150,6 +150,11 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
 _MOTIVE = re.compile(r"\b(?:protest(?:ing|ed)?\s+(?:against\s+)?|denounc(?:ing|ed|e)\s+|condemn(?:ing|ed|s)?\s+|"
                      r"decry(?:ing)?\s+|rejecting\s+|demonstrat(?:ing|ed)\s+against\s+|rall(?:ying|ied)\s+against\s+)"
                      r"(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
+# cheap gates: the regular expressions below only run when one of their words is near
+_RECALLED_KEYS = ("repeat", "reminiscent", "recall", "anniversary", "memor", "echo", "similar")
+_WEAPON_KEYS = ("includ", "hand", "surrender", "deliver", "possess", "equipped", "such as", "stockpile", "suppl",
+                "shipment")
+_MOTIVE_KEYS = ("protest", "denounc", "condemn", "decry", "reject", "demonstrat", "rall")
 _RECALLED = re.compile(r"\b(?:(?:a\s+)?repeat\s+of|reminiscent\s+of|recall(?:ing|ed|s)?|anniversary\s+of|memor(?:y|ies)\s+of|"
                        r"echo(?:es|ing)?\s+of|similar\s+to)\s+(?:[\w'-]+\s+){0,8}$", re.I)
 _WEAPON_LIST = re.compile(r"\b(?:includ(?:ed|ing|es|e)|hand(?:ed|ing|s)?\s+over|surrender(?:ed|ing|s)?|deliver(?:ed|ing|ies|y)(?:\s+of)?|"
@@ -205,11 +210,13 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
         return False
-    if _RECALLED.search(text[max(0, start - 90):start]):
+    window = text[max(0, start - 90):start]
+    low = window.lower()
+    if any(k in low for k in _RECALLED_KEYS) and _RECALLED.search(window):
         return False  # "feared a repeat of the battering that killed hundreds": an earlier event recalled
-    if cls in ("shell", "air") and _WEAPON_LIST.search(clause):
+    if cls in ("shell", "air") and any(k in low for k in _WEAPON_KEYS) and _WEAPON_LIST.search(clause):
         return False  # "it included artillery and machine guns": weapons named, not fired
-    if cls not in ("protest", "riot") and _MOTIVE.search(clause):
+    if cls not in ("protest", "riot") and any(k in low for k in _MOTIVE_KEYS) and _MOTIVE.search(clause):
         return False  # "protesting persistent Israeli strikes": what a protest is about, not a new event
     if _TO_INFINITIVE.search(clause) and text[start:end].split()[0].lower() in _BASE_VERBS:
         return False
