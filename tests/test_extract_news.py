@@ -301,3 +301,14 @@ def test_troops_advancing_into_a_village_without_fighting_is_not_a_battle():
 def test_a_leading_weekday_is_not_an_unknown_place():
     inc = extract(_doc("On Friday, tens of thousands protested in Hama."))[0]
     assert inc.location.kind == "place" and inc.geo_precision == 1 and "needs_review" not in inc.flags
+
+
+def test_towns_listed_together_keep_their_own_governorates():
+    text = "Car bombs rocked Tartous and Jableh on Monday, killing dozens of people."
+    isos = {i.location.admin1_iso for i in extract(_doc(text)) if i.event_type == "Explosions/Remote violence"}
+    assert isos == {"SY-TA", "SY-LA"}
+
+
+def test_periodic_clashes_are_a_pattern_not_an_event():
+    text = "Regime forces shelled Ariha on Monday. There have been periodic clashes between the two sides in Saraqib."
+    assert not any(i.event_type == "Battles" for i in extract(_doc(text)))

@@ -150,6 +150,8 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
 _MOTIVE = re.compile(r"\b(?:protest(?:ing|ed)?\s+(?:against\s+)?|denounc(?:ing|ed|e)\s+|condemn(?:ing|ed|s)?\s+|"
                      r"decry(?:ing)?\s+|rejecting\s+|demonstrat(?:ing|ed)\s+against\s+|rall(?:ying|ied)\s+against\s+)"
                      r"(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
+_HABITUAL = re.compile(r"\b(?:periodic|frequent|occasional|regular|recurrent|recurring|sporadic\s+and\s+periodic)\s+"
+                       r"(?:[\w-]+\s+)?$", re.I)
 # cheap gates: the regular expressions below only run when one of their words is near
 _RECALLED_KEYS = ("repeat", "reminiscent", "recall", "anniversary", "memor", "echo", "similar")
 _WEAPON_KEYS = ("includ", "hand", "surrender", "deliver", "possess", "equipped", "such as", "stockpile", "suppl",
@@ -210,6 +212,8 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
         return False
+    if _HABITUAL.search(text[max(0, start - 40):start]):
+        return False  # "periodic clashes", "frequent shelling": a pattern over time, not one event
     window = text[max(0, start - 90):start]
     low = window.lower()
     if any(k in low for k in _RECALLED_KEYS) and _RECALLED.search(window):

@@ -117,6 +117,12 @@ def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, pl
     if not prior and existing and ((group.definite and not scope_dates) or anaphoric):
         # "Shrapnel from the explosion ...", "X is believed to have killed him": the event already told
         target = existing[-1]
+        if place is not None and place[0] is not None and not place[0].road and place[2] <= 2 and not place[3] \
+                and (target.location is None or (target.geo_precision or 3) == 3) and target.event_type == \
+                _events.CLASSES[group.cls][0]:
+            # "... at a checkpoint in central Syria. ... the bombing near Salamiya ...": the later passage places it
+            target.location, target.geo_precision, target.location_text = place[1], place[2], place[0].name
+            target.flags.pop("needs_review", None)
         if target.fatalities is None:
             target.fatalities = _counts.find_fatalities(scope)
         if a1 and a1 not in (_roles.UAG, _roles.CIVILIANS) and target.actor2 in (None, _roles.UAG) and a1 != target.actor1:

@@ -116,6 +116,7 @@ class Toponym:
     road: bool = False            # an end of a road ("the X - Y road", "road between X and Y"): weak evidence
     bracketed: bool = False       # a governorate in brackets after a place name: context for the names before it
     strict: bool = False          # found on weak evidence: only an exact gazetteer name counts
+    context_weak: bool = False    # the context comes from a town that is also a governorate's name ("Tartous")
 
 
 def _direction(text: str) -> str | None:
@@ -289,6 +290,7 @@ def assign_context(toponyms: list[Toponym]) -> None:
         if chosen is not None:
             gov = resolve_admin1(_STRIP_SUFFIX.sub("", chosen.name))
             top.context = gov.name if gov else (chosen.context if chosen.admin and chosen.context else chosen.name)
+            top.context_weak = not chosen.admin
 
 
 # Damascus is an enclave of Rif Dimashq: a report about one is often about places in the other.
@@ -298,17 +300,19 @@ _TWIN_GOVERNORATES = {"Damascus": "Rif Dimashq", "Rif Dimashq": "Damascus"}
 def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) -> tuple[Location, int] | None:
     """Geocode a toponym: the first query that resolves, with the precision the phrase implies.
 
-    A governorate named next to the toponym restricts the search; the document's main governorate
-    (``context``) is only a preference: if nothing matches inside it, the search is repeated without it.
+    A governorate named next to the toponym, else the document's main governorate (``context``), is a
+    preference: if nothing matches inside it, an exact gazetteer name elsewhere is accepted ("Tartous and Jableh":
+    Jableh is in Latakia although Tartous, named beside it, is a governorate's name). A governorate named *as* one
+    ("Ash Shula in Deir ez-Zor") is kept: nothing outside it is accepted.
     """
     found = _resolve_with(top, geocoder, top.context or context, cache)
     twin = _TWIN_GOVERNORATES.get(top.context or context or "")
     if found is None and twin is not None:
         found = _resolve_with(top, geocoder, twin, cache)  # "north of Damascus": the city's own countryside
-    if found is None and top.context is None and context is not None:
+    if found is None and (top.context is None or top.context_weak) and (top.context or context) is not None:
         found = _resolve_with(top, geocoder, None, cache)
         if found is not None and found[0].score < 0.97:
-            return None  # outside the document's governorate, only an exact name is trusted
+            return None  # outside the governorate named beside it or the document's, only an exact name is trusted
     return found
 
 
