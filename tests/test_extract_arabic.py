@@ -153,3 +153,12 @@ def test_a_word_that_starts_like_a_clitic_is_not_split_and_a_compass_word_ends_a
     battles = [i for i in extract(_doc(text)) if i.event_type == "Battles"]
     assert len(battles) == 1 and battles[0].location_text.startswith("البحرة")
     assert battles[0].location.admin1_iso == "SY-DY" and battles[0].geo_precision <= 2
+
+
+def test_who_holds_an_area_is_not_a_capture_and_state_media_is_a_claim_only_when_the_report_distances_itself():
+    held = "قتلت غارة للتحالف أمس خمسة مدنيين في مدينة الرقة الخاضعة لسيطرة التنظيم."
+    assert [i.event_type for i in extract(_doc(held))] == ["Explosions/Remote violence"]
+    distanced = "قالت وكالة سانا إن مجموعة وصفتها بالإرهابية هاجمت حاجزا في مدينة درعا اليوم."
+    assert not extract(_doc(distanced))
+    plain = "أفادت وكالة سانا بأن مسلحين هاجموا حاجزا للأمن العام قرب مدينة جبلة اليوم."
+    assert [i.event_type for i in extract(_doc(plain))] == ["Battles"]

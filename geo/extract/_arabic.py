@@ -80,7 +80,10 @@ _CLAIM = re.compile(_p(r"زعم|زعمت|يزعم|تزعم|ادعى|ادعت|ا�
 _ANNOUNCED_CONTROL = re.compile(_p(r"أعلن|أعلنت|قال|قالت|ذكرت|ذكر|أكدت|أكد") + r"[^.;]{0,60}$")
 _CAUSE = re.compile(_p(r"بعد|عقب|إثر|اثر|أثناء|قبل") + r"\s+(?:[" + LETTERS + r"]+\s+){0,4}$")
 _ATTEMPT = re.compile(_p(r"فشل\S*|حاول\S*|محاول(?:ة|ات)|تحاول|يحاول") + r"\s+(?:[" + LETTERS + r"]+\s+){0,3}$")
+_UNDER_CONTROL = re.compile(r"(?:(?<![" + LETTERS + r"])(?:تحت|مناطق|منطقة|نفوذ)\s+|(?:الخاضعة|خاضعة)\s+ل)$")
+_ON_AFTER = re.compile(r"^\s*(?:\S+\s+)?(?:على|عليها|عليه)")
 _SEIZED = re.compile(r"^\s*(?:\S+\s+){0,5}?\S*(?:عبو|لغم|ألغام|أسلحة|سلاح|ذخير|متفجر|شحن|تهريب|مخدر|صواريخ)")
+_DISTANCING = re.compile(r"وصفت\S*|وصفه\S*|ما سما\S*|ما سمت\S*|تسميه\S*|يسميه\S*|على حد (?:زعم|وصف)|المزعوم")
 _STATE_MEDIA = re.compile(_p(r"وكالة (?:ال)?أنباء (?:ال)?(?:سورية|رسمية)|سانا|(?:ال)?تلفزيون (?:ال)?(?:رسمي|سوري)|"
                               r"(?:ال)?إعلام (?:ال)?رسمي|مصدر عسكري") + r"[^.;]{0,160}$")
 _DEMONSTRATIVE = re.compile(_p(r"هذه|هذا|تلك|ذلك") + r"\s+$|^\s*(?:ال)?(?:نفس|ذات)")
@@ -99,6 +102,9 @@ def find_triggers(text: str, offset: int = 0) -> list[Trigger]:
             if _NOT_HAPPENED.search(clause) or _FUTURE.search(clause):
                 continue
             subordinate = bool(_CAUSE.search(clause))
+            if cls == "territory" and (_UNDER_CONTROL.search(before[-20:]) or
+                                       (m.group(0).endswith(("سيطرة", "السيطرة")) and not _ON_AFTER.match(text[e:e + 20]))):
+                continue  # "تحت سيطرة التنظيم", "مناطق سيطرة": who holds an area, not a capture
             if cls == "territory" and _ATTEMPT.search(clause):
                 cls = "clash"  # "failed to advance", "an attempt to storm": fighting, no change of territory
             if cls == "disrupt" and (_ATTEMPT.search(clause) or not _SEIZED.search(text[e:e + 60])):
@@ -113,8 +119,8 @@ def is_claim(sentence: str, offset: int, cls: str, trigger_text: str) -> bool:
     """One side's claim: "زعم/ادعى ..." before the event, or a side announcing its own capture."""
     before = sentence[max(0, offset - 200):offset]
     clause = re.split(r"[.;]", before)[-1]
-    if _CLAIM.search(clause) or _STATE_MEDIA.search(clause):
-        return True  # one side's claim, or a state agency's one-sided account
+    if _CLAIM.search(clause) or (_STATE_MEDIA.search(clause) and _DISTANCING.search(sentence)):
+        return True  # one side's claim, or a state agency's account the report distances itself from
     return cls == "territory" and bool(_ANNOUNCED_CONTROL.search(clause))
 
 
