@@ -162,3 +162,16 @@ def test_who_holds_an_area_is_not_a_capture_and_state_media_is_a_claim_only_when
     assert not extract(_doc(distanced))
     plain = "أفادت وكالة سانا بأن مسلحين هاجموا حاجزا للأمن العام قرب مدينة جبلة اليوم."
     assert [i.event_type for i in extract(_doc(plain))] == ["Battles"]
+
+
+def test_a_square_is_inside_its_town_and_a_ministry_is_not_a_village():
+    (protest,) = extract(_doc("تجمع المئات من المتظاهرين اليوم في ساحة الكرامة بمركز محافظة السويداء."))
+    assert protest.event_type == "Protests" and protest.location.admin1_iso == "SY-SU"
+    assert protest.location.kind == "place" and protest.geo_precision <= 2
+    talks = extract(_doc("التقى وفد من وزارة الخارجية اليوم نظيره الروسي في العاصمة الروسية موسكو."))
+    assert all(i.location is None or i.location.country != "SY" for i in talks)
+
+
+def test_towns_listed_with_and_each_get_their_incident():
+    places = {i.location_text for i in extract(_doc("خرجت مظاهرات اليوم في مدن إدلب، وبنش، وسرمدا."))}
+    assert places == {"إدلب", "بنش", "سرمدا"}

@@ -43,11 +43,13 @@ _NAME_PARTS = {"كفر", "تل", "دير", "عين", "خربة", "جسر", "بئ
 _HARD_BREAK = re.compile(r"[.;:]")
 _NAME_BREAK = re.compile(r"[,.;:()\d]")
 _MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
+_INSIDE_TOWN = {"ساحة", "دوار", "حي", "شارع", "أحياء"}
 _NAMED_BY_NOUN = {"جبل", "سهل", "مطار", "معبر", "سجن", "مخيم", "ساحة", "دوار", "حي"}
 _NEAR = {"قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مشارف", "تخوم", "جوار", "مدخل", "أطراف"}
 _PREP = {"في", "على", "إلى", "الى", "داخل", "نحو", "باتجاه", "عند", "من"}
 _REGION = {"ريف", "ريفي", "محافظة", "محافظتي", "بادية", "أرياف"}
 _DIRS = {"شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي"}
+_VOCABULARY = _STOP | set(_POINT) | _NEAR | _PREP | _REGION | _DIRS
 _DIR_ADJ = re.compile(r"^(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|الشرقي|الغربي|الشمالي|الجنوبي|الأوسط|الشمالي الغربي|"
                       r"الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي)$")
 _EXCLUDE_LEFT = re.compile(r"(?:مقره|مقرها|ومقره|ومقرها|يتخذ من|تتخذ من|المقيم في|مراسل\S*\s+في|المتمركزة في|المتمركز في|"
@@ -58,8 +60,8 @@ def _variants(word: str) -> list[str]:
     """The word and the word without its clitics ("وبريف" -> "ريف", "للمدينة" -> "المدينة")."""
     out = [word]
     w = word
-    if len(w) > 3 and w[0] in "وف":
-        w = w[1:]
+    if len(w) >= 3 and w[0] in "وف" and (w[1:] in _VOCABULARY or w[1:3] == "ال" or w[1] in "بل"):
+        w = w[1:]  # "وفي", "والبارة", "وبريف"; not "وزارة" (a word of its own)
         out.append(w)
     if len(w) > 3 and w.startswith("لل"):
         out.append("ال" + w[2:])
@@ -70,7 +72,7 @@ def _variants(word: str) -> list[str]:
 
 def _base(word: str) -> str:
     """The word without clitics, unless the word itself is one of the vocabulary words ("بلدة" is not ب + لدة)."""
-    if word in _STOP or word in _POINT or word in _NEAR or word in _PREP or word in _REGION or word in _DIRS:
+    if word in _VOCABULARY:
         return word
     return _variants(word)[-1]
 
@@ -125,7 +127,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         elif prev in _POINT or prev in _NEAR or prev in _PREP or prev in _DIRS or quoted or \
                 (word != base and word[0] in "ب" and base not in _STOP):
             cue = "near" if prev in _NEAR else "point" if prev in _POINT else "plain"
-            weak = cue == "plain" and not quoted and prev not in _PREP and prev not in _DIRS
+            weak = cue == "plain" and not quoted and prev not in ("في", "داخل") and prev not in _DIRS
         if cue is None or base in _STOP or base in _POINT or base in _NEAR or len(base) < 2 or any(s + offset < me and ms < e + offset for ms, me in masked):
             i += 1
             continue
@@ -136,7 +138,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
             gap = text[tokens[j - 1][2]:tokens[j][1]] if j > i else ""
             if j > i and (_NAME_BREAK.search(gap) or _base(w) in _STOP or (w[0] == "و" and not w.startswith("واد"))
                           or (cue != "region" and _base(w) in _DIRS)
-                          or (w != _base(w) and (_base(w) in _POINT or _base(w) in _REGION or _base(w) in _NEAR))):
+                          or _base(w) in _POINT or _base(w) in _REGION or _base(w) in _NEAR or _base(w) in ("مركز", "وسط")):
                 break
             words.append(w)
             j += 1
@@ -154,7 +156,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
             i += 1
             continue
         consumed = len(words)
-        if words[0][0] == "و" and len(words[0]) > 3 and not words[0].startswith("واد"):
+        if words[0][0] == "و" and len(words[0]) > 3 and (in_list or _variants(words[0])[1:2] == [words[0][1:]]):
             words[0] = words[0][1:]  # "والبارة" in a list: the name without "and"
             s += 1
         end = tokens[i + consumed - 1][2]
@@ -181,7 +183,10 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
             gov = governorate(" ".join([_base(words[0])] + words[1:])) if len(words) <= 2 else None
             if gov is not None and prev in _PREP:
                 top.admin = True  # "في درعا": the governorate (or its capital) as context
-        if prev in _NAMED_BY_NOUN and cue == "point":
+        if prev in _INSIDE_TOWN and cue == "point":
+            # a square or district: never a village of that name
+            top.queries = [(f"{prev} {' '.join(words[:n])}", 2) for n in range(len(words), 0, -1)]
+        elif prev in _NAMED_BY_NOUN and cue == "point":
             top.queries.insert(0, (f"{prev} {' '.join(words)}", 1))  # "جبل الزاوية", "مطار المزة": the noun is in the name
         found.append(top)
         listed_region = _base(words[0]).replace("ريفي", "ريف").replace("محافظتي", "محافظة") if cue == "region" \
