@@ -312,3 +312,12 @@ def test_towns_listed_together_keep_their_own_governorates():
 def test_periodic_clashes_are_a_pattern_not_an_event():
     text = "Regime forces shelled Ariha on Monday. There have been periodic clashes between the two sides in Saraqib."
     assert not any(i.event_type == "Battles" for i in extract(_doc(text)))
+
+
+def test_an_earlier_event_with_its_own_day_is_kept_but_a_circumstance_is_not():
+    dated = extract(_doc("Clashes continued in Saraqib on Wednesday, after regime artillery shelled the town of Ariha "
+                         "on Monday."))
+    shelling = [i for i in dated if i.event_type == "Explosions/Remote violence"]
+    assert len(shelling) == 1 and shelling[0].event_date == dt.date(2022, 6, 6)
+    plain = extract(_doc("Clashes continued in Saraqib on Wednesday amid regime shelling."))
+    assert [i.event_type for i in plain] == ["Battles"]

@@ -140,6 +140,17 @@ def _merged_into_told(ctx: _Context, group: Group, kind: str, a1: str | None, pl
     return False
 
 
+def _nearest_day(group: Group, dates: list, own: bool = False):
+    """The day of the date told closest after a group (within 60 characters); ``own``: only that one."""
+    after = [d for d in dates if 0 <= d.span[0] - group.end <= 60]
+    if after:
+        return after[0].start
+    if own:
+        return None
+    before = [d for d in dates if d.span[1] <= group.start]
+    return before[-1].start if before else (dates[0].start if dates else None)
+
+
 def _keep_as_provenance(ctx: _Context, sentence: Sentence, why: str, existing: list[Incident]) -> None:
     """A passage that tells no new incident for the map (background, a claim): kept with the document's incidents."""
     item = {"span": f"{sentence.start}-{sentence.end}", "text": sentence.text, "why": why}
@@ -193,8 +204,11 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
     out: list[Incident] = []
     violent = _groups.VIOLENT | {"kill"}
     if any(not g.subordinate and g.cls in violent for g in groups):
-        # "clashes took place ... amid regime shelling": the circumstance is context, not a second event
-        groups = [g for g in groups if not g.subordinate]
+        # "clashes took place ... amid regime shelling": the circumstance is context, not a second event --
+        # unless it carries a day of its own ("... after rebels seized the village Monday"): then it is one
+        main_day = _nearest_day(next(g for g in groups if not g.subordinate), current)
+        groups = [g for g in groups if not g.subordinate or (
+            g.cls in violent | {"territory"} and _nearest_day(g, current, own=True) not in (None, main_day))]
     elif existing:
         # "These measures come after several demonstrations": background of an event already told
         groups = [g for g in groups if not g.subordinate or g.cls in violent]
@@ -227,6 +241,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
         if place is None:
             place = _resolve_place(ctx, toponyms, group.head.start)
         scope_dates = [d for d in current if s <= d.span[0] < e]
+        if group.subordinate and any(d.span[0] >= group.end for d in scope_dates):
+            scope_dates = [d for d in scope_dates if d.span[0] >= group.end]  # "... after X shelled Y on Monday"
         when = scope_dates[0] if scope_dates else sentence_date or ctx.last_date
         own_date = bool(scope_dates or sentence_date)
         if not scope_dates and not sentence_date and any(d.since for d in history):
