@@ -19,7 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Print one JSON object per extracted incident: doc_id, event_date, date_end, time_precision, "
                     "event_type, sub_event_type, kind, actor1, actor2, actors, location, lat, lon, country, admin1, "
                     "admin1_iso, geo_precision, count, fatalities, excerpt, span, confidence. The first incident "
-                    "of a document is its main event.")
+                    "of a document is its main event. Extra keys when they apply: needs_review (a place the "
+                    "gazetteer lacks, mapped as its governorate area), civilian_targeting, excerpts (every passage "
+                    "merged into the incident), not_mapped (background, claims and context kept as provenance on "
+                    "the main event). Reports may be in English or Arabic (each sentence is read in its language).")
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="report files (.txt, .md, .html); '-' reads JSON Lines documents from stdin")
     parser.add_argument("--published", metavar="DATE",

@@ -85,10 +85,19 @@ def read_document(path: str | Path, *, published: str | dt.date | None = None, d
     try:
         markup = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        markup = raw.decode("cp1252", errors="replace")
+        markup = _decode_legacy(raw)
     is_html = path.suffix.lower() in (".html", ".htm")
     return document_from_text(markup, name=name, doc_id=doc_id or _document_id(path), published=published,
                               url=url, html=is_html or None)
+
+
+def _decode_legacy(raw: bytes) -> str:
+    """Text that is not UTF-8: Windows-1256 when it reads as Arabic, else Windows-1252."""
+    arabic = raw.decode("cp1256", errors="replace")
+    letters = sum(ch.isalpha() for ch in arabic)
+    if letters and sum("\u0600" <= ch <= "\u06FF" for ch in arabic) > letters / 3:
+        return arabic
+    return raw.decode("cp1252", errors="replace")
 
 
 def _looks_like_html(text: str) -> bool:
@@ -172,7 +181,7 @@ def incidents_to_frame(incidents: list[Incident], doc: Document):
     for n, inc in enumerate(incidents, start=1):
         loc = inc.location
         extra = {"kind_trigger": inc.trigger, "people": [p.to_json() for p in inc.people],
-                 "location_text": inc.location_text, "doc_title": doc.title}
+                 "location_text": inc.location_text, "doc_title": doc.title, **inc.public_flags()}
         rows.append({
             "event_id": _event_id(doc, n),
             "event_date": inc.event_date,

@@ -24,6 +24,11 @@ _NUMBER_WORD = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven
                 r"several|couple of|a couple of)")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("since", re.compile(r"\b(?:since|ever since)\s+(?:(?:the\s+)?(?:start|beginning|end|middle)\s+of\s+)?"
+                         r"(?:(?:early|late|mid)[- ]?)?(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+)?(?:" + _MONTH
+                         + r"(?:\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?,?(?:\s+(?P<y>\d{4}))?|(?P<y2>(?:19|20)\d\d))\b", re.I)),
+    ("day_span", re.compile(r"\b(?:(?:the\s+)?night\s+of\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|/|to)\s*"
+                            r"(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
     ("day_range", re.compile(r"\b(?:between|from)\s+(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:and|to|until|-)\s+"
                              r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH
                              + r"(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
@@ -38,6 +43,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                               re.I)),
     ("month_year", re.compile(r"\b(?:in|during|since|of)\s+" + _MONTH
                               + r"(?:\s+(?P<y>\d{4}|last year|this year))?\b", re.I)),
+    ("years_ago", re.compile(r"\b(?P<n>\d{1,3}|" + _NUMBER_WORD[3:-1] + r")\s+(?:years|decades)\s+ago\b", re.I)),
+    ("year", re.compile(r"\b(?:in|during|of|from|by|early|late|mid-?)\s+(?:(?:early|late|mid)[- ]?)?(?P<y>(?:19|20)\d\d)\b"
+                        r"(?!\s*-\s*\d)", re.I)),
+    ("recent", re.compile(r"\b(?:in|over|during|throughout)\s+(?:the\s+)?(?:recent|past|last|previous)\s+"
+                          r"(?:few\s+|several\s+|couple\s+of\s+)?(?:months|years|decades)\b|"
+                          r"\bin\s+recent\s+(?:weeks|months|years)\b|\brecent\s+(?:months|years)\b", re.I)),
+    ("day_earlier", re.compile(r"\b(?:a|one)\s+day\s+(?:earlier|before|after)\b|\bthe\s+(?:previous|preceding)\s+day\b",
+                               re.I)),
+    ("weekday_range", re.compile(r"\b(?:from|between)\s+(?P<wd1>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                                 r"(?:\s+night)?\s+(?:to|and|until|till|through)\s+(?P<wd>monday|tuesday|wednesday|thursday|"
+                                 r"friday|saturday|sunday)\b", re.I)),
+    ("overnight", re.compile(r"\b(?:overnight|during\s+the\s+night|late\s+last\s+night|in\s+the\s+early\s+hours)\b", re.I)),
     ("day_before", re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last\s+night)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier\s+today)\b", re.I)),
@@ -60,6 +77,7 @@ class DateSpan:
     precision: int
     span: tuple[int, int]
     text: str
+    since: bool = False           # "since October 2019": the start of something ongoing, not the event's date
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -87,6 +105,27 @@ def _explicit_year(text: str | None, published: dt.date) -> int | None:
 
 def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date | None, int] | None:
     g = m.groupdict()
+    if kind == "since":
+        year_only = g.get("y2")
+        if year_only:
+            return dt.date(int(year_only), 1, 1), dt.date(int(year_only), 12, 31), 3
+        month = MONTHS[g["month"].lower()]
+        day = int(g.get("d") or g.get("d2") or 1)
+        year = int(g["y"]) if g.get("y") else _year_for(month, day, published)
+        return dt.date(year, month, day), None, 1 if (g.get("d") or g.get("d2")) else 3
+    if kind == "year":
+        year = int(g["y"])
+        return dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(published, dt.date(year, 1, 1))), 3
+    if kind == "years_ago":
+        n = number_value(g["n"]) or 2
+        n = n * 10 if "decade" in m.group(0).lower() else n
+        year = published.year - n
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), 3
+    if kind == "day_span":
+        month = MONTHS[g["month"].lower()]
+        year = int(g["y"]) if g.get("y") else _year_for(month, int(g["d"]), published)
+        first, last = dt.date(year, month, int(g["d1"])), dt.date(year, month, int(g["d"]))
+        return (first, last, 2) if first < last else (last, None, 1)
     if kind in ("iso", "dmy_slash"):
         return dt.date(int(g["y"]), int(g["m"]), int(g["d"])), None, 1
     if kind == "day_range":
@@ -112,6 +151,19 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         if part in ("middle", "mid"):
             return dt.date(year, month, 11), dt.date(year, month, 20), 2
         return dt.date(year, month, 1), last, 3
+    if kind == "recent":
+        # a trend over recent months: background, not a day of its own
+        return published - dt.timedelta(days=365), published - dt.timedelta(days=31), 3
+    if kind == "day_earlier":
+        # "the huge outpouring a day earlier", "one day after X staged a protest": the day before the report
+        return published - dt.timedelta(days=1), None, 1
+    if kind == "weekday_range":
+        last = published - dt.timedelta(days=(published.weekday() - WEEKDAYS[g["wd"].lower()]) % 7)
+        first = last - dt.timedelta(days=(WEEKDAYS[g["wd"].lower()] - WEEKDAYS[g["wd1"].lower()]) % 7)
+        return first, last, 2
+    if kind == "overnight":
+        # a night runs across midnight: the evening before publication and the publication day
+        return published - dt.timedelta(days=1), published, 2
     if kind == "day_before":
         return published - dt.timedelta(days=2), None, 1
     if kind == "yesterday":
@@ -150,9 +202,17 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
     return None
 
 
+# Every pattern needs one of these: a sentence without any has no date (a cheap test before the full scan).
+_ANY_DATE = re.compile(r"\d|\b(?:" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len, reverse=True))
+                       + r"|yesterday|today|tonight|night|morning|afternoon|evening|ago|since|overnight|recent|earlier|"
+                         r"weekend|(?:week|month|year|decade|day|hour)s?)\b", re.I)
+
+
 def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateSpan]:
     """Every date expression in ``text`` (non-overlapping, in text order), resolved against ``published``."""
     found: list[DateSpan] = []
+    if not _ANY_DATE.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -171,7 +231,7 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateSpan]
             if end is not None and end < start:
                 end = start
             taken.append((s, e))
-            found.append(DateSpan(start, end, precision, (offset + s, offset + e), text[s:e]))
+            found.append(DateSpan(start, end, precision, (offset + s, offset + e), text[s:e], since=kind == "since"))
     found.sort(key=lambda d: d.span)
     return found
 

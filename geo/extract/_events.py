@@ -55,12 +55,14 @@ _RULES: list[tuple[str, int, str]] = [
                r"drone (?:strikes?|attacks?)|airstrikes?|air bombardment|bombing raids?|"
                r"(?<!hunger )(?<!general )(?<!workers' )(?<!a )strikes(?! by (?:workers|employees|shop))"),
     ("air", 1, _AIRCRAFT + r"(?:\s+[\w-]+){0,12}?\s+" + _STRIKE_VERB),
+    ("air", 1, r"(?:drones?|UAVs?|war ?planes?|fighter jets?|helicopters?)(?:\s+[\w-]+){0,6}?\s+(?:killed|killing|destroyed)"),
     ("air", 1, r"(?:raids?|strikes?|bombardment)\s+(?:carried out |launched )?by\s+(?:[\w'-]+\s+){0,2}"
                + _AIRCRAFT),
     ("ied", 1, r"IEDs?|improvised explosive(?: devices?)?|(?:land ?)?mines?(?! (?:field|workers))|landmines?|"
                r"car bombs?|vehicle-borne|VBIEDs?|explosive devices?|booby[- ]trapped|unexploded|"
                r"motorcycle bombs?|sticky bombs?|explosive belt|remnants of war|bomb (?:exploded|went off|blast)|"
                r"exploded|explosions?|detonated|blasts?|went off"),
+    ("ied", 1, r"bombings?(?! raids?)(?= of| in| at| on| near| targeting| that| which| was| were|[,.])"),
     ("shell", 1, r"shelled|shelling|shells|artillery|rocket(?:s| fire| attacks?| launchers?)|rocket-propelled|"
                  r"missiles?|mortars?|ATGMs?|anti-tank|RPGs?|Grad|bombarded|bombardment|surface-to-surface|"
                  r"heavy weapons fire"),
@@ -68,12 +70,16 @@ _RULES: list[tuple[str, int, str]] = [
     ("clash", 1, r"clash(?:es|ed|ing)?|fighting|fought|battles?|firefights?|gunfights?|skirmish(?:es|ed)?|"
                  r"exchange(?:d)? (?:of )?(?:fire|gunfire)|exchanged fire|shelling exchange|confrontations?|"
                  r"ambush(?:ed)?|engaged in"),
-    ("territory", 1, r"(?:took|take|taken|seized|gained|regained|retook|retaken|recaptured|lost) (?:full )?control|"
+    ("territory", 1, r"(?:took|take|taken|seized|gained|regained|retook|retaken|recaptured|lost|established|establishes|"
+                     r"assumed|imposed) (?:full |complete |total )?control|"
+                     r"(?:the )?(?:capture|seizure) of (?:the )?(?:(?:town|village|city|hill|district|neighbou?rhood|"
+                     r"area|airport|base|citadel)\b|(?-i:[A-Z]))|"
                      r"(?:advanced|advance) (?:into|on|towards)|took over|overran|recaptured|retook"),
     ("sexual", 1, r"raped|rape|sexual(?:ly)? (?:assault(?:ed)?|violence|abuse[d]?)"),
     ("abduct", 1, r"kidnapp(?:ed|ing)|kidnaps?|abduct(?:ed|ion|ing|s)?|forcibly disappeared|forced disappearance"),
     ("arrest", 1, r"arrest(?:ed|s|ing)?|detain(?:ed|ing|s)?|detention campaign|rounded up|raid and arrest"),
     ("protest", 1, r"protest(?:ed|s|ing|ers)?|demonstrat(?:ion|ions|ed|ing|ors)|rall(?:y|ies|ied)|sit-ins?|vigils?|"
+                   r"(?:took|take|taken|taking|poured|pour|went)(?: [\w-]+){0,2}? (?:to|into|onto) the streets|"
                    r"marched|strikes? by (?:workers|shop owners)"),
     ("riot", 1, r"riot(?:ed|s|ing)?|mob|lynch(?:ed|ing)?"),
     ("disrupt", 1, r"defus(?:ed|ing)|dismantl(?:ed|ing)|(?:seized|confiscated) (?:a |an )?(?:weapons|ammunition|explosives|"
@@ -86,7 +92,11 @@ _RULES: list[tuple[str, int, str]] = [
                 r"buildings?|a house|a shop)"),
     ("transfer", 1, r"hand(?:ed|ing|s)? over (?:full )?(?:control|(?:the |several |their |its |a number of )?"
                     r"(?:positions?|towns?|villages?|areas?|checkpoints?|territory|points?|city|neighbou?rhoods?|"
-                    r"hills?|bases?))|handover of (?:the )?(?:positions?|towns?|villages?|areas?|territory|city)"),
+                    r"hills?|bases?))|handover of (?:the )?(?:positions?|towns?|villages?|areas?|territory|city)|"
+                    # fighters leaving under an evacuation deal
+                    r"evacuat\w* (?:[\w'-]+ ){0,3}(?:rebels?|fighters|militants|gunmen|insurgents)|"
+                    r"(?:rebels?|fighters|militants|insurgents) (?:[\w'-]+ ){0,3}(?:left|departed|were evacuated)|"
+                    r"evacuations? (?:had |has |have )?resumed"),
     ("release", 1, r"released (?:\d+ |several |a number of |dozens of )?(?:detainees|prisoners|abductees|hostages|"
                    r"people|civilians|men|women)|prisoner release|release of (?:\d+ )?(?:detainees|prisoners)"),
     ("recruit", 1, r"recruitment campaign|recruit(?:ed|ing|s)? (?:\d+ |dozens of |young )?(?:men|fighters|"
@@ -137,6 +147,21 @@ _BASE_VERBS = {"attack", "meet", "loot", "steal", "arrest", "detain", "kidnap", 
                "kill", "target", "capture", "establish", "deploy", "withdraw", "patrol", "protest", "demonstrate",
                "storm", "seize", "execute", "assassinate", "raid", "clash", "fight", "ambush", "hit", "take",
                "set", "open", "blow", "detonate", "hand", "reinforce", "bring", "send", "build", "sign", "reach"}
+_MOTIVE = re.compile(r"\b(?:protest(?:ing|ed)?\s+(?:against\s+)?|denounc(?:ing|ed|e)\s+|condemn(?:ing|ed|s)?\s+|"
+                     r"decry(?:ing)?\s+|rejecting\s+|demonstrat(?:ing|ed)\s+against\s+|rall(?:ying|ied)\s+against\s+)"
+                     r"(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
+_HABITUAL = re.compile(r"\b(?:periodic|frequent|occasional|regular|recurrent|recurring|sporadic\s+and\s+periodic)\s+"
+                       r"(?:[\w-]+\s+)?$", re.I)
+# cheap gates: the regular expressions below only run when one of their words is near
+_RECALLED_KEYS = ("repeat", "reminiscent", "recall", "anniversary", "memor", "echo", "similar")
+_WEAPON_KEYS = ("includ", "hand", "surrender", "deliver", "possess", "equipped", "such as", "stockpile", "suppl",
+                "shipment")
+_MOTIVE_KEYS = ("protest", "denounc", "condemn", "decry", "reject", "demonstrat", "rall")
+_RECALLED = re.compile(r"\b(?:(?:a\s+)?repeat\s+of|reminiscent\s+of|recall(?:ing|ed|s)?|anniversary\s+of|memor(?:y|ies)\s+of|"
+                       r"echo(?:es|ing)?\s+of|similar\s+to)\s+(?:[\w'-]+\s+){0,8}$", re.I)
+_WEAPON_LIST = re.compile(r"\b(?:includ(?:ed|ing|es|e)|hand(?:ed|ing|s)?\s+over|surrender(?:ed|ing|s)?|deliver(?:ed|ing|ies|y)(?:\s+of)?|"
+                          r"possess(?:ed|ing|es)?|equipped\s+with|such\s+as|stockpiles?\s+of|suppl(?:y|ies|ied)\s+(?:of\s+)?|"
+                          r"shipments?\s+of|handover\s+of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|were|had been|has been|had)\b", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|said|same)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:amid|amidst|following|after|during|in response to|in retaliation for|"
@@ -187,12 +212,24 @@ def _happened(text: str, start: int, end: int, cls: str) -> bool:
     clause = re.split(r"[;:]|,\s*(?:but|while|and)\b|\bbut\b", before)[-1]
     if _NOT_HAPPENED.search(clause):
         return False
+    if _HABITUAL.search(text[max(0, start - 40):start]):
+        return False  # "periodic clashes", "frequent shelling": a pattern over time, not one event
+    window = text[max(0, start - 90):start]
+    low = window.lower()
+    if any(k in low for k in _RECALLED_KEYS) and _RECALLED.search(window):
+        return False  # "feared a repeat of the battering that killed hundreds": an earlier event recalled
+    if cls in ("shell", "air") and any(k in low for k in _WEAPON_KEYS) and _WEAPON_LIST.search(clause):
+        return False  # "it included artillery and machine guns": weapons named, not fired
+    if cls not in ("protest", "riot") and any(k in low for k in _MOTIVE_KEYS) and _MOTIVE.search(clause):
+        return False  # "protesting persistent Israeli strikes": what a protest is about, not a new event
     if _TO_INFINITIVE.search(clause) and text[start:end].split()[0].lower() in _BASE_VERBS:
         return False
     if cls in ("meeting", "agreement", "base", "reinforce") and _BACKGROUND_AFTER.match(text[end:end + 40]):
         return False
     if cls == "air" and _RECON_BEFORE.search(text[max(0, start - 30):start]):
         return False
+    if cls == "protest" and re.search(r"\bin\s+$", before) and re.match(r"\s+(?:against|at|over|of|to)\b", text[end:]):
+        return False  # "attacked ... in protest against the dismissal": a motive, not a protest
     return True
 
 

@@ -46,6 +46,12 @@ class Incident:
     doc_id: str | None = None
     people: list[Person] = field(default_factory=list)
     trigger: str = ""
+    flags: dict = field(default_factory=dict)
+
+    # Keys of ``flags`` (no column in geo.schema; they go to the record's ``extra`` JSON and the CLI output):
+    # needs_review (bool), civilian_targeting ("Civilian targeting"), unconfirmed_claim (bool),
+    # excerpts (every passage merged into this incident: [{"span", "text"}]),
+    # not_mapped (passages kept as provenance only: [{"span", "text", "why"}]).
 
     @property
     def span_text(self) -> str:
@@ -82,4 +88,10 @@ class Incident:
             "assoc_actor_2": self.assoc_actor_2,
             "region_id": loc.region_id if loc else None,
             "people": [p.to_json() for p in self.people],
+            "location_text": self.location_text,   # the place as the report wrote it (e.g. in Arabic script)
+            **self.public_flags(),
         }
+
+    def public_flags(self) -> dict:
+        """The flags for output (keys starting with "_" are the pipeline's own bookkeeping)."""
+        return {k: v for k, v in self.flags.items() if not k.startswith("_")}

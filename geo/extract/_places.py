@@ -29,14 +29,14 @@ _SPATIAL = (r"(?:town|city|village|villages|hamlet|area|areas|outskirts|vicinity
 _LEFT = re.compile(
     r"(?:\b(?:in|near|at|outside|around|on|into|onto|to|toward|towards|from|via|through|across|along|inside|"
     r"within|between|targeting|targeted|shelled|shelling|struck|bombed|bombing|hit|stormed|captured|entered|"
-    r"reached|besieged|surrounding|of)\s+)"
+    r"reached|besieged|surrounding|rocked|rattled|pounded|raided|of)\s+)"
     r"(?:the\s+)?(?:[\w-]+'s\s+)?(?:[\w'-]+-(?:held|controlled|backed|led|run|dominated)\s+)?"
     r"(?:(?:[\w-]+\s+){0,2}?" + _SPATIAL + r"\s+(?:of\s+|in\s+|near\s+)?(?:the\s+)?)?"
     r"(?:" + _DIR + r"(?:ern)?\s+)?(?:rural\s+)?$|"
     r"\b(?:rural|outskirts of|vicinity of|countryside of)\s+$|\b(?:of|west|east|north|south)\s+of\s+$", re.I)
 _RIGHT = re.compile(
     r"^(?:'s)?\s*(?:-\s*)?(?:(?:" + _DIR + r")(?:ern)?\s+)?(?P<noun>city|town|village|camp|area|countryside|"
-    r"front|frontline|axis|plain|desert|road|highway|district|neighbou?rhood|governorate|province|"
+    r"front|frontline|axis|plain|desert|road|highway|district|neighbou?rhood|governorates|provinces|governorate|province|"
     r"air ?base|airport|base|border crossing|crossing|gas field|oil fields?|field|dam|military prison|"
     r"central prison|prison|outskirts|"
     r"suburbs?|township|junction|roundabout|region|mountains?|countryside)\b", re.I)
@@ -53,8 +53,18 @@ _SOURCE_LEFT = re.compile(
     r"(?:(?:town|city|village)\s+of\s+)?$|\b(?:are|is|was|were|hails?|originally)\s+from\s+(?:the\s+)?$|"
     r"\b(?:branch|office|bureau|based|sources|source|correspondent|activists?|officials?|spokes(?:man|person)|"
     r"capital|agency|court|authorities|committee|monitoring cent(?:er|re)|residing|living|displaced)\s+(?:in|at|of)\s+"
-    r"(?:the\s+)?$)", re.I)
-_SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b", re.I)
+    r"(?:the\s+)?$|"
+    # where a speaker is or a report was filed, and where casualties were taken afterwards
+    r"\b(?:(?:tele)?phone|speaking|spoke|talking|writing|reporting|interviewed|interview|conference|briefing|"
+    r"statement|told\s+(?:[\w-]+\s+){1,2}|said|says)\s+(?:(?:by\s+)?(?:tele)?phone\s+)?(?:from|in)\s+(?:the\s+)?$|"
+    r"\b(?:hospitals?|clinic|morgue|medical (?:center|centre|point)|taken|transferred|evacuated|rushed|fled|"
+    r"displaced|moved|sent)\s+(?:to\s+(?:a\s+|the\s+)?(?:hospitals?\s+)?)?(?:in|at|to)\s+(?:the\s+)?"
+    r"(?:(?:city|town)\s+of\s+)?$)", re.I)
+_SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b|"
+                           # a capital standing for its government: "Ankara announced", "Damascus has denied"
+                           r"^\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?(?:announced|announces|said|says|stated|claimed|claims|"
+                           r"accused|accuses|warned|warns|denied|denies|confirmed|declared|insisted|urged|demanded|"
+                           r"condemned|threatened|rejected|welcomed|responded|agreed|signed)\b", re.I)
 _STOP = {
     "on", "the", "a", "an", "in", "at", "neither", "no", "sources", "source", "meanwhile", "however", "this",
     "that", "these", "those", "it", "he", "she", "they", "we", "as", "around", "security", "movement", "looting",
@@ -64,6 +74,10 @@ _STOP = {
     "un", "iraq", "lebanon", "i", "m4", "m5", "size", "its", "their", "his", "her", "more", "some", "two",
     "coalition", "global", "opposition", "kurdish", "arab", "syriatel", "telecom", "sheikh", "brigade",
     "ramadan", "eid", "islam", "god", "allah",
+    # peoples and communities, not places
+    "syrians", "kurds", "russians", "iranians", "turks", "americans", "israelis", "iraqis", "lebanese", "druze",
+    "bedouin", "bedouins", "alawite", "alawites", "alawis", "sunni", "sunnis", "shiite", "shiites", "shia",
+    "christians", "christian", "arabs", "turkmen", "assyrians", "armenians", "circassians", "jordanians",
 }
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -74,6 +88,9 @@ _NOT_PLACE_RIGHT = re.compile(r"^\s*(?:street|st\.|square|roundabout|bridge|scho
 _ROAD_RIGHT = re.compile(r"^\s*(?:-\s*(?:[\w'-]+\s+){1,3}?)?(?:road|highway|motorway)\b", re.I)
 _ROAD_LEFT = re.compile(r"\b(?:road|highway)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?"
                         r"(?:(?:and|to)\s+)?$", re.I)
+# "the Daraa and Suwayda governorates": the first name of a list of governorates
+_GOV_LIST_RIGHT = re.compile(r"^(?:\s*,\s*[A-Z][\w'-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+"
+                             r"(?:governorates|provinces)\b")
 _LEADING_ART = re.compile(r"^(?:the)\s+", re.I)
 
 
@@ -97,6 +114,9 @@ class Toponym:
     excluded: bool = False        # where a source/office/person is from, never the event's location
     context: str | None = None    # governorate named next to it
     road: bool = False            # an end of a road ("the X - Y road", "road between X and Y"): weak evidence
+    bracketed: bool = False       # a governorate in brackets after a place name: context for the names before it
+    strict: bool = False          # found on weak evidence: only an exact gazetteer name counts
+    context_weak: bool = False    # the context comes from a town that is also a governorate's name ("Tartous")
 
 
 def _direction(text: str) -> str | None:
@@ -130,24 +150,38 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         words = name.split()
         if name.lower() in _STOP or words[0].lower() in _MONTHS or name.lower() in _MONTHS:
             continue
+        if len(words) > 1 and words[0] in ("as", "at", "an", "en", "es", "er", "de", "la", "du"):
+            s += len(words[0]) + 1  # "as well as Daret Izze": the English word, not the article
+            name = name[len(words[0]) + 1:]
+            words = words[1:]
         if words[0].lower() in _STOP and len(words) > 1 and words[0] in ("On", "The", "In", "At"):
             s += len(words[0]) + 1
             name = name[len(words[0]) + 1:]
+            words = words[1:]
+            if name.lower() in _STOP or words[0].lower() in _MONTHS:
+                continue  # "On Friday", "In May": a date, not a place
         left, right = text[max(0, s - 70):s], text[e:e + 40]
         if _NOT_PLACE_RIGHT.match(right):
             continue
-        list_item = s - last_end < 12 and re.search(r"\b(?:and|or|to|-)\s+$|,\s*$", left)
+        list_item = (s - last_end < 12 and re.search(r"\b(?:and|or|to|-)\s+$|[,)]\s*$", left)) or (
+            s - last_end < 22 and re.search(r"\)?,?\s*(?:as well as|along with|in addition to)\s+$", left))
+        # "Binnish and Termen (Idlib)": a governorate in brackets after a place says where the place lies
+        bracketed = left.endswith("(") and right.startswith(")") and last_end >= 0 and s - last_end < 4 \
+            and resolve_admin1(name) is not None
         arabic = "\u0600" <= name[0] <= "\u06FF"
-        if not (_LEFT.search(left) or _RIGHT.match(right) or list_item or arabic):
+        if not (_LEFT.search(left) or _RIGHT.match(right) or list_item or arabic or bracketed):
             continue
         top = _make(name, s, e, left, right, offset)
         if top is None:
             continue
+        if bracketed:
+            top.admin, top.bracketed = True, True
+            top.queries = [(f"{resolve_admin1(name).name} province", 3), (name, 3)]
         top.road = bool(_ROAD_RIGHT.match(right) or _ROAD_LEFT.search(left))
         found.append(top)
         last_end = e
     found.sort(key=lambda t: t.start)
-    _assign_context(found)
+    assign_context(found)
     return found
 
 
@@ -163,8 +197,8 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
     if not direction and right_noun:
         direction = _direction(right[:right_noun.end()])
     countryside = noun == "countryside" or bool(re.search(r"\b(?:countryside\s+of|rural)\s+(?:the\s+)?$", tail, re.I))
-    province = noun in ("province", "governorate", "region") or bool(
-        re.search(r"\b(?:province|governorate)\s+of\s+$", tail, re.I))
+    province = noun in ("province", "governorate", "region", "provinces", "governorates") or bool(
+        re.search(r"\b(?:province|governorate)\s+of\s+$", tail, re.I)) or bool(_GOV_LIST_RIGHT.match(right))
     city = noun in ("city", "town", "village") or bool(re.search(r"\b(?:city|town|village)\s+of\s+$", tail, re.I))
     near = bool(_NEAR.search(tail)) or bool(_NEAR_RIGHT.match(right)) or countryside
     precision = 2 if near else (1 if (city or _POINT_RIGHT.match(right)) else None)
@@ -187,7 +221,8 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
         if direction:
             top.queries = [(f"{direction} {base} countryside", None), (f"{base} countryside", 3)]
         elif countryside or province:
-            top.queries = [(f"{base} countryside" if countryside else base, 3)]
+            # "Daraa province" is the governorate's area, never the point of its capital
+            top.queries = [(f"{base} countryside" if countryside else f"{base} province", 3), (base, 3)]
         else:
             top.queries = [(base, None)]
         return top
@@ -229,33 +264,55 @@ def _area_phrases(text: str, offset: int) -> list[Toponym]:
     return out
 
 
-def _assign_context(toponyms: list[Toponym]) -> None:
+def strip_suffix(name: str) -> str:
+    """A place name without a trailing place noun ("Daraa Province" -> "Daraa")."""
+    return _STRIP_SUFFIX.sub("", name)
+
+
+def assign_context(toponyms: list[Toponym]) -> None:
     """Each non-governorate toponym takes the nearest governorate named after it (else before it)."""
     def governorate_named(t: Toponym) -> bool:
-        return t.admin or resolve_admin1(_STRIP_SUFFIX.sub("", t.name)) is not None
+        return (t.admin and not t.area) or resolve_admin1(_STRIP_SUFFIX.sub("", t.name)) is not None
 
     for i, top in enumerate(toponyms):
         if top.admin or top.area:
+            continue
+        # a bracketed governorate closing a list ("X, Y and Z (Idlib)") is the context of the whole list
+        closing = next((t for t in toponyms[i + 1:] if t.bracketed), None)
+        if closing is not None and all(not t.bracketed and not t.admin and t.start - p.end < 25
+                                       for p, t in zip(toponyms[i:], toponyms[i + 1:]) if t.start < closing.start):
+            gov = resolve_admin1(closing.name)
+            top.context = gov.name if gov else closing.name
             continue
         after = next((t for t in toponyms[i + 1:] if governorate_named(t) and t.start - top.end < 80), None)
         before = next((t for t in reversed(toponyms[:i]) if governorate_named(t) and top.start - t.end < 80), None)
         chosen = after or before
         if chosen is not None:
             gov = resolve_admin1(_STRIP_SUFFIX.sub("", chosen.name))
-            top.context = gov.name if gov else chosen.name
+            top.context = gov.name if gov else (chosen.context if chosen.admin and chosen.context else chosen.name)
+            top.context_weak = not chosen.admin
+
+
+# Damascus is an enclave of Rif Dimashq: a report about one is often about places in the other.
+_TWIN_GOVERNORATES = {"Damascus": "Rif Dimashq", "Rif Dimashq": "Damascus"}
 
 
 def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) -> tuple[Location, int] | None:
     """Geocode a toponym: the first query that resolves, with the precision the phrase implies.
 
-    A governorate named next to the toponym restricts the search; the document's main governorate
-    (``context``) is only a preference: if nothing matches inside it, the search is repeated without it.
+    A governorate named next to the toponym, else the document's main governorate (``context``), is a
+    preference: if nothing matches inside it, an exact gazetteer name elsewhere is accepted ("Tartous and Jableh":
+    Jableh is in Latakia although Tartous, named beside it, is a governorate's name). A governorate named *as* one
+    ("Ash Shula in Deir ez-Zor") is kept: nothing outside it is accepted.
     """
     found = _resolve_with(top, geocoder, top.context or context, cache)
-    if found is None and top.context is None and context is not None:
+    twin = _TWIN_GOVERNORATES.get(top.context or context or "")
+    if found is None and twin is not None:
+        found = _resolve_with(top, geocoder, twin, cache)  # "north of Damascus": the city's own countryside
+    if found is None and (top.context is None or top.context_weak) and (top.context or context) is not None:
         found = _resolve_with(top, geocoder, None, cache)
         if found is not None and found[0].score < 0.97:
-            return None  # outside the document's governorate, only an exact name is trusted
+            return None  # outside the governorate named beside it or the document's, only an exact name is trusted
     return found
 
 
@@ -263,12 +320,9 @@ def _resolve_with(top: Toponym, geocoder: Geocoder, ctx: str | None, cache: dict
     for query, precision in top.queries:
         key = (query, ctx)
         if key not in cache:
-            try:
-                cache[key] = geocoder.geocode(query, context=ctx)
-            except TypeError:
-                cache[key] = geocoder.geocode(query)
+            cache[key] = geocoder.geocode(query, context=ctx)
         loc = cache[key]
-        if loc is None:
+        if loc is None or (top.strict and loc.score < 0.97):
             continue
         if loc.kind == "region":
             return loc, max(loc.geo_precision, precision or 0) if precision else loc.geo_precision

@@ -10,6 +10,10 @@ _ONE_TO_ONE = str.maketrans({
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-",
     "\u2011": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
+    # Arabic punctuation and Arabic-Indic / Persian digits
+    "\u060c": ",", "\u061b": ";", "\u061f": "?", "\u066b": ".", "\u066c": ",",
+    **{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
+    "\u00ab": '"', "\u00bb": '"',
 })
 
 _ABBREVIATIONS = {
