@@ -72,7 +72,7 @@ def test_cli_formats_dashboard_upload_types_and_readme_come_from_the_registry():
     assert tuple(choices) == ("auto", *formats.names()) == ingest.FORMATS
     suffixes = set(formats.upload_suffixes())
     assert all(s.lstrip(".") in suffixes for f in formats.REGISTRY for s in f.suffixes)
-    assert "import_formats.upload_suffixes()" in (ROOT / "dashboard.py").read_text()
+    assert "import_formats.upload_suffixes()" in (ROOT / "geo" / "ui" / "imports.py").read_text()
     readme = (ROOT / "README.md").read_text()
     for fmt in formats.REGISTRY:
         assert f"`{fmt.name}`" in readme, f"README does not list the import format {fmt.name!r}"

@@ -1,0 +1,138 @@
+"""The page's main views: metrics, the map, the timeline, the table.
+
+Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` works without Streamlit).
+"""
+
+from __future__ import annotations
+
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geo import query
+
+from geo.ui.data import cached_map_args, static_assets_ready
+from geo.ui.state import map_changed, timeline_selected
+
+
+TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
+                 "actor2", "admin1", "location", "geo_precision", "fatalities", "source", "notes"]
+
+
+TABLE_LIMIT = 20_000
+
+
+def metrics(summary: query.Summary) -> None:
+    """Headline numbers of the filtered set."""
+    c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+    c1.metric("Incidents", f"{summary.incidents:,}")
+    c2.metric("Fatalities", f"{summary.fatalities:,}")
+    with c3:
+        st.markdown("**Top actors**")
+        st.markdown("  \n".join(f"{query.escape_markdown(n)} — {c}" for n, c in summary.top_actors) or "—")
+    with c4:
+        st.markdown("**Top governorates**")
+        st.markdown("  \n".join(f"{query.escape_markdown(n)} — {c}" for n, c in summary.top_regions) or "—")
+
+
+def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str, ...]) -> None:
+    """The incident map (filtered set without the map-view restriction, so panning never redraws it).
+
+    Only clicks (and the bounds, when "only what is in the map view" is on) come back from the
+    browser, so panning and zooming cause no reruns.
+    """
+    from streamlit_folium import _component_func
+
+    from geo.map.streamlit_args import map_key
+
+    static_assets_ready()
+    filters_key = repr(query.without_bbox(state.filters))
+    args = cached_map_args(token, filters_key, highlight, frame)
+    key = map_key(token, filters_key, highlight, state.in_view)  # remount when what comes back changes
+    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view else [])
+    defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"]}
+    _component_func(script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=key,
+                    height=560, width=None, returned_objects=wanted,
+                    default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
+                    feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+                    css_links=args["css_links"], js_links=args["js_links"], wrap_longitude=False,
+                    on_change=lambda: map_changed(key))
+
+
+def timeline_section(frame, state: query.ViewState) -> None:
+    """Incidents per day/week stacked by type; dragging a span narrows the date filter.
+
+    The x axis always spans the whole store (not the filtered dates) and the chart keeps one key per
+    store, so a drag is read in absolute dates: selection events that arrive while the app reruns
+    repeat the same span instead of narrowing an already narrowed chart a second time.
+    """
+    from geo import taxonomy
+
+    bounds = st.session_state.get("date_bounds") or query.date_bounds(frame)
+    granularity = query.choose_granularity(*(bounds or (None, None)))
+    data = query.timeline(frame, granularity)
+    if data.empty:
+        st.info("No incidents match the filters.")
+        return
+    types = list(dict.fromkeys([*taxonomy.event_types(), *data["event_type"]]))
+    colors = [taxonomy.color_of(t) for t in types]
+    span = alt.selection_interval(name="span", encodings=["x"])
+    periods = max(1, (bounds[1] - bounds[0]).days // (1 if granularity == "day" else 7) + 1) if bounds else 1
+    domain = [pd.Timestamp(bounds[0]).isoformat(), (pd.Timestamp(bounds[1]) + pd.Timedelta(days=1)).isoformat()] \
+        if bounds else alt.Undefined
+    chart = (alt.Chart(data).mark_bar(size=max(2, min(40, 700 // periods)))
+             .encode(x=alt.X("period:T", title=f"{granularity.capitalize()} starting",
+                             scale=alt.Scale(domain=domain),
+                             axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True)),
+                     y=alt.Y("sum(incidents):Q", title="Incidents", axis=alt.Axis(tickMinStep=1, format="d")),
+                     color=alt.Color("event_type:N", title="Event type",
+                                     scale=alt.Scale(domain=types, range=colors)),
+                     tooltip=[alt.Tooltip("period:T", title=granularity, format="%Y-%m-%d"),
+                              "event_type:N", "incidents:Q"])
+             .add_params(span).properties(height=220))
+    key = f"timeline-{abs(hash(st.session_state.get('db')))}-{granularity}"
+    st.session_state.timeline_key = key
+    st.altair_chart(chart, width="stretch", key=key, on_select=lambda: timeline_selected(key),
+                    selection_mode="span")
+    st.caption("Drag across the chart to choose the date range (the axis shows the whole store).")
+
+
+def table_section(frame) -> tuple[str, ...]:
+    """Sortable, searchable table; returns the event_ids of selected rows."""
+    shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
+    if len(shown) > TABLE_LIMIT:
+        st.caption(f"Showing the {TABLE_LIMIT:,} most recent of {len(shown):,} incidents.")
+        shown = shown.sort_values("event_date", ascending=False).head(TABLE_LIMIT)
+    shown = pd.DataFrame(shown).reset_index(drop=True)
+    for column in ("event_date", "date_end"):
+        if column in shown:
+            shown[column] = pd.to_datetime(shown[column], errors="coerce").dt.date
+    event = st.dataframe(shown, hide_index=True, width="stretch", height=360, key="table",
+                         on_select="rerun", selection_mode="multi-row")
+    rows = list(event.selection.rows) if event and event.selection else []
+    ids = tuple(str(shown.iloc[r]["event_id"]) for r in rows if r < len(shown))
+    if ids:
+        st.caption(f"{len(ids)} selected incident(s) highlighted on the map.")
+    return ids
+
+
+def import_notice(notice, view_key: str) -> None:
+    """Show the last import's result until the view changes: a rerun alone (e.g. the new map mounting)
+    must not hide it before the user has seen it."""
+    ss = st.session_state
+    msg = ss.get("import_message")
+    if not msg:
+        return
+    if ss.setdefault("import_message_view", view_key) != view_key:
+        ss.pop("import_message", None)
+        ss.pop("import_message_view", None)
+        return
+    notice.success(query.escape_markdown(msg))
+
+
+def table_and_highlight(view, selected: tuple[str, ...]) -> None:
+    ids = table_section(view)
+    if ids != selected:
+        st.session_state.selected_ids = ids
+        st.rerun()
