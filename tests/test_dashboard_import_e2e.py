@@ -180,6 +180,7 @@ def test_a_map_click_fix_writes_no_alias_unless_remember_is_ticked(server, page)
     _fix_expander(page)
     page.get_by_text("Remember “Al-Sanamayn”").click()
     _idle(page)
+    assert page.get_by_role("checkbox", name=re.compile("^Remember “Al")).is_checked()
     _click_fix_map(page)
     assert _alias_rows(server["aliases"]) == []  # nothing is written before the commit
     _commit(page)
@@ -193,8 +194,9 @@ def test_choosing_another_candidate_renames_the_place(server, page):
     field = _fix_expander(page)
     field.fill("Daraa")
     field.press("Enter")
-    _idle(page)
-    page.get_by_role("button", name="Use this place").click()
+    # the candidate list follows the typed name before "Use this place" means Daraa
+    page.locator('[data-testid="stSelectbox"] input[value^="Dar"]').first.wait_for(state="attached", timeout=30000)
+    _click_when_enabled(page, "Use this place")
     _idle(page)
     chosen = page.locator('[data-testid="stSelectbox"] input[value^="doc:"]').first  # "Incident": id · place
     deadline = time.time() + 30

@@ -13,7 +13,6 @@ import geo.store.gpkg as embedded
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.keys import content_hash
-from geo.paths import SAMPLE_DB
 from geo.schema import COLUMNS, CRS
 from geo.store import GeoPackageStore, UpsertResult, open_store
 
@@ -166,24 +165,6 @@ def test_not_a_geopackage_is_a_store_error(tmp_path):
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError, match="not a usable GeoPackage"):
         open_store(path)
-
-
-def test_bundled_sample_store_holds_the_seed_incidents():
-    store = open_store(SAMPLE_DB)
-    try:
-        frame = store.read()
-    finally:
-        store.close()
-    assert 40 <= len(frame) <= 60
-    assert frame["notes"].str.startswith("SAMPLE").all()
-    meeting = frame[frame["kind"] == "meeting"].iloc[0]
-    assert meeting["location"] == "Al-Sanamayn" and meeting["event_type"] == "Strategic developments"
-    assert abs(meeting["latitude"] - 33.07) < 0.01 and abs(meeting["longitude"] - 36.18) < 0.01
-    raids = frame[frame["region_id"] == "SY-DR"].iloc[0]
-    assert raids["geo_precision"] == 3 and raids["count"] == 20
-    assert (raids["date_end"] - raids["event_date"]).days == 1
-    assert frame["admin1_iso"].nunique() >= 8
-    assert frame["event_type"].nunique() == 6
 
 
 def test_arrow_and_sqlite_reads_agree(tmp_store):

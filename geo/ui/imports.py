@@ -26,8 +26,10 @@ IMPORT_FIELDS = {"imp_mode": "Upload a file", "imp_published": None, "imp_text":
 def _restore_import_fields() -> None:
     ss = st.session_state
     for key, default in IMPORT_FIELDS.items():
-        if key not in ss:
-            ss[key] = ss.get("kept_" + key, default)
+        kept = ss.get("kept_" + key, default)
+        # a closed tab's widget comes back missing, or (text areas) reset to its default
+        if key not in ss or (ss[key] == default and kept != default):
+            ss[key] = kept
 
 
 def _keep_import_fields() -> None:
@@ -135,7 +137,8 @@ def _fix_geocode(preview) -> None:
             show_error(exc)
         if found:
             pick = st.selectbox("Candidates", range(len(found)),
-                                format_func=lambda i: ingest_session.location_label(found[i]), key="fix_pick")
+                                format_func=lambda i: ingest_session.location_label(found[i]),
+                                key=f"fix_pick_{event_id}_{name}")  # a new list for a new name
             if st.button("Use this place", key="fix_apply"):
                 ingest_session.apply_location(preview, event_id, found[pick])
                 if remember and name.strip():
