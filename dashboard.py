@@ -69,10 +69,23 @@ def _store_token(db: str) -> str:
         return f"{db}|{store.change_marker()}"
 
 
+@st.cache_resource(max_entries=2, show_spinner="Indexing incidents…")
+def incident_index(db: str, token: str):
+    """A file store's incidents in an in-memory index (geo.query.index), rebuilt when the store changes:
+    filter changes then select rows from posting lists instead of reading or rescanning every row."""
+    from geo.query.index import IncidentIndex
+
+    with opened_store(db) as store:
+        return IncidentIndex(store.read())
+
+
 # Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.
 @st.cache_resource(max_entries=6, show_spinner="Loading incidents…")
 def load_incidents(db: str, token: str, filters_key: str, _filters: Filters):
-    """The incidents passing ``_filters`` (named by ``filters_key``), read from the store."""
+    """The incidents passing ``_filters`` (named by ``filters_key``): from the index of a file store,
+    read with the filters from a server store."""
+    if not _is_server(db):
+        return incident_index(db, token).select(_filters).frame()
     with opened_store(db) as store:
         return store.read(_filters)
 
@@ -81,14 +94,13 @@ def load_incidents(db: str, token: str, filters_key: str, _filters: Filters):
 def facets(db: str, token: str) -> dict:
     """Option lists with counts for the sidebar (over the whole store, so options stay stable).
 
-    A server store counts them itself; a file store is small, and its unfiltered read (cached, the
-    usual first view) serves both the options and that view.
+    A server store counts them itself; a file store's index counts them from its value codes.
     """
     if _is_server(db):
         with opened_store(db) as store:
             found = dict(store.facets())
     else:
-        found = query.facets(load_incidents(db, token, repr(Filters()), Filters()))
+        found = incident_index(db, token).select(Filters()).facets()
     found["regions"] = found["regions"].set_index("admin1_iso")
     return found
 
@@ -644,7 +656,8 @@ def main() -> None:
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
     _import_notice(notice, repr(state.filters))
-    metrics(query.summarize(view))
+    metrics(incident_index(db, token).select(state.filters).summary() if not _is_server(db)
+            else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")

@@ -81,8 +81,8 @@ class _Listed:
 class IncidentIndex:
     """Incidents of one store state, indexed for filtering and counting (build once, query many times)."""
 
-    #: Fields answered from posting lists or the date order; others use their declared matcher.
-    INDEXED = ("since", "until", "actors", "types", "sources", "regions", "districts", "precisions")
+    #: Fields answered from posting lists, the date order or the folded text; others use their declared matcher.
+    INDEXED = ("since", "until", "actors", "types", "sources", "regions", "districts", "precisions", "text")
 
     def __init__(self, frame: pd.DataFrame) -> None:
         dates = pd.to_datetime(frame["event_date"])
@@ -112,9 +112,19 @@ class IncidentIndex:
                                          .replace("", "Unknown"))
         self.admin1_known = f["admin1"].notna().to_numpy() if "admin1" in f else np.zeros(len(f), bool)
         self.fatalities = pd.to_numeric(f["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+        self._haystack = None  # notes + location, case-folded, as one Arrow string array (built on first search)
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def nbytes(self) -> int:
+        """Bytes held by the index's arrays besides the frame (codes, posting lists, dates, text)."""
+        arrays = [self.start, self.end, self.fatalities, self.admin1_known, self.timeline_types[0],
+                  *(codes for codes, _ in self.shown.values())]
+        for keyed in (*self.types, self.regions, self.districts, self.precisions, self.actors, self.sources):
+            arrays += [keyed.codes, *keyed._lists]
+        total = sum(a.nbytes for a in arrays)
+        return total + (self._haystack.nbytes if self._haystack is not None else 0)
 
     # -- filtering -----------------------------------------------------------------------------------
     def _date_slice(self, filters: Filters) -> tuple[int, int]:
@@ -143,6 +153,20 @@ class IncidentIndex:
             lists.append(P.union(self.sources.find(s.casefold()) for s in set(filters.sources)))
         return lists
 
+    def _text_hits(self, text: str, positions: np.ndarray) -> np.ndarray:
+        """The positions whose notes + location contain ``text`` (case-folded), as the declared matcher."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self._haystack is None:
+            f = self.frame
+            joined = f["notes"].astype("object").fillna("").astype(str) + " " + \
+                f["location"].astype("object").fillna("").astype(str)
+            self._haystack = pa.array([v.casefold() for v in joined], type=pa.large_string())
+        chosen = self._haystack.take(pa.array(positions)) if len(positions) < len(self.frame) else self._haystack
+        found = pc.match_substring(chosen, text.casefold()).to_numpy(zero_copy_only=False)
+        return positions[found.astype(bool)]
+
     def select(self, filters: Filters | None = None) -> "Selection":
         """The rows passing ``filters`` (exactly ``Filters.mask``), in date order."""
         filters = filters or Filters()
@@ -156,6 +180,8 @@ class IncidentIndex:
             positions = np.arange(lo, hi, dtype=np.int64)
         if filters.since and len(positions):
             positions = positions[self.end[positions] >= _day(filters.since)]
+        if filters.text and len(positions):
+            positions = self._text_hits(filters.text, positions)
         rest = [(spec, value) for spec, value in filters.active() if spec.name not in self.INDEXED]
         if rest and len(positions):
             candidates = self.frame.iloc[positions]
@@ -181,7 +207,12 @@ class Selection:
         return len(self.positions)
 
     def frame(self) -> pd.DataFrame:
-        """The selected incidents (same columns and types as the indexed frame), oldest first."""
+        """The selected incidents (same columns and types as the indexed frame), oldest first.
+
+        When every row is selected this is the indexed frame itself (no copy): do not modify it.
+        """
+        if len(self.positions) == len(self.index.frame):
+            return self.index.frame
         return self.index.frame.iloc[self.positions].reset_index(drop=True)
 
     def facets(self) -> dict:
