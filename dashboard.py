@@ -156,7 +156,7 @@ def _init_from_url(facet: dict) -> None:
     state = query.from_query_params(params)
     f = state.filters
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    first = query.initial_since(facet["dates"], facet["incidents"]) if not (f.since or f.until) else None
+    first = _opening_since(facet) if not (f.since or f.until) else None
     since = min(max(f.since or first or lo, lo), hi)
     until = max(min(f.until or hi, hi), since)
     ss = st.session_state
@@ -175,9 +175,17 @@ def _init_from_url(facet: dict) -> None:
     ss.initialised = True
 
 
+def _opening_since(facet: dict) -> dt.date | None:
+    """First day the dashboard opens on: the whole period for a file store (its index answers any range);
+    a large server store still opens on its last weeks (its rows are read per filter state)."""
+    if not _is_server(st.session_state.get("db") or default_db()):
+        return None
+    return query.initial_since(facet["dates"], facet["incidents"])
+
+
 def _reset(facet: dict) -> None:
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    lo = query.initial_since(facet["dates"], facet["incidents"]) or lo
+    lo = _opening_since(facet) or lo
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (lo, hi), lo, hi
     ss.f_actors, ss.f_types, ss.f_regions, ss.f_prec, ss.f_sources = [], [], [], [], []
