@@ -35,15 +35,27 @@ def _days(values: pd.Series) -> np.ndarray:
     return (pd.to_datetime(values).to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
 
 
-def _casefold(values: pd.Series) -> pd.Series:
-    return values.astype("object").fillna("").astype(str).str.casefold()
+# How one stored value (None when missing) becomes a label, as the declared matchers and the frame-based
+# counting functions see it.
+def _casefold(value: object) -> str:
+    return "" if value is None else str(value).casefold()
 
 
-def _display(values: pd.Series) -> pd.Series:
+def _upper(value: object) -> str:
+    return "" if value is None else str(value).upper()
+
+
+def _same(value: object) -> object:
+    return None if value is None else int(value)
+
+
+def _display(value: object) -> str | None:
     """Facet labels as ``geo.query.counts.value_counts`` shows them: stripped text, blanks missing."""
-    text = values.astype("object").where(values.notna(), None)
-    text = text.map(lambda v: None if v is None else str(v).strip())
-    return text.where(text != "", None)
+    return (str(value).strip() or None) if value is not None else None
+
+
+def _timeline_type(value: object) -> str:
+    return "Unknown" if value is None or str(value) == "" else str(value)
 
 
 class _Keyed:
@@ -98,18 +110,16 @@ class IncidentIndex:
         #: How far (days) an event's end can lie after its start: the look-back of a "since" slice.
         self.reach = int(max(0, (self.end - self.start).max())) if len(f) else 0
         self.types = [_Keyed(*P.codes_of(f[c], _casefold)) for c in TYPE_COLUMNS if c in f]
-        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], lambda s: s.astype("object").fillna("").astype(str)
-                                          .str.upper()))
+        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], _upper))
         self.districts = _Keyed(*P.codes_of(f["admin2"] if "admin2" in f else pd.Series("", index=f.index),
                                             _casefold))
-        self.precisions = _Keyed(*P.codes_of(f["geo_precision"], lambda s: s.astype("Int64")))
+        self.precisions = _Keyed(*P.codes_of(f["geo_precision"], _same))
         self.actors = _Listed(f, ACTOR_COLUMNS)
         self.sources = _Listed(f, ("source",))
         # value codes for counting (labels as the facets show them)
         self.shown = {c: P.codes_of(f[c], _display) if c in f else (np.full(len(f), -1, np.int32), [])
                       for c in ("event_type", "kind", "admin2", "geo_precision")}
-        self.timeline_types = P.codes_of(f["event_type"], lambda s: s.astype("object").fillna("").astype(str)
-                                         .replace("", "Unknown"))
+        self.timeline_types = P.codes_of(f["event_type"], _timeline_type)
         self.admin1_known = f["admin1"].notna().to_numpy() if "admin1" in f else np.zeros(len(f), bool)
         self.fatalities = pd.to_numeric(f["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
         self._haystack = None  # notes + location, case-folded, as one Arrow string array (built on first search)
@@ -211,9 +221,12 @@ class Selection:
 
         When every row is selected this is the indexed frame itself (no copy): do not modify it.
         """
-        if len(self.positions) == len(self.index.frame):
+        positions = self.positions
+        if len(positions) == len(self.index.frame):
             return self.index.frame
-        return self.index.frame.iloc[self.positions].reset_index(drop=True)
+        if len(positions) and positions[-1] - positions[0] + 1 == len(positions):  # a date range: a slice
+            return self.index.frame.iloc[positions[0]:positions[-1] + 1].reset_index(drop=True)
+        return self.index.frame.iloc[positions].reset_index(drop=True)
 
     def facets(self) -> dict:
         """The dict of :func:`geo.query.counts.facets` for these rows, from value codes (no rescan)."""
