@@ -1,14 +1,17 @@
 """Dashboard benchmark: server time per filter change, map payload, first paint in Chromium.
 
 For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
-* server time per filter change = Filters.apply + summary metrics + timeline + build_map + the map's
-  component arguments (render, leaflet script, header, html; geo.map.streamlit_args, cached by the
-  dashboard per filter state) — what happens between a widget change and the map being ready to send;
+* server time per filter change = the rows, summary metrics and timeline from the in-memory index
+  (geo.query.index, as dashboard.py does for a file store) + build_map + the map's component arguments
+  (render, leaflet script, header, html; geo.map.streamlit_args, cached by the dashboard per filter state)
+  — what happens between a widget change and the map being ready to send; the previous release's
+  pipeline (Filters.apply on every loaded row + metrics + timeline + the same map) runs side by side;
 * payload = bytes of the st_folium arguments (script + header + html);
 * baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
   rendered as st_folium does;
 * first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
-  blocked except localhost) from navigation until the map shows markers/clusters.
+  blocked except localhost) from navigation until the map shows markers/clusters, and the Streamlit
+  server's peak resident memory (VmHWM) after both visits.
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
 """
@@ -101,17 +104,34 @@ def st_folium_args(fmap) -> int:
     return len(script.encode()) + len(header.encode()) + len(html.encode())
 
 
-def ours(frame, filters: Filters) -> tuple[float, int, int]:
-    """Server work for one filter change with the dashboard's pipeline: (seconds, payload bytes, shown)."""
-    from geo.map.streamlit_args import component_args
+def _map_bytes(view) -> int:
     from geo.map.page import build_map
+    from geo.map.streamlit_args import component_args
 
+    args = component_args(build_map(view, target="streamlit", tiles=False))
+    return sum(len(args[k].encode()) for k in ("script", "header", "html"))
+
+
+def ours(index, filters: Filters) -> tuple[float, int, int]:
+    """Server work for one filter change with the dashboard's pipeline on a file store: the rows, metrics
+    and timeline from the in-memory index (geo.query.index), then the map: (seconds, payload bytes, shown)."""
+    t0 = time.perf_counter()
+    selection = index.select(filters)
+    view = selection.frame()
+    selection.summary()
+    selection.timeline("week")
+    size = _map_bytes(view)
+    return time.perf_counter() - t0, size, len(view)
+
+
+def previous(frame, filters: Filters) -> tuple[float, int, int]:
+    """The same filter change as the previous release did it: ``Filters.apply`` on every loaded row, then
+    metrics and timeline of the rows, then the same map."""
     t0 = time.perf_counter()
     view = filters.apply(frame)
     query.summarize(view)
     query.timeline(view, "week")
-    args = component_args(build_map(view, target="streamlit", tiles=False))
-    size = sum(len(args[k].encode()) for k in ("script", "header", "html"))
+    size = _map_bytes(view)
     return time.perf_counter() - t0, size, len(view)
 
 
@@ -160,10 +180,21 @@ def _paint(browser, url: str) -> float:
     return elapsed
 
 
-def first_paint(frame) -> tuple[float, float]:
-    """Seconds from navigation to a map with markers in headless Chromium: (cold, warm).
+def _peak_rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
-    Cold: the first visitor of a freshly started server (store read, facets, map all computed).
+
+def first_paint(frame) -> tuple[float, float, float]:
+    """Seconds from navigation to a map with markers in headless Chromium: (cold, warm, server peak RSS MB).
+
+    Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
     Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
     """
     from playwright.sync_api import sync_playwright
@@ -196,7 +227,7 @@ def first_paint(frame) -> tuple[float, float]:
                 cold = _paint(b, url)
                 warm = _paint(b, url)
                 b.close()
-            return cold, warm
+            return cold, warm, _peak_rss_mb(proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -212,23 +243,29 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium first-paint measurement")
     args = parser.parse_args()
     print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
+    from geo.query.index import IncidentIndex
+
     for n in args.sizes:
-        frame = synthetic(n)
+        frame = synthetic(n).sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
         changes = filter_changes(frame)
-        ours(frame, Filters())  # warm imports and caches of static data
-        rows = [("incident-atlas", ours)]
+        started = time.perf_counter()
+        index = IncidentIndex(frame)
+        print(f"{n}: index built in {time.perf_counter() - started:.2f} s "
+              f"({index.nbytes() / 2 ** 20:.0f} MB besides the frame)", flush=True)
+        ours(index, Filters())  # warm imports and caches of static data
+        rows = [("incident-atlas (index)", ours, index), ("previous release (Filters.apply)", previous, frame)]
         if n <= args.baseline_max:
-            rows.append(("folium.Marker baseline", baseline))
-        for name, fn in rows:
+            rows.append(("folium.Marker baseline", baseline, frame))
+        for name, fn, data in rows:
             times, sizes = [], []
-            todo = changes if (fn is ours or n <= 20_000) else changes[:args.baseline_changes]
+            todo = changes if (fn is not baseline or n <= 20_000) else changes[:args.baseline_changes]
             for f in todo:
-                seconds, size, _ = fn(frame, f)
+                seconds, size, _ = fn(data, f)
                 times.append(seconds)
                 sizes.append(size)
             paint = ""
-            if name == "incident-atlas" and not args.no_browser:
-                paint = "cold %.2f / warm %.2f" % first_paint(frame)
+            if fn is ours and not args.no_browser:
+                paint = "cold %.2f / warm %.2f / server peak RSS %.0f MB" % first_paint(frame)
             print(f"{n} | {name} | {len(todo)} | {np.median(times):.3f} | {max(times):.3f} | "
                   f"{max(sizes) / 1e6:.2f} | {paint}", flush=True)
 
