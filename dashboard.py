@@ -80,14 +80,25 @@ def incident_index(db: str, token: str):
 
 
 # Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.
+# A file store's frames come from its index (the whole period and date ranges share the indexed rows;
+# other selections are copies, so only the last two are kept).
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _indexed_incidents(db: str, token: str, filters_key: str, _filters: Filters):
+    return incident_index(db, token).select(_filters).frame()
+
+
 @st.cache_resource(max_entries=6, show_spinner="Loading incidents…")
-def load_incidents(db: str, token: str, filters_key: str, _filters: Filters):
-    """The incidents passing ``_filters`` (named by ``filters_key``): from the index of a file store,
-    read with the filters from a server store."""
-    if not _is_server(db):
-        return incident_index(db, token).select(_filters).frame()
+def _read_incidents(db: str, token: str, filters_key: str, _filters: Filters):
     with opened_store(db) as store:
         return store.read(_filters)
+
+
+def load_incidents(db: str, token: str, filters_key: str, filters: Filters):
+    """The incidents passing ``filters`` (named by ``filters_key``): from the index of a file store,
+    read with the filters from a server store."""
+    if _is_server(db):
+        return _read_incidents(db, token, filters_key, filters)
+    return _indexed_incidents(db, token, filters_key, filters)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading filter options…")
