@@ -17,16 +17,14 @@ precomputed value codes, the facets (the dict of :func:`geo.query.counts.facets`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo.filters import ACTOR_COLUMNS, TYPE_COLUMNS, Filters, region_isos
+from geo.query import _index_counts as counting
 from geo.query import _postings as P
-
-if TYPE_CHECKING:
-    from geo.query.summary import Summary
+from geo.query.summary import Summary
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -230,18 +228,12 @@ class Selection:
 
     def facets(self) -> dict:
         """The dict of :func:`geo.query.counts.facets` for these rows, from value codes (no rescan)."""
-        from geo.query._index_counts import facets
-
-        return facets(self.index, self.positions)
+        return counting.facets(self.index, self.positions)
 
     def timeline(self, granularity: str = "week") -> pd.DataFrame:
         """:func:`geo.query.timeline.timeline` of these rows."""
-        from geo.query._index_counts import timeline
+        return counting.timeline(self.index, self.positions, granularity)
 
-        return timeline(self.index, self.positions, granularity)
-
-    def summary(self, top: int = 3) -> "Summary":
+    def summary(self, top: int = 3) -> Summary:
         """:func:`geo.query.summary.summarize` of these rows."""
-        from geo.query._index_counts import summary
-
-        return summary(self.index, self.positions, top)
+        return counting.summary(self.index, self.positions, top)
