@@ -242,3 +242,25 @@ def test_writes_keep_a_spatial_index_added_by_gis_software_current(tmp_path):
     store.close()
     assert len(rows) == 6
     assert any(abs(miny - 34.5) < 1e-4 and abs(minx - 36.10) < 1e-4 for minx, miny in rows.values())
+
+
+def test_change_marker_moves_with_imports_only(tmp_path):
+    """Opening, reading and closing the file (which creates and removes an empty write-ahead log) must
+    not move the marker, or every dashboard rerun would rebuild its caches; an import must move it."""
+    from geo.store import open_store
+    from tests.store_contract import make_incidents
+
+    db = tmp_path / "marker.gpkg"
+    with open_store(db) as store:
+        store.upsert(make_incidents(5))
+    with open_store(db) as store:
+        before = store.change_marker()
+        store.read()
+    with open_store(db) as store:
+        assert store.change_marker() == before
+        store.upsert(make_incidents(2, seed=3, prefix="N"))
+        after = store.change_marker()
+    assert after != before
+    with open_store(db) as store:
+        store.upsert(make_incidents(2, seed=3, prefix="N"))  # same rows again: still a write
+        assert store.change_marker() != after

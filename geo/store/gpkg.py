@@ -232,16 +232,24 @@ class GeoPackageStore:
         return grid_counts(self.read(filters), cell_deg)
 
     def change_marker(self) -> str:
-        """Changes whenever the file may have changed: modification time and size of the file and its
-        write-ahead log (every committed import writes one of them). Cheap: nothing is read."""
-        parts = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+        """Changes whenever the stored incidents may have changed; opening and closing the store (which
+        creates and removes an empty write-ahead log) leaves it alone.
+
+        It combines the layer's ``last_change`` (set by every import, in its transaction), the main
+        file's size and modification time (written when the log is checkpointed) and the log's size
+        (it grows with every commit). Cheap: one row is read.
+        """
+        with self._lock:
+            row = self._conn.execute("SELECT last_change FROM gpkg_contents WHERE table_name = ?",
+                                     (TABLE,)).fetchone()
+        parts = [str(row[0] if row else "")]
+        for path, with_time in ((self.path, True), (self.path.with_name(self.path.name + "-wal"), False)):
             try:
                 stat = path.stat()
             except OSError:
                 parts.append("-")
                 continue
-            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}" if with_time else str(stat.st_size))
         return "|".join(parts)
 
     def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
