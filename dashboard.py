@@ -373,18 +373,19 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
                     on_change=lambda: _map_changed(key))
 
 
-def timeline_section(frame, state: query.ViewState) -> None:
+def timeline_section(frame, state: query.ViewState, selection=None) -> None:
     """Incidents per day/week stacked by type; dragging a span narrows the date filter.
 
     The x axis always spans the whole store (not the filtered dates) and the chart keeps one key per
     store, so a drag is read in absolute dates: selection events that arrive while the app reruns
-    repeat the same span instead of narrowing an already narrowed chart a second time.
+    repeat the same span instead of narrowing an already narrowed chart a second time. ``selection``
+    (a file store's index selection of the same rows) counts the periods without regrouping the frame.
     """
     from geo import taxonomy
 
     bounds = st.session_state.get("date_bounds") or query.date_bounds(frame)
     granularity = query.choose_granularity(*(bounds or (None, None)))
-    data = query.timeline(frame, granularity)
+    data = selection.timeline(granularity) if selection is not None else query.timeline(frame, granularity)
     if data.empty:
         st.info("No incidents match the filters.")
         return
@@ -675,12 +676,12 @@ def main() -> None:
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
     _import_notice(notice, repr(state.filters))
-    metrics(incident_index(db, token).select(state.filters).summary() if not _is_server(db)
-            else query.summarize(view))
+    selection = None if _is_server(db) else incident_index(db, token).select(state.filters)
+    metrics(selection.summary() if selection is not None else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
-    sections = [lambda: timeline_section(view, state), lambda: _table_and_highlight(view, selected),
+    sections = [lambda: timeline_section(view, state, selection), lambda: _table_and_highlight(view, selected),
                 lambda: density_section(db, token, state, view), lambda: import_section(db),
                 lambda: export_section(view, state, selected)]
     for tab, section in zip(tabs, sections):
