@@ -264,3 +264,18 @@ def test_change_marker_moves_with_imports_only(tmp_path):
     with open_store(db) as store:
         store.upsert(make_incidents(2, seed=3, prefix="N"))  # same rows again: still a write
         assert store.change_marker() != after
+
+
+def test_one_place_tells_a_server_url_from_a_file_and_reading_never_creates_a_file(tmp_path):
+    import pytest
+
+    from geo.errors import InputError
+    from geo.store import backend_of, is_server_url, open_store
+
+    assert is_server_url("postgresql://u@h/db") and is_server_url("postgres://h/db")
+    assert not is_server_url(tmp_path / "postgresql.gpkg") and backend_of("x.gpkg") == "gpkg"
+    assert backend_of("postgresql://u@h/db") == "postgis"
+    missing = tmp_path / "nowhere" / "atlas.gpkg"
+    with pytest.raises(InputError, match="atlas.gpkg: store does not exist"):
+        open_store(missing, create=False)
+    assert not missing.exists() and not missing.parent.exists()
