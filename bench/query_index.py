@@ -10,7 +10,12 @@ Reports the index build time and the memory the index holds besides the frame (i
 median / max seconds of each pipeline. Filter changes: bench/dashboard.py's six plus a date-range window,
 one governorate, one district-sized type + actor, and the whole period again.
 
+With ``--store PATH`` it measures instead what a dashboard on that GeoPackage holds: the whole-store
+read, the index build and the whole period's facets + summary + timeline, with this process's resident
+memory after each step and its peak (VmHWM).
+
 Usage: .venv/bin/python bench/query_index.py --sizes 100000 1000000
+       .venv/bin/python bench/query_index.py --store /path/to/incidents.gpkg
 """
 
 from __future__ import annotations
@@ -74,10 +79,43 @@ def indexed(index: IncidentIndex, filters: Filters) -> tuple[float, float, int]:
     return counted, time.perf_counter() - started, len(selection)
 
 
+def _status(key: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def store_memory(path: str) -> None:
+    """Read a whole store, index it, count the whole period: seconds and memory after each step."""
+    from geo.store import open_store
+
+    def report(step: str, started: float) -> None:
+        print(f"{step}: {time.perf_counter() - started:.2f} s, RSS {_status('VmRSS:'):.0f} MB, "
+              f"peak {_status('VmHWM:'):.0f} MB", flush=True)
+
+    started = time.perf_counter()
+    with open_store(path, create=False) as store:
+        frame = store.read()
+    report(f"read {len(frame)} incidents", started)
+    started = time.perf_counter()
+    index = IncidentIndex(frame)
+    report("index build", started)
+    started = time.perf_counter()
+    selection = index.select(Filters())
+    selection.facets(), selection.summary(), selection.timeline("week")
+    report("whole-period facets + summary + timeline", started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--store", metavar="PATH", help="measure a dashboard's memory on this GeoPackage instead")
     args = parser.parse_args()
+    if args.store:
+        store_memory(args.store)
+        return
     print(f"process RSS before: {rss_mb():.0f} MB", flush=True)
     print("size | build s | index MB | pipeline | median s / change | max s / change | rows (max)")
     for n in args.sizes:
