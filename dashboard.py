@@ -69,12 +69,15 @@ def _store_token(db: str) -> str:
         return f"{db}|{store.change_marker()}"
 
 
-@st.cache_resource(max_entries=2, show_spinner="Indexing incidents…")
+@st.cache_resource(max_entries=1, show_spinner="Indexing incidents…")
 def incident_index(db: str, token: str):
     """A file store's incidents in an in-memory index (geo.query.index), rebuilt when the store changes:
-    filter changes then select rows from posting lists instead of reading or rescanning every row."""
+    filter changes then select rows from posting lists instead of reading or rescanning every row.
+    One index is kept (a 1M-incident index holds ~1.2 GB); building a new one drops the frames cut
+    from the previous one, so the old rows are freed at once."""
     from geo.query.index import IncidentIndex
 
+    _indexed_incidents.clear()
     with opened_store(db) as store:
         return IncidentIndex(store.read())
 
