@@ -14,6 +14,7 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
   server's peak resident memory (VmHWM) after both visits.
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
+                                          [--previous /path/to/checkout-of-the-previous-release]
 """
 
 from __future__ import annotations
@@ -191,26 +192,32 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def first_paint(frame) -> tuple[float, float, float]:
-    """Seconds from navigation to a map with markers in headless Chromium: (cold, warm, server peak RSS MB).
+def import_store(frame, folder: Path) -> tuple[Path, float, float]:
+    """Import ``frame`` into a new GeoPackage in ``folder``: (path, seconds, file size in MB)."""
+    from geo.store import open_store
+
+    db = folder / "bench.gpkg"
+    started = time.perf_counter()
+    with open_store(str(db)) as store:
+        store.upsert(frame)
+    return db, time.perf_counter() - started, db.stat().st_size / 1e6
+
+
+def first_paint(db: Path, root: Path = ROOT) -> tuple[float, float, float]:
+    """Seconds from navigation to a map with markers in headless Chromium, for the dashboard.py of ``root``
+    (this checkout, or a checkout of the previous release) on the store ``db``: (cold, warm, server peak RSS MB).
 
     Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
     Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
     """
     from playwright.sync_api import sync_playwright
 
-    from geo.store import open_store
-
-    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-        db = Path(tmp) / "bench.gpkg"
-        store = open_store(str(db))
-        store.upsert(frame)
-        store.close()
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-user-") as tmp:
         port = _free_port()
         env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(Path(tmp) / "u.gpkg"))
         proc = subprocess.Popen([str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py",
                                  "--server.headless", "true", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                                 "--server.address", "127.0.0.1"], cwd=root, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             url = f"http://127.0.0.1:{port}/"
@@ -241,6 +248,9 @@ def main() -> None:
     parser.add_argument("--baseline-changes", type=int, default=2,
                         help="above 20k incidents the (slow) baseline runs only this many filter changes")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium first-paint measurement")
+    parser.add_argument("--previous", metavar="DIR", type=Path,
+                        help="a checkout of the previous release: its dashboard's first paint is measured on the "
+                             "same store in the same run")
     args = parser.parse_args()
     print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
     from geo.query.index import IncidentIndex
@@ -263,11 +273,18 @@ def main() -> None:
                 seconds, size, _ = fn(data, f)
                 times.append(seconds)
                 sizes.append(size)
-            paint = ""
-            if fn is ours and not args.no_browser:
-                paint = "cold %.2f / warm %.2f / server peak RSS %.0f MB" % first_paint(frame)
             print(f"{n} | {name} | {len(todo)} | {np.median(times):.3f} | {max(times):.3f} | "
-                  f"{max(sizes) / 1e6:.2f} | {paint}", flush=True)
+                  f"{max(sizes) / 1e6:.2f} |", flush=True)
+        if args.no_browser:
+            continue
+        with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+            db, seconds, size_mb = import_store(frame, Path(tmp))
+            print(f"{n}: import {seconds:.1f} s ({n / seconds:,.0f} rows/s), store {size_mb:.0f} MB", flush=True)
+            for label, root in [("this checkout", ROOT)] + ([(f"previous ({args.previous})", args.previous)]
+                                                             if args.previous else []):
+                cold, warm, rss = first_paint(db, root)
+                print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
+                      f"server peak RSS {rss:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":
