@@ -454,15 +454,16 @@ def _countries_of(counts: pd.DataFrame) -> set[str]:
     return found or {"SY"}
 
 
-def density_section(db: str, token: str, state: query.ViewState, frame) -> None:
+def density_section(db: str, token: str, state: query.ViewState, frame, selection=None) -> None:
     """Choropleth of incidents per governorate and a grid/hexagon aggregation of the filtered set.
 
     A store that aggregates on its server (PostGIS) counts per governorate and per grid cell itself;
-    otherwise the loaded rows are aggregated here (hexagons).
+    otherwise the loaded rows are aggregated here (hexagons; governorate counts from the file store's index).
     """
     size = st.session_state.get("hex", 0.2)
     aggregated = server_density(db, token, repr(state.filters), state.filters, size) if _is_server(db) else None
-    counts = aggregated[0] if aggregated else query.region_counts(frame)
+    counts = aggregated[0] if aggregated else (
+        selection.region_counts() if selection is not None else query.region_counts(frame))
     shapes = governorate_shapes()
     left, right = st.columns(2)
     with left:
@@ -685,7 +686,7 @@ def main() -> None:
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state, selection), lambda: _table_and_highlight(view, selected),
-                lambda: density_section(db, token, state, view), lambda: import_section(db),
+                lambda: density_section(db, token, state, view, selection), lambda: import_section(db),
                 lambda: export_section(view, state, selected)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs

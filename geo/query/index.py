@@ -234,6 +234,10 @@ class Selection:
         """:func:`geo.query.timeline.timeline` of these rows."""
         return counting.timeline(self.index, self.positions, granularity)
 
+    def region_counts(self) -> pd.DataFrame:
+        """:func:`geo.query.density.region_counts` of these rows."""
+        return counting.region_counts(self.index, self.positions)
+
     def summary(self, top: int = 3) -> Summary:
         """:func:`geo.query.summary.summarize` of these rows."""
         return counting.summary(self.index, self.positions, top)
