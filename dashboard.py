@@ -16,14 +16,19 @@ from geo import query
 from geo.errors import GeoError
 from geo.ingest import session as ingest_session
 from geo.paths import default_db
-from geo.ui.data import facets, load_incidents, show_error, store_token
+from geo.ui.data import facets, index_selection, load_incidents, show_error, store_token
 from geo.ui.density import density_section
 from geo.ui.exports import export_section
 from geo.ui.imports import import_section
 from geo.ui.sidebar import sidebar
 from geo.ui.state import current_state, init_from_url, write_url
-from geo.ui.views import import_notice, map_section, metrics, table_and_highlight, timeline_section
-
+from geo.ui.views import (
+    import_notice,
+    map_section,
+    metrics,
+    table_and_highlight,
+    timeline_section,
+)
 
 # before any element is drawn (the geo.ui imports above only define functions)
 st.set_page_config(page_title="Incident Atlas", page_icon=None, layout="wide")
@@ -70,12 +75,13 @@ def main() -> None:
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
     import_notice(notice, repr(state.filters))
-    metrics(query.summarize(view))
+    selection = index_selection(db, token, state.filters)
+    metrics(selection.summary() if selection is not None else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
-    sections = [lambda: timeline_section(view, state), lambda: table_and_highlight(view, selected),
-                lambda: density_section(db, token, state, view), lambda: import_section(db),
+    sections = [lambda: timeline_section(view, state, selection), lambda: table_and_highlight(view, selected),
+                lambda: density_section(db, token, state, view, selection), lambda: import_section(db),
                 lambda: export_section(view, state)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs

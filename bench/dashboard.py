@@ -1,16 +1,20 @@
 """Dashboard benchmark: server time per filter change, map payload, first paint in Chromium.
 
 For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
-* server time per filter change = Filters.apply + summary metrics + timeline + build_map + the map's
-  component arguments (render, leaflet script, header, html; geo.map.streamlit_args, cached by the
-  dashboard per filter state) — what happens between a widget change and the map being ready to send;
+* server time per filter change = the rows, summary metrics and timeline from the in-memory index
+  (geo.query.index, as dashboard.py does for a file store) + build_map + the map's component arguments
+  (render, leaflet script, header, html; geo.map.streamlit_args, cached by the dashboard per filter state)
+  — what happens between a widget change and the map being ready to send; the previous release's
+  pipeline (Filters.apply on every loaded row + metrics + timeline + the same map) runs side by side;
 * payload = bytes of the st_folium arguments (script + header + html);
 * baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
   rendered as st_folium does;
 * first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
-  blocked except localhost) from navigation until the map shows markers/clusters.
+  blocked except localhost) from navigation until the map shows markers/clusters, and the Streamlit
+  server's peak resident memory (VmHWM) after both visits.
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
+                                          [--previous /path/to/checkout-of-the-previous-release]
 """
 
 from __future__ import annotations
@@ -101,17 +105,34 @@ def st_folium_args(fmap) -> int:
     return len(script.encode()) + len(header.encode()) + len(html.encode())
 
 
-def ours(frame, filters: Filters) -> tuple[float, int, int]:
-    """Server work for one filter change with the dashboard's pipeline: (seconds, payload bytes, shown)."""
-    from geo.map.streamlit_args import component_args
+def _map_bytes(view) -> int:
     from geo.map.page import build_map
+    from geo.map.streamlit_args import component_args
 
+    args = component_args(build_map(view, target="streamlit", tiles=False))
+    return sum(len(args[k].encode()) for k in ("script", "header", "html"))
+
+
+def ours(index, filters: Filters) -> tuple[float, int, int]:
+    """Server work for one filter change with the dashboard's pipeline on a file store: the rows, metrics
+    and timeline from the in-memory index (geo.query.index), then the map: (seconds, payload bytes, shown)."""
+    t0 = time.perf_counter()
+    selection = index.select(filters)
+    view = selection.frame()
+    selection.summary()
+    selection.timeline("week")
+    size = _map_bytes(view)
+    return time.perf_counter() - t0, size, len(view)
+
+
+def previous(frame, filters: Filters) -> tuple[float, int, int]:
+    """The same filter change as the previous release did it: ``Filters.apply`` on every loaded row, then
+    metrics and timeline of the rows, then the same map."""
     t0 = time.perf_counter()
     view = filters.apply(frame)
     query.summarize(view)
     query.timeline(view, "week")
-    args = component_args(build_map(view, target="streamlit", tiles=False))
-    size = sum(len(args[k].encode()) for k in ("script", "header", "html"))
+    size = _map_bytes(view)
     return time.perf_counter() - t0, size, len(view)
 
 
@@ -160,26 +181,43 @@ def _paint(browser, url: str) -> float:
     return elapsed
 
 
-def first_paint(frame) -> tuple[float, float]:
-    """Seconds from navigation to a map with markers in headless Chromium: (cold, warm).
+def _peak_rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
-    Cold: the first visitor of a freshly started server (store read, facets, map all computed).
+
+def import_store(frame, folder: Path) -> tuple[Path, float, float]:
+    """Import ``frame`` into a new GeoPackage in ``folder``: (path, seconds, file size in MB)."""
+    from geo.store import open_store
+
+    db = folder / "bench.gpkg"
+    started = time.perf_counter()
+    with open_store(str(db)) as store:
+        store.upsert(frame)
+    return db, time.perf_counter() - started, db.stat().st_size / 1e6
+
+
+def first_paint(db: Path, root: Path = ROOT) -> tuple[float, float, float]:
+    """Seconds from navigation to a map with markers in headless Chromium, for the dashboard.py of ``root``
+    (this checkout, or a checkout of the previous release) on the store ``db``: (cold, warm, server peak RSS MB).
+
+    Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
     Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
     """
     from playwright.sync_api import sync_playwright
 
-    from geo.store import open_store
-
-    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-        db = Path(tmp) / "bench.gpkg"
-        store = open_store(str(db))
-        store.upsert(frame)
-        store.close()
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-user-") as tmp:
         port = _free_port()
         env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(Path(tmp) / "u.gpkg"))
         proc = subprocess.Popen([str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py",
                                  "--server.headless", "true", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                                 "--server.address", "127.0.0.1"], cwd=root, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             url = f"http://127.0.0.1:{port}/"
@@ -196,7 +234,7 @@ def first_paint(frame) -> tuple[float, float]:
                 cold = _paint(b, url)
                 warm = _paint(b, url)
                 b.close()
-            return cold, warm
+            return cold, warm, _peak_rss_mb(proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -210,27 +248,43 @@ def main() -> None:
     parser.add_argument("--baseline-changes", type=int, default=2,
                         help="above 20k incidents the (slow) baseline runs only this many filter changes")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium first-paint measurement")
+    parser.add_argument("--previous", metavar="DIR", type=Path,
+                        help="a checkout of the previous release: its dashboard's first paint is measured on the "
+                             "same store in the same run")
     args = parser.parse_args()
     print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
+    from geo.query.index import IncidentIndex
+
     for n in args.sizes:
-        frame = synthetic(n)
+        frame = synthetic(n).sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
         changes = filter_changes(frame)
-        ours(frame, Filters())  # warm imports and caches of static data
-        rows = [("incident-atlas", ours)]
+        started = time.perf_counter()
+        index = IncidentIndex(frame)
+        print(f"{n}: index built in {time.perf_counter() - started:.2f} s "
+              f"({index.nbytes() / 2 ** 20:.0f} MB besides the frame)", flush=True)
+        ours(index, Filters())  # warm imports and caches of static data
+        rows = [("incident-atlas (index)", ours, index), ("previous release (Filters.apply)", previous, frame)]
         if n <= args.baseline_max:
-            rows.append(("folium.Marker baseline", baseline))
-        for name, fn in rows:
+            rows.append(("folium.Marker baseline", baseline, frame))
+        for name, fn, data in rows:
             times, sizes = [], []
-            todo = changes if (fn is ours or n <= 20_000) else changes[:args.baseline_changes]
+            todo = changes if (fn is not baseline or n <= 20_000) else changes[:args.baseline_changes]
             for f in todo:
-                seconds, size, _ = fn(frame, f)
+                seconds, size, _ = fn(data, f)
                 times.append(seconds)
                 sizes.append(size)
-            paint = ""
-            if name == "incident-atlas" and not args.no_browser:
-                paint = "cold %.2f / warm %.2f" % first_paint(frame)
             print(f"{n} | {name} | {len(todo)} | {np.median(times):.3f} | {max(times):.3f} | "
-                  f"{max(sizes) / 1e6:.2f} | {paint}", flush=True)
+                  f"{max(sizes) / 1e6:.2f} |", flush=True)
+        if args.no_browser:
+            continue
+        with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+            db, seconds, size_mb = import_store(frame, Path(tmp))
+            print(f"{n}: import {seconds:.1f} s ({n / seconds:,.0f} rows/s), store {size_mb:.0f} MB", flush=True)
+            for label, root in [("this checkout", ROOT)] + ([(f"previous ({args.previous})", args.previous)]
+                                                             if args.previous else []):
+                cold, warm, rss = first_paint(db, root)
+                print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
+                      f"server peak RSS {rss:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from geo.store import open_store
 
 __all__ = [
     "backend", "store_db", "store", "loaded_store", "fail_mid_import",
-    "test_contract_empty_store_reads_typed_empty_frame", "test_contract_read_types_and_crs",
+    "test_contract_store_implements_the_whole_protocol", "test_contract_empty_store_reads_typed_empty_frame", "test_contract_read_types_and_crs",
     "test_contract_round_trip_keeps_every_value", "test_contract_upsert_is_idempotent",
     "test_contract_upsert_updates_and_adds", "test_contract_last_duplicate_in_frame_wins",
     "test_contract_bad_row_writes_nothing", "test_contract_failure_mid_import_leaves_store_unchanged",
@@ -152,6 +152,24 @@ def fail_mid_import(backend: str, monkeypatch) -> Callable[[int], None]:
 
 
 # -- the contract ----------------------------------------------------------------------------------------
+def test_contract_store_implements_the_whole_protocol(store_db: str) -> None:
+    from geo.store import IncidentStore
+
+    members = [name for name in dir(IncidentStore) if not name.startswith("_") or name in ("__enter__", "__exit__")]
+    assert {"read", "upsert", "count", "facets", "change_marker", "counts_by_admin1", "grid_counts",
+            "close"} <= set(members)
+    with open_store(store_db) as opened:
+        assert isinstance(opened, IncidentStore)
+        for name in members:
+            assert callable(getattr(opened, name)), name
+        opened.upsert(make_incidents(3))
+        assert isinstance(opened.change_marker(), str)
+        assert opened.counts_by_admin1()["incidents"].sum() == 3
+        assert opened.grid_counts(None, 0.5)["incidents"].sum() == 3
+    with open_store(store_db) as again:  # the with block closed the first one; the data stayed
+        assert again.count() == 3
+
+
 def test_contract_empty_store_reads_typed_empty_frame(store) -> None:
     frame = store.read()
     assert list(frame.columns) == [*COLUMNS, "geometry"]

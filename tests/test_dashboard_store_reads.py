@@ -195,3 +195,36 @@ def test_district_filter_from_the_sidebar_and_the_url(tmp_path, monkeypatch):
     shared = run({"district": ["Daraa", "Nowhere"]})  # a shared link; unknown districts are dropped
     assert incidents(shared) == 1
     assert widget(shared, "multiselect", "Districts").value == ["Daraa"]
+
+
+def test_a_file_store_opens_on_its_whole_period_however_large(tmp_path, monkeypatch):
+    """The 30-day opening window is for server stores only: a file store is indexed in memory, so even a
+    store counted as large opens on everything (the window rule is forced on here to prove it is unused)."""
+    db = tmp_path / "atlas.gpkg"
+    with open_store(str(db)) as s:
+        s.upsert(sample_frame())
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    monkeypatch.setattr(query, "initial_since", lambda bounds, incidents, **kw: bounds[1])  # "large": last day
+    at = run()
+    assert widget(at, "slider", "Date range").value == (dt.date(2026, 3, 2), dt.date(2026, 4, 18))
+    assert incidents(at) == 8 and "since" not in at.query_params
+
+
+def test_density_tab_of_a_file_store(tmp_path, monkeypatch):
+    """A file store's Density tab: governorate counts of the filtered rows (from its index), hexagons."""
+    frame = sample_frame()
+    db = tmp_path / "atlas.gpkg"
+    with open_store(str(db)) as s:
+        s.upsert(frame)
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    at = run({"type": ["Battles"]})
+    at.session_state["tab"] = "Density"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Hexagon density" in m.value for m in at.markdown)
+    counts = next(d.value for d in at.dataframe if "admin1_iso" in d.value.columns)
+    want = query.region_counts(Filters(types=("Battles",)).apply(frame))
+    assert counts["admin1_iso"].tolist() == want["admin1_iso"].tolist()
+    assert counts["incidents"].tolist() == want["incidents"].tolist() and sum(want["incidents"]) == 3

@@ -40,6 +40,7 @@ def _check(frame: pd.DataFrame, index: IncidentIndex, filters: Filters) -> None:
     for granularity in ("day", "week"):
         pd.testing.assert_frame_equal(got.timeline(granularity), query.timeline(want, granularity))
     assert got.summary() == query.summarize(want)
+    pd.testing.assert_frame_equal(got.region_counts(), query.region_counts(want), check_dtype=len(want) > 0)
 
 
 def test_listed_filters_equal_filters_apply(stored):

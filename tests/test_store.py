@@ -223,3 +223,40 @@ def test_writes_keep_a_spatial_index_added_by_gis_software_current(tmp_path):
     store.close()
     assert len(rows) == 6
     assert any(abs(miny - 34.5) < 1e-4 and abs(minx - 36.10) < 1e-4 for minx, miny in rows.values())
+
+
+def test_change_marker_moves_with_imports_only(tmp_path):
+    """Opening, reading and closing the file (which creates and removes an empty write-ahead log) must
+    not move the marker, or every dashboard rerun would rebuild its caches; an import must move it."""
+    from geo.store import open_store
+    from tests.store_contract import make_incidents
+
+    db = tmp_path / "marker.gpkg"
+    with open_store(db) as store:
+        store.upsert(make_incidents(5))
+    with open_store(db) as store:
+        before = store.change_marker()
+        store.read()
+    with open_store(db) as store:
+        assert store.change_marker() == before
+        store.upsert(make_incidents(2, seed=3, prefix="N"))
+        after = store.change_marker()
+    assert after != before
+    with open_store(db) as store:
+        store.upsert(make_incidents(2, seed=3, prefix="N"))  # same rows again: still a write
+        assert store.change_marker() != after
+
+
+def test_one_place_tells_a_server_url_from_a_file_and_reading_never_creates_a_file(tmp_path):
+    import pytest
+
+    from geo.errors import InputError
+    from geo.store import backend_of, is_server_url, open_store
+
+    assert is_server_url("postgresql://u@h/db") and is_server_url("postgres://h/db")
+    assert not is_server_url(tmp_path / "postgresql.gpkg") and backend_of("x.gpkg") == "gpkg"
+    assert backend_of("postgresql://u@h/db") == "postgis"
+    missing = tmp_path / "nowhere" / "atlas.gpkg"
+    with pytest.raises(InputError, match="atlas.gpkg: store does not exist"):
+        open_store(missing, create=False)
+    assert not missing.exists() and not missing.parent.exists()

@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``migrate`` sub-command."""
     parser = subparsers.add_parser(
         "migrate", help="create or upgrade the schema of a shared PostGIS store",
-        description="Apply the pending SQL migrations (geo/migrations/NNNN_*.sql) to a PostgreSQL + PostGIS "
+        description="Apply the pending SQL migrations (geo/store/migrations/NNNN_*.sql) to a PostgreSQL + PostGIS "
                     "database, in one transaction. Safe to run again: nothing happens when the schema is "
                     "current. Prints one JSON object: {\"db\" (password hidden), \"from_version\", "
                     "\"to_version\", \"latest\", \"applied\"}.")

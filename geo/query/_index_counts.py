@@ -8,7 +8,7 @@ grouping the rows' text again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -16,10 +16,23 @@ import pandas as pd
 from geo.admin1 import all_admin1
 from geo.query import _postings as P
 from geo.query.counts import sorted_counts
+from geo.query.summary import Summary
+from geo.query.timeline import timeline as frame_timeline
 
-if TYPE_CHECKING:
-    from geo.query.index import IncidentIndex
-    from geo.query.summary import Summary
+
+class IndexedRows(Protocol):
+    """What the counting functions read of a :class:`geo.query.index.IncidentIndex`."""
+
+    frame: pd.DataFrame
+    start: np.ndarray
+    end: np.ndarray
+    fatalities: np.ndarray
+    admin1_known: np.ndarray
+    regions: Any
+    actors: Any
+    sources: Any
+    shown: dict
+    timeline_types: tuple[np.ndarray, list]
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -46,7 +59,7 @@ def _listed(listed, positions: np.ndarray) -> pd.Series:
     return sorted_counts(totals)
 
 
-def region_counts(index: "IncidentIndex", positions: np.ndarray) -> pd.DataFrame:
+def region_counts(index: IndexedRows, positions: np.ndarray) -> pd.DataFrame:
     """As :func:`geo.query.density.region_counts` of the selected rows."""
     cols = ["admin1_iso", "name", "incidents", "fatalities"]
     if not len(positions):
@@ -73,7 +86,7 @@ def region_counts(index: "IncidentIndex", positions: np.ndarray) -> pd.DataFrame
     return out[cols].reset_index(drop=True)
 
 
-def facets(index: "IncidentIndex", positions: np.ndarray) -> dict:
+def facets(index: IndexedRows, positions: np.ndarray) -> dict:
     """As :func:`geo.query.counts.facets` of the selected rows."""
     total = len(positions)
     dates = None
@@ -94,10 +107,8 @@ def facets(index: "IncidentIndex", positions: np.ndarray) -> dict:
     }
 
 
-def timeline(index: "IncidentIndex", positions: np.ndarray, granularity: str = "week") -> pd.DataFrame:
+def timeline(index: IndexedRows, positions: np.ndarray, granularity: str = "week") -> pd.DataFrame:
     """As :func:`geo.query.timeline.timeline` of the selected rows."""
-    from geo.query.timeline import timeline as frame_timeline
-
     if granularity not in {"day", "week"}:
         raise ValueError(f"granularity must be 'day' or 'week', not {granularity!r}")
     if not len(positions):
@@ -115,10 +126,8 @@ def timeline(index: "IncidentIndex", positions: np.ndarray, granularity: str = "
     return out.sort_values(["period", "event_type"], kind="stable").reset_index(drop=True)
 
 
-def summary(index: "IncidentIndex", positions: np.ndarray, top: int = 3) -> "Summary":
+def summary(index: IndexedRows, positions: np.ndarray, top: int = 3) -> Summary:
     """As :func:`geo.query.summary.summarize` of the selected rows."""
-    from geo.query.summary import Summary
-
     if not len(positions):
         return Summary(0, 0, None, None, (), ())
     actors = _listed(index.actors, positions).head(top)

@@ -14,13 +14,16 @@ import pandas as pd
 EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def codes_of(values: pd.Series, normalise: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, list]:
+def codes_of(values: pd.Series, normalise: Callable[[object], object]) -> tuple[np.ndarray, list]:
     """``(codes, labels)``: each row's value after ``normalise`` as a small integer, and the labels.
 
-    Missing values (after normalising) get code -1.
+    ``normalise`` maps one stored value (None when missing) to its label, or to None for "no label"
+    (code -1). It runs once per distinct value, not per row.
     """
-    codes, labels = pd.factorize(normalise(values), use_na_sentinel=True)
-    return codes.astype(np.int32), list(labels)
+    raw, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    mapped = [normalise(u) for u in uniques] + [normalise(None)]  # the last one is for missing values (-1)
+    label_codes, labels = pd.factorize(pd.Series(mapped, dtype="object"), use_na_sentinel=True)
+    return label_codes.astype(np.int32)[raw], list(labels)
 
 
 def postings(codes: np.ndarray, count: int) -> list[np.ndarray]:

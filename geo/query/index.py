@@ -17,16 +17,14 @@ precomputed value codes, the facets (the dict of :func:`geo.query.counts.facets`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo.filters import ACTOR_COLUMNS, TYPE_COLUMNS, Filters, region_isos
+from geo.query import _index_counts as counting
 from geo.query import _postings as P
-
-if TYPE_CHECKING:
-    from geo.query.summary import Summary
+from geo.query.summary import Summary
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -35,15 +33,27 @@ def _days(values: pd.Series) -> np.ndarray:
     return (pd.to_datetime(values).to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
 
 
-def _casefold(values: pd.Series) -> pd.Series:
-    return values.astype("object").fillna("").astype(str).str.casefold()
+# How one stored value (None when missing) becomes a label, as the declared matchers and the frame-based
+# counting functions see it.
+def _casefold(value: object) -> str:
+    return "" if value is None else str(value).casefold()
 
 
-def _display(values: pd.Series) -> pd.Series:
+def _upper(value: object) -> str:
+    return "" if value is None else str(value).upper()
+
+
+def _same(value: object) -> object:
+    return None if value is None else int(value)
+
+
+def _display(value: object) -> str | None:
     """Facet labels as ``geo.query.counts.value_counts`` shows them: stripped text, blanks missing."""
-    text = values.astype("object").where(values.notna(), None)
-    text = text.map(lambda v: None if v is None else str(v).strip())
-    return text.where(text != "", None)
+    return (str(value).strip() or None) if value is not None else None
+
+
+def _timeline_type(value: object) -> str:
+    return "Unknown" if value is None or str(value) == "" else str(value)
 
 
 class _Keyed:
@@ -81,8 +91,8 @@ class _Listed:
 class IncidentIndex:
     """Incidents of one store state, indexed for filtering and counting (build once, query many times)."""
 
-    #: Fields answered from posting lists or the date order; others use their declared matcher.
-    INDEXED = ("since", "until", "actors", "types", "sources", "regions", "districts", "precisions")
+    #: Fields answered from posting lists, the date order or the folded text; others use their declared matcher.
+    INDEXED = ("since", "until", "actors", "types", "sources", "regions", "districts", "precisions", "text")
 
     def __init__(self, frame: pd.DataFrame) -> None:
         dates = pd.to_datetime(frame["event_date"])
@@ -98,23 +108,31 @@ class IncidentIndex:
         #: How far (days) an event's end can lie after its start: the look-back of a "since" slice.
         self.reach = int(max(0, (self.end - self.start).max())) if len(f) else 0
         self.types = [_Keyed(*P.codes_of(f[c], _casefold)) for c in TYPE_COLUMNS if c in f]
-        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], lambda s: s.astype("object").fillna("").astype(str)
-                                          .str.upper()))
+        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], _upper))
         self.districts = _Keyed(*P.codes_of(f["admin2"] if "admin2" in f else pd.Series("", index=f.index),
                                             _casefold))
-        self.precisions = _Keyed(*P.codes_of(f["geo_precision"], lambda s: s.astype("Int64")))
+        self.precisions = _Keyed(*P.codes_of(f["geo_precision"], _same))
         self.actors = _Listed(f, ACTOR_COLUMNS)
         self.sources = _Listed(f, ("source",))
         # value codes for counting (labels as the facets show them)
         self.shown = {c: P.codes_of(f[c], _display) if c in f else (np.full(len(f), -1, np.int32), [])
                       for c in ("event_type", "kind", "admin2", "geo_precision")}
-        self.timeline_types = P.codes_of(f["event_type"], lambda s: s.astype("object").fillna("").astype(str)
-                                         .replace("", "Unknown"))
+        self.timeline_types = P.codes_of(f["event_type"], _timeline_type)
         self.admin1_known = f["admin1"].notna().to_numpy() if "admin1" in f else np.zeros(len(f), bool)
         self.fatalities = pd.to_numeric(f["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+        self._haystack = None  # notes + location, case-folded, as one Arrow string array (built on first search)
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def nbytes(self) -> int:
+        """Bytes held by the index's arrays besides the frame (codes, posting lists, dates, text)."""
+        arrays = [self.start, self.end, self.fatalities, self.admin1_known, self.timeline_types[0],
+                  *(codes for codes, _ in self.shown.values())]
+        for keyed in (*self.types, self.regions, self.districts, self.precisions, self.actors, self.sources):
+            arrays += [keyed.codes, *keyed._lists]
+        total = sum(a.nbytes for a in arrays)
+        return total + (self._haystack.nbytes if self._haystack is not None else 0)
 
     # -- filtering -----------------------------------------------------------------------------------
     def _date_slice(self, filters: Filters) -> tuple[int, int]:
@@ -143,6 +161,20 @@ class IncidentIndex:
             lists.append(P.union(self.sources.find(s.casefold()) for s in set(filters.sources)))
         return lists
 
+    def _text_hits(self, text: str, positions: np.ndarray) -> np.ndarray:
+        """The positions whose notes + location contain ``text`` (case-folded), as the declared matcher."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self._haystack is None:
+            f = self.frame
+            joined = f["notes"].astype("object").fillna("").astype(str) + " " + \
+                f["location"].astype("object").fillna("").astype(str)
+            self._haystack = pa.array([v.casefold() for v in joined], type=pa.large_string())
+        chosen = self._haystack.take(pa.array(positions)) if len(positions) < len(self.frame) else self._haystack
+        found = pc.match_substring(chosen, text.casefold()).to_numpy(zero_copy_only=False)
+        return positions[found.astype(bool)]
+
     def select(self, filters: Filters | None = None) -> "Selection":
         """The rows passing ``filters`` (exactly ``Filters.mask``), in date order."""
         filters = filters or Filters()
@@ -156,6 +188,8 @@ class IncidentIndex:
             positions = np.arange(lo, hi, dtype=np.int64)
         if filters.since and len(positions):
             positions = positions[self.end[positions] >= _day(filters.since)]
+        if filters.text and len(positions):
+            positions = self._text_hits(filters.text, positions)
         rest = [(spec, value) for spec, value in filters.active() if spec.name not in self.INDEXED]
         if rest and len(positions):
             candidates = self.frame.iloc[positions]
@@ -181,23 +215,29 @@ class Selection:
         return len(self.positions)
 
     def frame(self) -> pd.DataFrame:
-        """The selected incidents (same columns and types as the indexed frame), oldest first."""
-        return self.index.frame.iloc[self.positions].reset_index(drop=True)
+        """The selected incidents (same columns and types as the indexed frame), oldest first.
+
+        When every row is selected this is the indexed frame itself (no copy): do not modify it.
+        """
+        positions = self.positions
+        if len(positions) == len(self.index.frame):
+            return self.index.frame
+        if len(positions) and positions[-1] - positions[0] + 1 == len(positions):  # a date range: a slice
+            return self.index.frame.iloc[positions[0]:positions[-1] + 1].reset_index(drop=True)
+        return self.index.frame.iloc[positions].reset_index(drop=True)
 
     def facets(self) -> dict:
         """The dict of :func:`geo.query.counts.facets` for these rows, from value codes (no rescan)."""
-        from geo.query._index_counts import facets
-
-        return facets(self.index, self.positions)
+        return counting.facets(self.index, self.positions)
 
     def timeline(self, granularity: str = "week") -> pd.DataFrame:
         """:func:`geo.query.timeline.timeline` of these rows."""
-        from geo.query._index_counts import timeline
+        return counting.timeline(self.index, self.positions, granularity)
 
-        return timeline(self.index, self.positions, granularity)
+    def region_counts(self) -> pd.DataFrame:
+        """:func:`geo.query.density.region_counts` of these rows."""
+        return counting.region_counts(self.index, self.positions)
 
-    def summary(self, top: int = 3) -> "Summary":
+    def summary(self, top: int = 3) -> Summary:
         """:func:`geo.query.summary.summarize` of these rows."""
-        from geo.query._index_counts import summary
-
-        return summary(self.index, self.positions, top)
+        return counting.summary(self.index, self.positions, top)

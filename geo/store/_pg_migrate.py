@@ -1,4 +1,4 @@
-"""Versioned schema migrations of the PostGIS store: plain SQL files in ``geo/migrations/NNNN_name.sql``.
+"""Versioned schema migrations of the PostGIS store: plain SQL files in ``geo/store/migrations/NNNN_name.sql``.
 
 Each file is applied once, in order, and recorded in the ``schema_version`` table. All pending files are
 applied in one transaction under an advisory lock, so two people migrating at once cannot interleave and a

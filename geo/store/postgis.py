@@ -41,11 +41,6 @@ RETRIES = 5
 ANALYZE_ROWS = 10_000
 
 
-def is_postgres_url(db: str) -> bool:
-    """True when ``db`` names a PostgreSQL database rather than a file (see :mod:`geo.store.location`)."""
-    return is_server_url(db)
-
-
 def redact(db: str) -> str:
     """``db`` with any password replaced by ``***`` (for messages and logs)."""
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -383,6 +378,6 @@ def open_postgis(db: str, *, migrate: bool = True) -> PostgisStore:
 
     With ``migrate=False`` an out-of-date schema raises :class:`StoreError` instead (e.g. for read-only roles).
     """
-    if not is_postgres_url(db):
+    if not is_server_url(db):
         raise StoreError(f"{db!r} is not a postgresql:// URL")
     return PostgisStore(db, migrate=migrate)

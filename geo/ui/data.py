@@ -15,7 +15,6 @@ from geo.errors import GeoError, RowErrors
 from geo.filters import Filters
 
 
-
 def is_server(db: str) -> bool:
     from geo.store.location import is_server_url
 
@@ -51,26 +50,58 @@ def store_token(db: str) -> str:
         return f"{db}|{store.change_marker()}"
 
 
+@st.cache_resource(max_entries=1, show_spinner="Indexing incidents…")
+def incident_index(db: str, token: str):
+    """A file store's incidents in an in-memory index (geo.query.index), rebuilt when the store changes:
+    filter changes then select rows from posting lists instead of reading or rescanning every row.
+    One index is kept (a 1M-incident index holds ~1.2 GB); building a new one drops the frames cut
+    from the previous one, so the old rows are freed at once."""
+    from geo.query.index import IncidentIndex
+
+    _indexed_incidents.clear()
+    with opened_store(db) as store:
+        return IncidentIndex(store.read())
+
+
 # Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.
+# A file store's frames come from its index (the whole period and date ranges share the indexed rows;
+# other selections are copies, so only the last two are kept).
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _indexed_incidents(db: str, token: str, filters_key: str, _filters: Filters):
+    return incident_index(db, token).select(_filters).frame()
+
+
 @st.cache_resource(max_entries=6, show_spinner="Loading incidents…")
-def load_incidents(db: str, token: str, filters_key: str, _filters: Filters):
-    """The incidents passing ``_filters`` (named by ``filters_key``), read from the store."""
+def _read_incidents(db: str, token: str, filters_key: str, _filters: Filters):
     with opened_store(db) as store:
         return store.read(_filters)
+
+
+def load_incidents(db: str, token: str, filters_key: str, filters: Filters):
+    """The incidents passing ``filters`` (named by ``filters_key``): from the index of a file store,
+    read with the filters from a server store."""
+    if is_server(db):
+        return _read_incidents(db, token, filters_key, filters)
+    return _indexed_incidents(db, token, filters_key, filters)
+
+
+def index_selection(db: str, token: str, filters: Filters):
+    """A file store's index selection for ``filters`` (summary, timeline, counts from one pass), or None
+    for a server store (which counts on its server)."""
+    return None if is_server(db) else incident_index(db, token).select(filters)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading filter options…")
 def facets(db: str, token: str) -> dict:
     """Option lists with counts for the sidebar (over the whole store, so options stay stable).
 
-    A server store counts them itself; a file store is small, and its unfiltered read (cached, the
-    usual first view) serves both the options and that view.
+    A server store counts them itself; a file store's index counts them from its value codes.
     """
     if is_server(db):
         with opened_store(db) as store:
             found = dict(store.facets())
     else:
-        found = query.facets(load_incidents(db, token, repr(Filters()), Filters()))
+        found = incident_index(db, token).select(Filters()).facets()
     found["regions"] = found["regions"].set_index("admin1_iso")
     return found
 

@@ -5,13 +5,11 @@ Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` wo
 
 from __future__ import annotations
 
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from geo import query
-
 from geo.ui.data import governorate_shapes, is_server, server_density
 
 
@@ -35,7 +33,7 @@ def _countries_of(counts: pd.DataFrame) -> set[str]:
     return found or {"SY"}
 
 
-def density_section(db: str, token: str, state: query.ViewState, frame) -> None:
+def density_section(db: str, token: str, state: query.ViewState, frame, selection=None) -> None:
     """Choropleth of incidents per governorate and a grid/hexagon aggregation of the filtered set.
 
     A store that aggregates on its server (PostGIS) counts per governorate and per grid cell itself;
@@ -43,7 +41,8 @@ def density_section(db: str, token: str, state: query.ViewState, frame) -> None:
     """
     size = st.session_state.get("hex", 0.2)
     aggregated = server_density(db, token, repr(state.filters), state.filters, size) if is_server(db) else None
-    counts = aggregated[0] if aggregated else query.region_counts(frame)
+    counts = aggregated[0] if aggregated else (
+        selection.region_counts() if selection is not None else query.region_counts(frame))
     shapes = governorate_shapes()
     left, right = st.columns(2)
     with left:

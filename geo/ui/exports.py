@@ -5,11 +5,9 @@ Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` wo
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 from geo import query
-
 
 
 def export_section(frame, state: query.ViewState) -> None:

@@ -5,18 +5,15 @@ Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` wo
 
 from __future__ import annotations
 
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import query
+from geo.errors import GeoError
 from geo.ingest import formats as import_formats
 from geo.ingest import session as ingest_session
-from geo.errors import GeoError
-
 from geo.ui.data import build_incident_map, show_error
-
 
 #: Import-tab fields kept across tab switches (a closed tab's widgets lose their state in Streamlit).
 IMPORT_FIELDS = {"imp_mode": "Upload a file", "imp_published": None, "imp_text": "", "imp_name": "",

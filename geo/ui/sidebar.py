@@ -11,9 +11,7 @@ import streamlit as st
 
 from geo import query
 from geo.filters import FIELD
-
 from geo.ui.state import picker_moved, reset_filters, slider_moved, type_choices
-
 
 PRECISION_LABELS = {1: "1 · town", 2: "2 · near town / part of region", 3: "3 · region only"}
 

@@ -11,8 +11,8 @@ import streamlit as st
 
 from geo import query
 from geo.filters import Filters
-
-from geo.ui.data import governorate_shapes
+from geo.paths import default_db
+from geo.ui.data import governorate_shapes, is_server
 
 
 def init_from_url(facet: dict) -> None:
@@ -21,7 +21,7 @@ def init_from_url(facet: dict) -> None:
     state = query.from_query_params(params)
     f = state.filters
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    first = query.initial_since(facet["dates"], facet["incidents"]) if not (f.since or f.until) else None
+    first = opening_since(facet) if not (f.since or f.until) else None
     since = min(max(f.since or first or lo, lo), hi)
     until = max(min(f.until or hi, hi), since)
     ss = st.session_state
@@ -40,9 +40,17 @@ def init_from_url(facet: dict) -> None:
     ss.initialised = True
 
 
+def opening_since(facet: dict) -> dt.date | None:
+    """First day the dashboard opens on: the whole period for a file store (its index answers any range);
+    a large server store still opens on its last weeks (its rows are read per filter state)."""
+    if not is_server(st.session_state.get("db") or default_db()):
+        return None
+    return query.initial_since(facet["dates"], facet["incidents"])
+
+
 def reset_filters(facet: dict) -> None:
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    lo = query.initial_since(facet["dates"], facet["incidents"]) or lo
+    lo = opening_since(facet) or lo
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (lo, hi), lo, hi
     ss.f_actors, ss.f_types, ss.f_regions, ss.f_prec, ss.f_sources = [], [], [], [], []

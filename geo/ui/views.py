@@ -5,16 +5,13 @@ Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` wo
 
 from __future__ import annotations
 
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from geo import query
-
 from geo.ui.data import cached_map_args, static_assets_ready
 from geo.ui.state import map_changed, timeline_selected
-
 
 TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
                  "actor2", "admin1", "location", "geo_precision", "fatalities", "source", "notes"]
@@ -60,7 +57,7 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
                     on_change=lambda: map_changed(key))
 
 
-def timeline_section(frame, state: query.ViewState) -> None:
+def timeline_section(frame, state: query.ViewState, selection=None) -> None:
     """Incidents per day/week stacked by type; dragging a span narrows the date filter.
 
     The x axis always spans the whole store (not the filtered dates) and the chart keeps one key per
@@ -71,7 +68,8 @@ def timeline_section(frame, state: query.ViewState) -> None:
 
     bounds = st.session_state.get("date_bounds") or query.date_bounds(frame)
     granularity = query.choose_granularity(*(bounds or (None, None)))
-    data = query.timeline(frame, granularity)
+    # a file store's index selection counts the periods without regrouping the frame
+    data = selection.timeline(granularity) if selection is not None else query.timeline(frame, granularity)
     if data.empty:
         st.info("No incidents match the filters.")
         return
