@@ -26,8 +26,9 @@ MAX_FRAMES = 400
 def _frames_html(incidents: pd.DataFrame, *, title: str | None, subtitle: str | None,
                  filters_text: str | None, highlight_ids: Sequence[str], generated_at, unit: str,
                  first: str) -> str:
+    from geo.map._stamp import generated_line
     from geo.map.page import build_map
-    from geo.map.snapshot import _texts, generated_line
+    from geo.map.snapshot import _texts
 
     title, subtitle = _texts(incidents, title, subtitle)
     fmap = build_map(incidents, target="standalone", highlight_ids=highlight_ids, cluster_threshold=500,

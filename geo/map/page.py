@@ -27,13 +27,19 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from geo import taxonomy
-from geo.map.assets import (STATIC_URL, ensure_static_assets, icon_glyphs, icon_slug, inline_bundle,
-                             static_links)
+from geo.map._stamp import generated_line
+from geo.map.assets import (
+    STATIC_URL,
+    ensure_static_assets,
+    icon_glyphs,
+    icon_slug,
+    inline_bundle,
+    static_links,
+)
 from geo.map.basemap import outlines, region_shapes
 from geo.map.context import context_json
 from geo.map.credits import attribution_for
 from geo.map.payload import encode_incidents, json_for_script
-from geo.map.snapshot import generated_line
 
 __all__ = ["build_map", "ensure_static_assets", "map_html", "ATTRIBUTION"]
 

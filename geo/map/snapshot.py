@@ -23,6 +23,7 @@ from typing import Literal, Sequence
 import pandas as pd
 
 from geo.errors import GeoError, InputError
+from geo.map._stamp import generated_line
 
 CHROMIUM = os.environ.get("INCIDENT_ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -47,14 +48,6 @@ def _atomic_write(out_path: Path, write) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out_path
-
-
-def generated_line(generated_at: str | dt.datetime | None = None) -> str:
-    """The "Generated ... by Incident Atlas" line (``generated_at`` pins it for reproducible output)."""
-    if isinstance(generated_at, str):
-        return generated_at
-    when = generated_at or dt.datetime.now(dt.timezone.utc)
-    return "Generated " + when.strftime("%Y-%m-%d %H:%M UTC") + " by Incident Atlas"
 
 
 def date_range_text(incidents: pd.DataFrame) -> str:
