@@ -46,6 +46,7 @@ def export(frame: pd.DataFrame, fmt: str, out: str | os.PathLike) -> Path:
     if path.parent and not path.parent.exists():
         raise InputError(f"the folder {str(path.parent)!r} does not exist", file=str(path))
     writers[fmt](frame, path)
+    _add_credit(fmt, path, frame)
     return path
 
 
@@ -268,3 +269,41 @@ def write_kml(frame: pd.DataFrame, path: Path) -> None:
     """KML 2.2 for Google Earth: name, date (TimeStamp/TimeSpan), type style, escaped description."""
     tree = kml_tree(frame)
     _atomic(path, lambda tmp: tree.write(tmp, encoding="utf-8", xml_declaration=True))
+
+
+def _add_credit(key: str, path: Path, frame) -> None:
+    """Write the UCDP credit into a data export's metadata when UCDP events are in it (GeoJSON: an
+    ``attribution`` member; GeoPackage: ``gpkg_contents.description``; KML: the document's description).
+    CSV has no place for it."""
+    from geo.map.credits import UCDP_CREDIT, has_ucdp
+
+    if frame is None or not has_ucdp(frame):
+        return
+    if key == "geojson":
+        import json
+
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["attribution"] = UCDP_CREDIT
+        _atomic(path, lambda tmp: tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8"))
+    elif key == "gpkg":
+        import sqlite3
+
+        con = sqlite3.connect(path)
+        try:
+            with con:
+                con.execute("UPDATE gpkg_contents SET description = trim(coalesce(description, '') || ' ' || ?)",
+                            (UCDP_CREDIT,))
+        finally:
+            con.close()
+    elif key == "kml":
+        from xml.sax.saxutils import escape
+
+        text = path.read_text(encoding="utf-8")
+        note = f"<description>{escape(UCDP_CREDIT)}</description>"
+        head, sep, rest = text.partition("<Document>")
+        if rest.startswith("<name>") and "</name>" in rest:  # KML wants the name first
+            name, end, tail = rest.partition("</name>")
+            rest = name + end + note + tail
+        else:
+            rest = note + rest
+        _atomic(path, lambda tmp: tmp.write_text(head + sep + rest, encoding="utf-8"))

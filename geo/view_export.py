@@ -104,8 +104,7 @@ def render(key: str, frame, filters: Filters | None = None, *, title: str = "Inc
         else:
             from geo.export import export
 
-            export(frame, key, out)
-            _add_credit(key, out, frame)
+            export(frame, key, out)  # GeoJSON/GPKG/KML carry the UCDP credit in their metadata
         return out.read_bytes()
 
 
@@ -113,41 +112,3 @@ def _has_chromium() -> bool:
     from geo.map.snapshot import chromium_available
 
     return chromium_available()
-
-
-def _add_credit(key: str, path: Path, frame) -> None:
-    """Write the UCDP credit into a data export's metadata when UCDP events are in it (GeoJSON: an
-    ``attribution`` member; GeoPackage: ``gpkg_contents.description``; KML: the document's description).
-    CSV has no place for it."""
-    from geo.map.credits import UCDP_CREDIT, has_ucdp
-
-    if frame is None or not has_ucdp(frame):
-        return
-    if key == "geojson":
-        import json
-
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["attribution"] = UCDP_CREDIT
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    elif key == "gpkg":
-        import sqlite3
-
-        con = sqlite3.connect(path)
-        try:
-            with con:
-                con.execute("UPDATE gpkg_contents SET description = trim(coalesce(description, '') || ' ' || ?)",
-                            (UCDP_CREDIT,))
-        finally:
-            con.close()
-    elif key == "kml":
-        from xml.sax.saxutils import escape
-
-        text = path.read_text(encoding="utf-8")
-        note = f"<description>{escape(UCDP_CREDIT)}</description>"
-        head, sep, rest = text.partition("<Document>")
-        if rest.startswith("<name>") and "</name>" in rest:  # KML wants the name first
-            name, end, tail = rest.partition("</name>")
-            rest = name + end + note + tail
-        else:
-            rest = note + rest
-        path.write_text(head + sep + rest, encoding="utf-8")

@@ -59,11 +59,14 @@ def describe_filters(args: argparse.Namespace) -> str:
     if args.since or args.until:
         parts.append(f"dates {args.since or '…'} to {args.until or '…'}")
     for label, values in (("actor", args.actor), ("type", args.type), ("region", args.region),
+                          ("district", args.district),
                           ("precision", [str(p) for p in args.precision]), ("source", args.source)):
         if values:
             parts.append(f"{label}: " + ", ".join(values))
     if args.text:
         parts.append(f"text: \u201c{args.text}\u201d")
+    if args.bbox:
+        parts.append(f"box: {args.bbox}")
     return "Filters: " + ("; ".join(parts) if parts else "none")
 
 
