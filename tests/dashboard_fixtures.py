@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 import geopandas as gpd
@@ -49,3 +51,17 @@ def sample_frame() -> gpd.GeoDataFrame:
         records.append(record)
     frame = pd.DataFrame(records, columns=list(COLUMNS))
     return gpd.GeoDataFrame(frame, geometry=[Point(r[11], r[10]) for r in ROWS], crs="EPSG:4326")
+
+
+@pytest.fixture(name="store")
+def app_store(tmp_path, monkeypatch):
+    """A temporary store holding the invented incidents; the dashboard opens it via $INCIDENT_ATLAS_DB
+    (and imports into it go to a temporary user copy)."""
+    from geo.store import open_store
+
+    db = tmp_path / "atlas.gpkg"
+    with open_store(str(db)) as s:
+        s.upsert(sample_frame())
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    return db

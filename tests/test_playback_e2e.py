@@ -3,26 +3,20 @@ page's address, and the map shows exactly the incidents of the window and its fa
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from geo.map.snapshot import CHROMIUM, CHROMIUM_ARGS
-from tests._dashboard_server import serve_dashboard
+from tests.test_dashboard_e2e import sample_server  # noqa: F401 (fixture)
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def sample_url(tmp_path_factory):
-    from geo.paths import SAMPLE_DB
-
-    tmp = tmp_path_factory.mktemp("playback")
-    db = tmp / "sample.gpkg"
-    shutil.copyfile(SAMPLE_DB, db)
-    for url in serve_dashboard(db, tmp):
-        yield url
+def sample_url(sample_server):
+    """The dashboard on a temporary copy of the bundled sample store (shared with the other e2e tests)."""
+    return sample_server["url"]
 
 
 def _map(page):

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store import open_store
-from tests.dashboard_fixtures import sample_frame
+from tests.dashboard_fixtures import app_store, sample_frame  # noqa: F401 (app_store is the `store` fixture)
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
-@pytest.fixture()
-def store(tmp_path, monkeypatch):
-    db = tmp_path / "atlas.gpkg"
-    s = open_store(str(db))
-    s.upsert(sample_frame())
-    s.close()
-    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
-    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
-    return db
 
 
 def test_export_tab_offers_print_title_size_and_playback_gif(store):

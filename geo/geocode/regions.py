@@ -20,28 +20,28 @@ REGIONS_PATH = DATA_DIR / "regions.geojson"
 DISTRICTS_PATH = DATA_DIR / "districts.geojson"
 
 
-@lru_cache(maxsize=1)
-def _features() -> dict[str, tuple[dict, object]]:
+def _read_features(path, *, required: bool) -> dict[str, tuple[dict, object]]:
+    """Region id -> (properties, shapely geometry) of a GeoJSON file of the project's ``data/``."""
     from shapely.geometry import shape
 
     try:
-        with open(REGIONS_PATH, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        raise GeocodeError(f"{REGIONS_PATH}: missing; run: python -m geo gazetteer build") from None
+        if required:
+            raise GeocodeError(f"{path}: missing; run: python -m geo gazetteer build") from None
+        return {}
     return {f["properties"]["id"]: (f["properties"], shape(f["geometry"])) for f in data["features"]}
+
+
+@lru_cache(maxsize=1)
+def _features() -> dict[str, tuple[dict, object]]:
+    return _read_features(REGIONS_PATH, required=True)
 
 
 @lru_cache(maxsize=1)
 def _district_features() -> dict[str, tuple[dict, object]]:
-    from shapely.geometry import shape
-
-    try:
-        with open(DISTRICTS_PATH, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        return {}
-    return {f["properties"]["id"]: (f["properties"], shape(f["geometry"])) for f in data["features"]}
+    return _read_features(DISTRICTS_PATH, required=False)
 
 
 def districts():

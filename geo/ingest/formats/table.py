@@ -39,6 +39,13 @@ def recognise(probe: Probe) -> int:
     return 0
 
 
+def recognise_dialect(probe: Probe, matches, bonus: int) -> int:
+    """A table dialect's score: a delimited table (as :func:`recognise` scores it) whose header ``matches``
+    the dialect scores ``bonus`` more than a generic table."""
+    base = recognise(probe)
+    return base + bonus if base and matches(probe.header) else 0
+
+
 def read_delimited(path: Path) -> tuple[pd.DataFrame, list[int], list[str], str]:
     """``(data, rows, columns, encoding)`` of a delimited text file."""
     from geo.ingest._readers import read_csv

@@ -67,8 +67,7 @@ def matches(columns: list[str]) -> bool:
 
 def recognise(probe: Probe) -> int:
     """A delimited table whose header is UCDP GED's beats a generic table."""
-    base = table.recognise(probe)
-    return base + 4 if base and matches(probe.header) else 0
+    return table.recognise_dialect(probe, matches, 4)
 
 
 def read(path: Path, options: ReadOptions) -> Reading:
