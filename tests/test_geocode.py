@@ -542,3 +542,61 @@ def test_user_corrections_go_to_the_user_file_not_the_project_table(tmp_path, mo
     assert paths.PROJECT_ALIASES.read_bytes() == project_before
     assert "Old Quarry Junction" in (tmp_path / "mine.csv").read_text(encoding="utf-8")
     assert Geocoder().geocode("Old Quarry Junction").name == jasim.name
+
+
+# ----------------------------------------------------------------------------- guesses without context (issue 14)
+def test_unsure_guess_rule_needs_a_loose_match_a_hamlet_and_a_distant_spelling():
+    from geo.geocode._ranking import GUESS_HAMLET_RATIO, HAMLET_PROMINENCE, SCORE_KEY, unsure_guess
+
+    hamlet, town = HAMLET_PROMINENCE / 10, HAMLET_PROMINENCE * 100
+    assert unsure_guess(0.9, hamlet, GUESS_HAMLET_RATIO - 10)          # same sound, spelt unlike: not found
+    assert not unsure_guess(0.9, hamlet, GUESS_HAMLET_RATIO + 5)       # a close spelling of a hamlet stays
+    assert not unsure_guess(0.9, town, 40)                             # a town's loose spelling stays
+    assert not unsure_guess(SCORE_KEY, hamlet, 40)                     # an exact name is never a guess
+
+
+def _loose_hamlet_query(geo):
+    """An invented spelling that reaches a Who's On First hamlet only by sound and is spelt unlike all its names:
+    the name key of a hamlet with its vowels rotated (a→u, u→i, i→a) and 'h' endings dropped."""
+    from rapidfuzz import fuzz
+
+    from geo.geocode._ranking import GUESS_HAMLET_RATIO, SCORE_KEY
+
+    table = str.maketrans("auiAUI", "uiaUIA")
+    for place in geo.places:
+        if place.source != "wof" or place.population or place.feature_code != "PPL" or " " in place.name:
+            continue
+        if not place.name.isascii() or not place.name.isalpha() or len(place.name) < 6:
+            continue
+        query = place.name.translate(table).rstrip("h")
+        found = geo.candidates(query, limit=6)
+        if not found or found[0].name != place.name or found[0].score >= SCORE_KEY or len(found) > 1:
+            continue
+        if fuzz.ratio(name_key(query), name_key(place.name)) < GUESS_HAMLET_RATIO - 5:
+            return query, place
+    return None
+
+
+def test_a_loose_spelling_of_a_hamlet_is_not_found_without_context_but_found_with_its_governorate(geo):
+    hit = _loose_hamlet_query(geo)
+    assert hit is not None, "no hamlet reachable only by sound"
+    query, place = hit
+    assert geo.geocode(query) is None
+    with_context = geo.geocode(query, context=place.admin1_iso)
+    assert with_context is not None and with_context.name == place.name and with_context.score < 0.97
+
+
+def test_close_spellings_of_hamlets_still_answer_without_context(geo):
+    # "Western X" is read as "X Gharbi" before spellings are compared: the twin reading keeps its answer
+    loc = geo.geocode("Western Ghariyeh")
+    assert loc is not None and loc.admin1_iso == "SY-DR"
+
+
+def test_qualified_bases_index_both_prefix_and_suffix_qualifiers(geo):
+    fresh = Geocoder()
+    fresh._k1 = {"mukharramfawqani": [0], "gharbimukharram": [1], "newx": [2], "oldoldtown": [3]}
+    fresh._qualified = None
+    built = fresh._qualified_bases()
+    assert built["mukharram"] == {0, 1}
+    assert "x" not in built                       # a base shorter than 4 letters is no name
+    assert built["oldtown"] == {3} and "oldold" not in built

@@ -82,6 +82,23 @@ AMBIGUOUS_KM = 15.0     # this factor of the best makes the name ambiguous: "not
 #                         were not yet counted then).
 
 
+# ---- answers without any context (no governorate, district, country or other place of the report)
+# A name that matched only by sound, without feature words or fuzzily is a guess; without context a guess is
+# kept only when nothing argues against it (bench/geocode.py, each rule measured on every line; RESULTS.md).
+GUESS_HAMLET_RATIO = 80     # a guess naming a hamlet (no population, no rank, not in the project table) needs
+#                             this spelling similarity with one of its names; the dense Who's On First list
+#                             holds a same-sound hamlet for many names it lacks. No context, right / wrong gov
+#                             (bench/geocode.py, 2026-12-07): rule off: ACLED dev 84.9/5.5, UCDP 56.3/8.8,
+#                             village spelling variants 70.5/5.8, hidden villages 7.3/23.6; ratio 70: 84.9/4.8,
+#                             55.4/8.4, 70.4/5.8, 7.1/22.2; 80: 84.9/1.4, 55.2/7.9, 70.0/5.8, 5.1/20.5; 85:
+#                             83.6/0.7, 54.7/7.6, 68.7/5.8, 3.1/18.8; 90: 81.5/0.7, 54.2/7.2, 65.5/5.7, 2.7/16.8.
+#                             Town variants 97.5 throughout. 80: most wrong answers gone for little recall.
+#                             Tried and dropped: a rival candidate in another governorate as a veto (town
+#                             variants 97.5 -> 89.6 for 2.1 points fewer hidden wrong; no effect once gated by
+#                             prominence); AMBIGUOUS_RATIO 100 (hidden wrong -0.3, town variants -0.8).
+HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
+
+
 class Candidate(NamedTuple):
     """One ranked candidate: the place (index in the gazetteer) and its match score."""
 
@@ -133,6 +150,13 @@ def near_order(found: list, near: Sequence[tuple[str, float, float]]) -> tuple[l
     dist, i, name = min(options)
     reason = f"{dist:.0f} km from {name}, also named in the report"
     return [found[i]] + found[:i] + found[i + 1:], reason
+
+
+def unsure_guess(score: float, best_prominence: float, spelling: float) -> bool:
+    """True when a non-exact answer given without context should be "not found" instead: it names a hamlet
+    (``best_prominence`` below :data:`HAMLET_PROMINENCE`) whose names are spelt unlike the query
+    (``spelling``, the best rapidfuzz ratio 0-100, below :data:`GUESS_HAMLET_RATIO`)."""
+    return score < SCORE_KEY and best_prominence < HAMLET_PROMINENCE and spelling < GUESS_HAMLET_RATIO
 
 
 def ambiguous(best_prominence: float, others: list[tuple[float, float]]) -> bool:
