@@ -600,3 +600,22 @@ def test_qualified_bases_index_both_prefix_and_suffix_qualifiers(geo):
     assert built["mukharram"] == {0, 1}
     assert "x" not in built                       # a base shorter than 4 letters is no name
     assert built["oldtown"] == {3} and "oldold" not in built
+
+
+def test_a_town_name_followed_by_an_article_is_one_village_name_not_the_town(geo):
+    # invented villages "Al Qusayr al Wardiyeh" / "Qusayr al-Zaytunat": "X al Y" is one name; answering the town
+    # Al Qusayr (Homs) for it would be a confident wrong village
+    for query in ("Qusayr al Zaytunat", "Qusayr al-Zaytunat"):
+        loc = geo.geocode(query)
+        assert loc is None or loc.name != "Al Quşayr", (query, loc)
+    # without the article the leading town still answers, at precision 2 ("Idlib Central Prison")
+    loc = geo.geocode("Idlib Central Prison")
+    assert loc is not None and loc.admin1_iso == "SY-ID" and loc.geo_precision == 2
+
+
+def test_village_site_words_never_lead_alone(geo):
+    from geo.geocode._normalize import GENERIC_WORDS
+
+    assert {"rasm", "rujm", "jubb"} <= GENERIC_WORDS
+    # invented; "Rasm" alone is also a name of a town elsewhere, which the leading-name reading used to answer
+    assert geo.geocode("Rasm Zaytunat al Kabir") is None

@@ -33,6 +33,7 @@ NEAR_FACTOR = 0.95         # "near X", "north of X", "X outskirts", Arabic "قر
 AROUND_FACTOR = 0.9        # "the Manbij countryside" (not a governorate), "the X-Y road", "City - Quarter"
 TWIN_FACTOR = 0.85         # unknown "Western X" answered by its known twin or by X (villages side by side)
 LEADING_NAME_FACTOR = 0.8  # "Idlib Central Prison" → Idlib: the longest leading words naming a town
+LEADING_NEEDS_NO_ARTICLE = True  # ... but never when an article follows them ("Qusayr al Ward" is not Al Qusayr)
 REGION_AFTER_TOWN = 0.05   # "Daraa": the town first, the governorate right after it
 
 # ---- prominence among namesakes
@@ -95,7 +96,9 @@ GUESS_HAMLET_RATIO = 80     # a guess naming a hamlet (no population, no rank, n
 #                             Town variants 97.5 throughout. 80: most wrong answers gone for little recall.
 #                             Tried and dropped: a rival candidate in another governorate as a veto (town
 #                             variants 97.5 -> 89.6 for 2.1 points fewer hidden wrong; no effect once gated by
-#                             prominence); AMBIGUOUS_RATIO 100 (hidden wrong -0.3, town variants -0.8).
+#                             prominence); AMBIGUOUS_RATIO 100 (hidden wrong -0.3, town variants -0.8); ambiguous
+#                             namesakes all in one district / governorate answering that region instead of "not
+#                             found" (no answer within 10 km gained; hidden wrong +0.2 / +1.0 points).
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
 
 
