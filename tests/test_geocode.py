@@ -546,12 +546,13 @@ def test_user_corrections_go_to_the_user_file_not_the_project_table(tmp_path, mo
 
 # ----------------------------------------------------------------------------- guesses without context (issue 14)
 def test_unsure_guess_rule_needs_a_loose_match_a_hamlet_and_a_distant_spelling():
-    from geo.geocode._ranking import GUESS_HAMLET_RATIO, HAMLET_PROMINENCE, SCORE_KEY, unsure_guess
+    from geo.geocode._ranking import GUESS_HAMLET_RATIO, GUESS_TOWN_RATIO, HAMLET_PROMINENCE, SCORE_KEY, unsure_guess
 
     hamlet, town = HAMLET_PROMINENCE / 10, HAMLET_PROMINENCE * 100
     assert unsure_guess(0.9, hamlet, GUESS_HAMLET_RATIO - 10)          # same sound, spelt unlike: not found
     assert not unsure_guess(0.9, hamlet, GUESS_HAMLET_RATIO + 5)       # a close spelling of a hamlet stays
-    assert not unsure_guess(0.9, town, 40)                             # a town's loose spelling stays
+    assert not unsure_guess(0.9, town, GUESS_TOWN_RATIO + 5)           # a town's looser spelling stays ...
+    assert unsure_guess(0.9, town, GUESS_TOWN_RATIO - 20)              # ... unless nothing like its names
     assert not unsure_guess(SCORE_KEY, hamlet, 40)                     # an exact name is never a guess
 
 
@@ -590,6 +591,13 @@ def test_close_spellings_of_hamlets_still_answer_without_context(geo):
     # "Western X" is read as "X Gharbi" before spellings are compared: the twin reading keeps its answer
     loc = geo.geocode("Western Ghariyeh")
     assert loc is not None and loc.admin1_iso == "SY-DR"
+    # readings around an exact hamlet name are compared on the words that name it, not the whole phrase
+    hamlet = next(p for p in geo.places if p.source == "wof" and not p.population and p.feature_code == "PPL"
+                  and len(p.name.split()) == 2 and p.name.isascii() and geo.geocode(p.name) is not None
+                  and geo.geocode(p.name).name == p.name)
+    for query in (f"{hamlet.name} countryside", f"near {hamlet.name}"):
+        loc = geo.geocode(query)
+        assert loc is not None and loc.name == hamlet.name and loc.score < 0.97, (query, loc)
 
 
 def test_qualified_bases_index_both_prefix_and_suffix_qualifiers(geo):

@@ -132,8 +132,13 @@ class Geocoder(QueryResolver, PlaceMatcher):
             return False
         from rapidfuzz import fuzz
 
-        keys = {name_key(best.query), name_key(strip_feature_words(best.query) or best.query)}  # "Kafr Shams town"
-        keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}  # "Western X" = "X Gharbi"
+        # the query's words that name the place: any run of its words ("near X", "X countryside", "City - Quarter"),
+        # the words without feature words ("Kafr Shams town"), a leading qualifier moved ("Western X" = "X Gharbi")
+        words = " ".join(best.query.split()).split(" ")
+        keys = {name_key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        keys.add(name_key(strip_feature_words(best.query) or best.query))
+        keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}
+        keys.discard("")
         spelling = max((fuzz.ratio(key, k) for key in keys for k in self._keys_of_places().get(pid, ())), default=0.0)
         return unsure_guess(best.score, prominence(self.places[pid], None), spelling)
 
