@@ -627,3 +627,14 @@ def test_village_site_words_never_lead_alone(geo):
     assert {"rasm", "rujm", "jubb"} <= GENERIC_WORDS
     # invented; "Rasm" alone is also a name of a town elsewhere, which the leading-name reading used to answer
     assert geo.geocode("Rasm Zaytunat al Kabir") is None
+
+
+def test_a_settlement_word_after_the_name_reads_as_the_name(geo):
+    # UCDP writes "X town" / "X village": the same answer as X, not a feature-word match elsewhere
+    for name in ("Al-Sanamayn", "Western Ghariyeh"):
+        bare = geo.geocode(name)
+        for word in ("town", "village"):
+            loc = geo.geocode(f"{name} {word}")
+            assert loc is not None and (loc.name, loc.admin1_iso) == (bare.name, bare.admin1_iso), (name, word, loc)
+    # a base or a camp still asks for that kind of place
+    assert geo.geocode("Hmeimeem base").feature_code != "PPL"

@@ -33,6 +33,7 @@ NEAR_FACTOR = 0.95         # "near X", "north of X", "X outskirts", Arabic "قر
 AROUND_FACTOR = 0.9        # "the Manbij countryside" (not a governorate), "the X-Y road", "City - Quarter"
 TWIN_FACTOR = 0.85         # unknown "Western X" answered by its known twin or by X (villages side by side)
 LEADING_NAME_FACTOR = 0.8  # "Idlib Central Prison" → Idlib: the longest leading words naming a town
+READ_SETTLEMENT_SUFFIX = True   # "X town" / "X village" is read as X itself, before feature words are dropped
 LEADING_NEEDS_NO_ARTICLE = True  # ... but never when an article follows them ("Qusayr al Ward" is not Al Qusayr)
 REGION_AFTER_TOWN = 0.05   # "Daraa": the town first, the governorate right after it
 
