@@ -28,13 +28,19 @@ class PlaceMatcher:
     def _qualified_bases(self) -> dict[str, set[int]]:
         """Name keys without their qualifier ("mukharramfawqani" → "mukharram") → places; built once."""
         if self._qualified is None:
+            # by slicing each key at the qualifiers' lengths (set look-ups), not by testing every qualifier
+            # against every key: this was most of a fresh geocoder's first unknown-name answer (~1 s)
             qualified: dict[str, set[int]] = {}
+            lengths = sorted({len(q) for q in QUALIFIERS})
             for key, pids in self._k1.items():
-                for qualifier in QUALIFIERS:
-                    base = key[:-len(qualifier)] if key.endswith(qualifier) else \
-                        key[len(qualifier):] if key.startswith(qualifier) else ""
-                    if len(base) >= 4:
-                        qualified.setdefault(base, set()).update(pids)
+                for size in lengths:
+                    if len(key) - size < 4:
+                        break
+                    suffix, prefix = key[-size:], key[:size]
+                    if suffix in QUALIFIERS:
+                        qualified.setdefault(key[:-size], set()).update(pids)
+                    if prefix in QUALIFIERS and prefix != suffix:  # "X ... X": the suffix reading, as before
+                        qualified.setdefault(key[size:], set()).update(pids)
             self._qualified = qualified
         return self._qualified
 

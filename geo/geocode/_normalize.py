@@ -66,7 +66,8 @@ _WORDS.pop("tal_", None)
 
 # Name keys of words that begin many names and never name a place alone.
 GENERIC_WORDS = frozenset(set(_WORDS.values()) | {"qaryat", "mazraat", "jisr", "nahr", "sahl", "tall", "harat",
-                                                    "hay", "madinat", "sheikh", "khirbat", "arab", "beni", "bani"})
+                                                    "hay", "madinat", "sheikh", "khirbat", "arab", "beni", "bani",
+                                                    "rasm", "rujm", "jubb"})  # Rasm, Rujm, Jubb: village-site words
 
 # Feature words that describe the kind of place rather than name it ("Hmeimim air base").
 FEATURE_WORDS = frozenset(

@@ -15,7 +15,8 @@ from geo.geocode._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARA
                                   ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
                                   IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, part_of,
                                   twin_qualifiers)
-from geo.geocode._ranking import (AROUND_FACTOR, BORDER_DEG, CURATED_FLOOR, LEADING_NAME_FACTOR, NEAR_FACTOR, SCORE_KEY,
+from geo.geocode._ranking import (AROUND_FACTOR, BORDER_DEG, CURATED_FLOOR, LEADING_NAME_FACTOR,
+                                  LEADING_NEEDS_NO_ARTICLE, NEAR_FACTOR, READ_SETTLEMENT_SUFFIX, SCORE_KEY,
                                   SCORE_SOUND, SCORE_STRIPPED, TWIN_FACTOR, prominence)
 from geo.geocode.location import Location
 
@@ -25,6 +26,8 @@ DISTRICT_PHRASE = re.compile(r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:district|mantiqa|ma
 DISTRICT_PREFIX = re.compile(r"^(?:the\s+)?(?:district\s+of|mantiqat|mintaqat|منطقة)\s+(.+)$", re.IGNORECASE)
 
 
+SETTLEMENT_SUFFIX = re.compile(r"^(.+?)\s+(?:town|village|villages|city|hamlet|township)$", re.IGNORECASE)
+ARTICLE_START = re.compile(r"^(?:al|el|ash|as|ad|ar|at|az|an|ath|adh)(?:$|[-‑'’`])", re.IGNORECASE)  # "al", "al-Ward"
 ADMIN_WORD = re.compile(r"\s+(?:governorate|province|muhafazah?|gouvernorat)$", re.IGNORECASE)
 
 
@@ -116,6 +119,12 @@ class QueryResolver:
         exact = self._places(text, scope, exact_only=True)
         if exact and exact[0].country == self.home_country:
             return exact
+        # "Kafr Shams town", "Sfuhen village" (UCDP's way): the settlement named X, read like X itself
+        match = SETTLEMENT_SUFFIX.match(text)
+        if match and READ_SETTLEMENT_SUFFIX:
+            found = self._resolve(match.group(1), scope, depth + 1)
+            if found:
+                return found
         # 2. "X countryside", "rural X", "X province", "southern X countryside"
         for pattern, dir_group, name_group in ((COUNTRYSIDE_SUFFIX, 2, 1), (COUNTRYSIDE_PREFIX, 1, 2)):
             match = pattern.match(text)
@@ -222,6 +231,8 @@ class QueryResolver:
             key = name_key(head)
             if len(key) < 4 or key in GENERIC_WORDS:
                 continue
+            if LEADING_NEEDS_NO_ARTICLE and ARTICLE_START.match(words[end]):
+                continue  # "Qusayr al Ward", "Tulul al Hawa": "X al Y" is one name (a construct), not X's quarter
             found = [loc for loc in self._places(head, scope, exact_only=True) if (loc.country == self.home_country
                      or scope is not None) and self._is_prominent(loc)]
             if found:

@@ -22,10 +22,10 @@ from typing import Sequence
 from geo.geocode._aliases import AliasFile
 from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
-from geo.geocode._normalize import name_key
-from geo.geocode._phrases import km
+from geo.geocode._normalize import name_key, strip_feature_words
+from geo.geocode._phrases import QUALIFIERS, km
 from geo.geocode._ranking import (DUPLICATE_KM, MAX_QUERY, NAMESAKE_MARGIN, REGION_AFTER_TOWN, ambiguous, near_order,
-                                  prominence)
+                                  prominence, unsure_guess)
 from geo.geocode._resolve import QueryResolver
 from geo.geocode.location import REGION, Location
 from geo.paths import PROJECT_ALIASES, user_aliases_path
@@ -68,7 +68,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         if cache_key in self._cache:
             return self._cache[cache_key]
         found = self.candidates(query, context=context, country=country, limit=6, near=near)
-        if found and context is None and country is None and self._is_ambiguous(found):
+        if found and context is None and country is None and (self._is_ambiguous(found) or self._is_unsure(found)):
             found = []
         result = replace(found[0], alternatives=tuple(found[1:])) if found else None
         if len(self._cache) > 50000:
@@ -120,6 +120,27 @@ class Geocoder(QueryResolver, PlaceMatcher):
             if other is not None and loc.country == best.country:
                 others.append((prominence(self.places[other], None), km(best, loc)))
         return ambiguous(prominence(self.places[pid], None), others)
+
+    def _is_unsure(self, found: list[Location]) -> bool:
+        """A loose match (sound, fuzzy, feature words dropped) naming a hamlet spelt unlike the query, with nothing
+        to back it (see :func:`~geo.geocode._ranking.unsure_guess`)."""
+        best = found[0]
+        if best.kind != "place" or (best.reason or "").endswith("also named in the report"):
+            return False
+        pid = self._pid_of(best)
+        if pid is None:
+            return False
+        from rapidfuzz import fuzz
+
+        # the query's words that name the place: any run of its words ("near X", "X countryside", "City - Quarter"),
+        # the words without feature words ("Kafr Shams town"), a leading qualifier moved ("Western X" = "X Gharbi")
+        words = " ".join(best.query.split()).split(" ")
+        keys = {name_key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        keys.add(name_key(strip_feature_words(best.query) or best.query))
+        keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}
+        keys.discard("")
+        spelling = max((fuzz.ratio(key, k) for key in keys for k in self._keys_of_places().get(pid, ())), default=0.0)
+        return unsure_guess(best.score, prominence(self.places[pid], None), spelling)
 
     def _pid_of(self, loc: Location) -> int | None:
         if self._pid_at is None:
