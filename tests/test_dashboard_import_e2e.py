@@ -175,13 +175,19 @@ def test_a_map_click_fix_writes_no_alias_unless_remember_is_ticked(server, page)
     _commit(page)
     assert _alias_rows(server["aliases"]) == []  # "Remember" was not ticked
 
-    page.get_by_role("tab", name="Import").click()
-    _paste(page, PASTED.replace("Tuesday", "Monday"))
+
+def test_a_remembered_fix_is_saved_under_the_report_spelling_at_commit(server, page):
+    _open(page, server["url"])
+    _paste(page, PASTED)
     _fix_expander(page)
     page.get_by_text("Remember “Al-Sanamayn”").click()
+    checkbox = page.get_by_role("checkbox", name=re.compile("^Remember “Al"))
+    deadline = time.time() + 30
+    while not checkbox.is_checked() and time.time() < deadline:
+        time.sleep(0.2)
     _idle(page)
-    assert page.get_by_role("checkbox", name=re.compile("^Remember “Al")).is_checked()
     _click_fix_map(page)
+    page.get_by_text("Remembered when you commit: “Al-Sanamayn”").wait_for(timeout=30000)
     assert _alias_rows(server["aliases"]) == []  # nothing is written before the commit
     _commit(page)
     rows = _alias_rows(server["aliases"])

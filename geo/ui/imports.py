@@ -5,6 +5,8 @@ Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` wo
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -120,7 +122,12 @@ def _fix_geocode(preview) -> None:
         ids = [str(e) for e in preview.frame["event_id"]]
         labels = {str(r.event_id): f"{r.event_id} · {r.location or '(no place)'}"
                   for r in preview.frame.itertuples()}
-        event_id = st.selectbox("Incident", ids, format_func=lambda e: labels[e], key="fix_id")
+        # a new widget when a place changes (the old one kept showing the old name); the choice stays
+        current = st.session_state.get("fix_current")
+        event_id = st.selectbox("Incident", ids, index=ids.index(current) if current in ids else 0,
+                                format_func=lambda e: labels[e],
+                                key="fix_id_" + hashlib.sha1("|".join(labels.values()).encode()).hexdigest()[:12])
+        st.session_state.fix_current = event_id
         spelling = ingest_session.report_spelling(preview, event_id)
         row = preview.frame[preview.frame["event_id"].astype(str) == event_id].iloc[0]
         name = st.text_input("Place name as the source wrote it", value=spelling, key=f"fix_name_{event_id}")
