@@ -318,8 +318,8 @@ def _full_by_page_limit(scenario) -> None:
     assert state(db) == scenario["before"]
 
 
-ALIAS_HEADER = "alias,name,lat,lon,country,admin1,admin1_iso,kind,geo_precision,region_id,added\n"
-ALIAS_ROW = "Old Mill,Tafas,32.7369,35.9981,SY,Daraa,SY-DR,place,1,,2026-01-01\n"
+ALIAS_HEADER = "alias,name,lat,lon,country,admin1,admin1_iso,kind,geo_precision,region_id,added,by\n"
+ALIAS_ROW = "Old Mill,Tafas,32.7369,35.9981,SY,Daraa,SY-DR,place,1,,2026-01-01,tester\n"
 
 
 def _geocoder_with_aliases(path: Path):
