@@ -132,3 +132,27 @@ def fitting_view(lat: np.ndarray, lon: np.ndarray, width_px: int = 800, height_p
     zoom = math.floor(2 * min(math.log2(width_px * 360.0 / 256.0 / span_lon),
                               math.log2(height_px * 360.0 / 256.0 / span_lat))) / 2
     return View(float(min(max(zoom, MIN_ZOOM), MAX_ZOOM)), south, west, north, east)
+
+
+def view_from_map(bounds: dict | None, zoom: float | None) -> View | None:
+    """A :class:`View` from what streamlit-folium returns (Leaflet bounds dict and zoom), or None."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        south, west, north, east = (float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"]))
+        z = float(zoom)
+    except (TypeError, KeyError, ValueError):
+        return None
+    if any(math.isnan(v) for v in (south, west, north, east, z)) or south >= north or west >= east:
+        return None
+    return View(z, south, west, north, east)
+
+
+def needs_new_view(shown: View | None, now: View | None) -> bool:
+    """Whether the map moved enough to need new aggregates: another zoom, or bounds leaving the padded
+    area that was counted for ``shown`` (small pans stay inside it and cause no new map)."""
+    if now is None:
+        return False
+    if shown is None or abs(now.zoom - shown.zoom) >= 0.5:
+        return True
+    area = shown.padded()
+    return now.south < area.south or now.west < area.west or now.north > area.north or now.east > area.east
