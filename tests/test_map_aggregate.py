@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
@@ -20,7 +21,7 @@ def _frame(seed: int, n: int):
     return lat, lon, types
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 3000), zoom=st.sampled_from([5, 5.5, 6, 7, 8.5, 10, 13, 16]),
        with_view=st.booleans())
 def test_counts_are_exact_and_add_up(seed, n, zoom, with_view):
@@ -88,3 +89,44 @@ def test_mismatched_lengths_are_an_error():
 
     with pytest.raises(ValueError):
         aggregate(np.zeros(2), np.zeros(2), ["A"], 7)
+
+
+def _incidents(seed: int, n: int) -> pd.DataFrame:
+    lat, lon, types = _frame(seed, n)
+    types = pd.Series(types, dtype="object")
+    types[::17] = None  # some without a type
+    return pd.DataFrame({"latitude": lat, "longitude": lon, "event_type": types})
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 2000), zoom=st.sampled_from([5, 6.5, 8, 11]))
+def test_store_cell_table_gives_the_same_aggregates_as_the_points(seed, n, zoom):
+    from geo.map.aggregate import from_cell_counts
+    from geo.query.cells import cell_type_counts
+
+    frame = _incidents(seed, n)
+    lat, lon = frame["latitude"].to_numpy(), frame["longitude"].to_numpy()
+    direct = aggregate(lat, lon, frame["event_type"].fillna(""), zoom)
+    cells = cell_type_counts(frame, cell_degrees(zoom))
+    assert int(cells["incidents"].sum()) == n - direct.missing
+    merged = from_cell_counts(cells, zoom, total=n, missing=direct.missing)
+    assert (merged.total, merged.outside, merged.missing) == (direct.total, 0, direct.missing)
+    order_d = np.lexsort((direct.lon, direct.lat))
+    order_m = np.lexsort((merged.lon, merged.lat))
+    assert merged.count[order_m].tolist() == direct.count[order_d].tolist()
+    assert np.allclose(merged.lat[order_m], direct.lat[order_d])
+    assert [merged.types[t] for t in merged.top[order_m]] == [direct.types[t] for t in direct.top[order_d]]
+
+
+def test_cell_counts_with_a_view_count_the_rest_as_outside():
+    from geo.map.aggregate import from_cell_counts
+    from geo.query.cells import cell_type_counts
+
+    frame = pd.DataFrame({"latitude": [34.0, 34.01, 30.0, np.nan], "longitude": [37.0, 37.01, 30.0, 37.0],
+                          "event_type": ["Riots", "Riots", "Battles", "Riots"]})
+    inside = frame.iloc[:2]  # what a store returns for filters narrowed to the view
+    agg = from_cell_counts(cell_type_counts(inside, cell_degrees(9)), 9, total=4, missing=1)
+    assert (agg.total, agg.outside, agg.missing) == (2, 1, 1)
+    assert agg.types[agg.top[0]] == "Riots"
+    with pytest.raises(ValueError):
+        from_cell_counts(cell_type_counts(frame, 1.0), 9, total=1)

@@ -156,3 +156,28 @@ def needs_new_view(shown: View | None, now: View | None) -> bool:
         return True
     area = shown.padded()
     return now.south < area.south or now.west < area.west or now.north > area.north or now.east > area.east
+
+
+def from_cell_counts(cells: pd.DataFrame, zoom: float, *, total: int, missing: int = 0) -> Aggregates:
+    """:class:`Aggregates` from a store's per-(cell, type) table (``store.cell_type_counts(filters,
+    cell_degrees(zoom))``, filters narrowed to the padded view) for a filtered set of ``total``
+    incidents, ``missing`` of them without coordinates; the rest not in a cell is ``outside``."""
+    types = sorted(str(t) for t in cells["event_type"].unique()) if len(cells) else []
+    if not len(cells):
+        empty = np.zeros(0)
+        return Aggregates(empty, empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), types,
+                          int(total) - int(missing), int(missing), float(zoom), cell_degrees(zoom))
+    code = pd.Categorical(cells["event_type"].astype(str), categories=types).codes
+    cell = cells.groupby(["ix", "iy"], sort=True).ngroup().to_numpy()
+    n = int(cell.max()) + 1
+    k = cells["incidents"].to_numpy(dtype=np.int64)
+    count = np.bincount(cell, weights=k, minlength=n).astype(np.int64)
+    per_type = np.zeros((n, len(types)), dtype=np.int64)
+    np.add.at(per_type, (cell, code), k)
+    lat = np.bincount(cell, weights=cells["lat_sum"].to_numpy(dtype=float), minlength=n) / count
+    lon = np.bincount(cell, weights=cells["lon_sum"].to_numpy(dtype=float), minlength=n) / count
+    outside = int(total) - int(missing) - int(count.sum())
+    if outside < 0:
+        raise ValueError("cell counts exceed the filtered total")
+    return Aggregates(lat, lon, count, per_type.argmax(axis=1).astype(np.int64), types, outside, int(missing),
+                      float(zoom), cell_degrees(zoom))
