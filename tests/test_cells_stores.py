@@ -51,3 +51,19 @@ def test_geopackage_cells_and_the_empty_table(tmp_path) -> None:
         _same(got, cell_type_counts(store.read(), 0.5))
         with pytest.raises(ValueError):
             store.cell_type_counts(None, 0)
+
+
+@pytest.mark.parametrize("threshold, mode", [(20, "aggregate"), (1000, "points")])
+def test_postgis_large_view_map_counts_in_sql(postgis_db: str, threshold: int, mode: str) -> None:
+    from geo.map.aggregate import View
+    from geo.map.large_view import large_map, store_large_map
+
+    with open_store(postgis_db) as store:
+        store.upsert(make_incidents(200, seed=9))
+        rows = store.read()
+        view = View(7, 33.0, 36.0, 35.0, 38.5)
+        got = store_large_map(store, None, view, total=len(rows), threshold=threshold, target="standalone")
+        want = large_map(rows, view, threshold=threshold, target="standalone")
+        assert got.atlas_mode == want.atlas_mode == mode
+        assert got.atlas_in_view == want.atlas_in_view
+        assert got.atlas_count == want.atlas_count
