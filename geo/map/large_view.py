@@ -62,7 +62,7 @@ def large_map(frame: pd.DataFrame, view: View | None = None, *, highlight_ids: S
                         highlight_ids=highlight_ids, target=target)
     else:
         types = frame["event_type"] if "event_type" in frame.columns else pd.Series([""] * len(frame))
-        m = _bubbles_map(frame, aggregate(lat, lon, types.to_numpy(), view.zoom, counted), view, target)
+        m = _bubbles_map(frame, aggregate(lat, lon, types, view.zoom, counted), view, target)
     m.atlas_view, m.atlas_in_view = view, n_inside
     return m
 
