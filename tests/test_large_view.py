@@ -84,3 +84,28 @@ def test_store_counts_give_the_same_map_as_the_rows(tmp_path, threshold):
             Filters(types=("Battles",)))), threshold=threshold, target="standalone")
         c = _agg_payload(narrowed)
         assert (c.get("pts", c["n"]) + c["out"]) == len(store.read(Filters(types=("Battles",))))
+
+
+def test_bubbles_in_chromium_add_up_and_hostile_type_names_stay_text(tmp_path):
+    from tests._map_probe import probe_page
+
+    frame = make_incidents(120, seed=6)
+    frame["event_type"] = ['<img src=x onerror="window.__pwned=1">', "</script><script>window.__pwned=1</script>",
+                           "Battles"] * 40
+    page = tmp_path / "bubbles.html"
+    page.write_text(large_map(frame, threshold=10, target="standalone").get_root().render(), encoding="utf-8")
+    seen = {}
+
+    def read(pg):
+        pg.wait_for_function("() => window.__atlasReady === true")
+        seen.update(pg.evaluate("""() => ({
+            counts: Array.from(document.querySelectorAll('.ia-agg')).map(b => +b.getAttribute('data-count')),
+            total: +document.querySelector('.ia-map').getAttribute('data-atlas-aggregate'),
+            mode: document.querySelector('.ia-map').getAttribute('data-atlas-mode'),
+            note: document.querySelector('.ia-agg-note').textContent})"""))
+
+    report = probe_page(page.as_uri(), before=read)
+    assert not report.pwned and not report.errors and not report.external
+    assert seen["mode"] == "aggregate" and report.markers == 0  # bubbles live in their own pane
+    assert len(seen["counts"]) > 1 and sum(seen["counts"]) == seen["total"] == 120  # whole data in view
+    assert "onerror" in seen["note"] or "script" in seen["note"]  # the names are shown as text
