@@ -281,6 +281,52 @@
   }
 
   /* ---- main ----------------------------------------------------------------------------- */
+  /* ---- large-view mode: exact counts per grid cell as bubbles (cfg.agg from geo/map/payload.py) ---- */
+  function aggregateLayer(map, cfg, icons) {
+    var agg = cfg.agg, layer = L.featureGroup(), cs = agg.cs || 10000, total = 0, used = {};
+    map.createPane('iaAgg').style.zIndex = 620;
+    function short(k) { return k >= 1e6 ? (k / 1e6).toFixed(1) + 'M' : k >= 1e4 ? Math.round(k / 1e3) + 'k' : String(k); }
+    for (var i = 0; i < agg.k.length; i++) {
+      var k = agg.k[i], type = agg.T[agg.t[i]] || '', color = icons.colorOf(type);
+      var size = Math.round(24 + 9 * Math.log(k) / Math.LN10), ll = [agg.la[i] / cs, agg.lo[i] / cs];
+      var bubble = h('div', 'ia-agg', short(k));
+      bubble.setAttribute('data-count', String(k));
+      bubble.title = k + (k === 1 ? ' incident' : ' incidents') + ' \u00b7 mostly ' + type + ' \u00b7 click to zoom in';
+      bubble.style.cssText = 'width:' + size + 'px;height:' + size + 'px;border-radius:50%;font:600 11px sans-serif;' +
+        'line-height:' + size + 'px;background:' + color + ';opacity:0.85;color:#fff;text-align:center;' +
+        'box-shadow:0 0 0 2px rgba(255,255,255,0.8);cursor:pointer';
+      var m = L.marker(ll, {pane: 'iaAgg', keyboard: false,
+                            icon: L.divIcon({className: 'ia-agg-icon', html: bubble, iconSize: [size, size]})});
+      m.on('click', (function (at) {
+        return function () { map.setView(at, Math.min(map.getZoom() + 2, map.getMaxZoom())); };
+      })(ll));
+      m.addTo(layer);
+      total += k; used[type] = true;
+    }
+    var note = control('bottomleft', function () {
+      var box = h('div', 'ia-agg-note');
+      box.style.cssText = 'background:rgba(255,255,255,0.92);padding:4px 8px;font:12px sans-serif;max-width:320px';
+      box.appendChild(h('div', null, agg.pts !== undefined
+        ? agg.pts.toLocaleString('en') + ' incidents in view, shown one by one.'
+        : total.toLocaleString('en') + ' incidents in view, counted per area (zoom in for single incidents).'));
+      if (agg.out) box.appendChild(h('div', 'ia-agg-outside', agg.out.toLocaleString('en') + ' outside the view.'));
+      if (agg.nc) box.appendChild(h('div', null, agg.nc.toLocaleString('en') + ' without coordinates (not on the map).'));
+      Object.keys(used).sort().forEach(function (t) {
+        var row = h('div'), sw = h('span');
+        sw.style.cssText = 'display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px;background:' + icons.colorOf(t);
+        row.appendChild(sw); row.appendChild(document.createTextNode('mostly ' + t));
+        box.appendChild(row);
+      });
+      if (agg.pts === undefined) box.appendChild(h('div', null, 'Region-level incidents are counted at their region\u2019s representative point.'));
+      return box;
+    });
+    note.addTo(map);
+    layer.addTo(map);
+    map.getContainer().setAttribute('data-atlas-aggregate', String(total));
+    map.getContainer().setAttribute('data-atlas-mode', agg.pts !== undefined ? 'points' : 'aggregate');
+    return {layer: layer, total: total, outside: agg.out || 0, missing: agg.nc || 0};
+  }
+
   function render(map, cfg) {
     var opts = cfg.options || {}, data = cfg.data, meta = cfg.meta || {};
     var t0 = Date.now(), timings = {};
@@ -539,6 +585,7 @@
       });
     }
     function fit() {
+      if (opts.view) { map.setView([opts.view[0], opts.view[1]], opts.view[2], {animate: false}); return; }
       if (opts.fit !== false && bounds.isValid()) {
         map.fitBounds(bounds.pad(0.04), {animate: false, maxZoom: opts.maxFitZoom || 11, padding: [12, 12]});
       }
@@ -576,7 +623,8 @@
     if (opts.snapshot && opts.locator !== false && window.IncidentAtlasContext) {
       window.IncidentAtlasContext.locator(map, cfg.outlines).addTo(map);
     }
-    var api = {map: map, markers: group, areas: areas, outlines: outlines, count: rows.n, clustered: clustered,
+    var aggregates = cfg.agg ? aggregateLayer(map, cfg, icons) : null;
+    var api = {aggregates: aggregates, map: map, markers: group, areas: areas, outlines: outlines, count: rows.n, clustered: clustered,
                context: context, rows: rows, markerList: markers, stackRings: stackRings};
     window.__atlas = api;
     beforeReady = function () {  // once every marker is in: playback (may narrow to a window), then labels

@@ -136,7 +136,8 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
               generated_at: str | dt.datetime | None = None, snapshot: bool = False,
               legend: bool = True, lazy_popups_above: int = 20_000,
               height: str | int = "100%", context: bool = True, locator: bool = True,
-              playback_window: tuple[str, str] | None = None) -> folium.Map:
+              playback_window: tuple[str, str] | None = None, aggregates: dict | None = None,
+              view: tuple[float, float, float] | None = None) -> folium.Map:
     """The folium map of ``incidents`` (a GeoDataFrame/DataFrame with the schema's columns).
 
     One marker element per incident with coordinates (``.leaflet-marker-pane > *`` equals the
@@ -151,6 +152,10 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     ``context`` adds the offline context layers (rivers, lakes, districts, place names by zoom);
     ``locator`` the Syria inset of snapshots; ``playback_window`` (``("2018-06-01", "week")``) opens
     the map on that time window (the frames of an animation).
+
+    Large-view mode: ``aggregates`` (:func:`geo.map.payload.encode_aggregates`) are drawn as count
+    bubbles next to ``incidents`` (then usually empty); ``view`` (lat, lon, zoom) opens the map there
+    instead of fitting the data.
 
     Attributes set on the returned map: ``atlas_count`` (markers), ``atlas_dropped`` (rows with
     no coordinates), ``atlas_payload_bytes``.
@@ -168,12 +173,15 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
             f" ({encoded.dropped} without coordinates not shown)" if encoded.dropped else "")
     options = {"clusterThreshold": int(cluster_threshold), "tiles": bool(tiles), "snapshot": bool(snapshot),
                "legend": bool(legend), "lazyPopupsAbove": int(lazy_popups_above), "locator": bool(locator)}
+    if view is not None:
+        options["view"] = [float(view[0]), float(view[1]), float(view[2])]
     if playback_window:
         options["playbackState"] = {"start": _day_number(playback_window[0]), "unit": str(playback_window[1])}
     data_json = json_for_script(encoded.payload)
     config_json = ('{"data":' + data_json + ',"outlines":' + _outlines_json() + ',"regions":' +
                    json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
-                   json_for_script(meta) + (',"context":' + context_json() if context else '') + ',' +
+                   json_for_script(meta) + (',"context":' + context_json() if context else '') +
+                   (',"agg":' + json_for_script(aggregates) if aggregates is not None else '') + ',' +
                    _static_json()[1:])
 
     map_options = {"zoom_snap": 0.5}  # half steps let the data fill the frame more closely

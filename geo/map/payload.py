@@ -264,3 +264,27 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
     payload["s"] = strings.items
     return Encoded(payload=payload, count=n, dropped=dropped,
                    notes_limit=payload["nl"], region_ids=region_ids)
+
+
+def encode_aggregates(agg: Any, view: Any = None) -> dict:
+    """Compact columnar JSON of :class:`geo.map.aggregate.Aggregates` for ``atlas.js``'s count bubbles.
+
+    ``la``/``lo`` are cell positions in 1e-4 degrees, ``k`` exact counts, ``t`` the index of the cell's
+    dominant type in ``T``; ``n`` the incidents in cells, ``out``/``nc`` those outside the view and
+    without coordinates. ``view`` (a :class:`geo.map.aggregate.View`) is where the map opens.
+    """
+    payload = {
+        "n": int(agg.total),
+        "la": np.round(agg.lat * COORD_SCALE).astype(np.int64).tolist(),
+        "lo": np.round(agg.lon * COORD_SCALE).astype(np.int64).tolist(),
+        "k": agg.count.astype(np.int64).tolist(),
+        "t": agg.top.astype(np.int64).tolist(),
+        "T": list(agg.types),
+        "out": int(agg.outside),
+        "nc": int(agg.missing),
+        "z": float(agg.zoom),
+        "cs": COORD_SCALE,
+    }
+    if view is not None:
+        payload["view"] = [float(view.south), float(view.west), float(view.north), float(view.east)]
+    return payload

@@ -231,6 +231,12 @@ class GeoPackageStore:
             raise ValueError("cell_deg must be positive")
         return grid_counts(self.read(filters), cell_deg)
 
+    def cell_type_counts(self, filters: Filters | None = None, cell_deg: float = 0.25) -> pd.DataFrame:
+        """Incidents per grid cell and event type: :func:`geo.query.cells.cell_type_counts` of the rows."""
+        from geo.query.cells import cell_type_counts
+
+        return cell_type_counts(self.read(filters), cell_deg)
+
     def change_marker(self) -> str:
         """Changes whenever the stored incidents may have changed; opening and closing the store (which
         creates and removes an empty write-ahead log) leaves it alone.

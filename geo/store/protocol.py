@@ -55,6 +55,10 @@ class IncidentStore(Protocol):
     def grid_counts(self, filters: Filters | None = None, cell_deg: float = 0.25) -> "gpd.GeoDataFrame":
         """Square-grid density, as :func:`geo.query.density.grid_counts`."""
 
+    def cell_type_counts(self, filters: Filters | None = None, cell_deg: float = 0.25) -> pd.DataFrame:
+        """Incidents per grid cell and event type with coordinate sums (the map's large-view bubbles),
+        as :func:`geo.query.cells.cell_type_counts` of ``read(filters)``; a server store groups in SQL."""
+
     def close(self) -> None:
         """Release the connection (reading after this is an error)."""
 

@@ -122,6 +122,18 @@ def cached_map_args(token: str, filters_key: str, highlight: tuple[str, ...], _f
     return component_args(build_incident_map(_frame, highlight))
 
 
+@st.cache_resource(max_entries=4, show_spinner="Drawing the map…")
+def cached_large_map_args(token: str, filters_key: str, highlight: tuple[str, ...], view_key: str, _frame,
+                          _view) -> dict:
+    """Large-view mode (geo.map.large_view): the map of ``_frame`` at ``_view`` (None = whole data) as
+    component arguments, plus ``"view"`` (the View drawn) and ``"mode"`` ("aggregate" or "points")."""
+    from geo.map.large_view import large_map
+    from geo.map.streamlit_args import component_args
+
+    fmap = large_map(_frame, _view, highlight_ids=highlight)
+    return {**component_args(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
+
+
 def build_incident_map(frame, highlight: tuple[str, ...] = ()):
     from geo.map.page import build_map
 

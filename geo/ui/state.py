@@ -115,6 +115,12 @@ def map_changed(key: str) -> None:
             st.toast(f"No incidents in {query.escape_markdown(iso)} in this store.")
     if st.session_state.get("f_inview"):
         st.session_state.view_bbox = query.bbox_from_bounds(value.get("bounds"))
+    if st.session_state.get("large_map"):  # large-view mode: count the new view when it left the counted one
+        from geo.map.aggregate import needs_new_view, view_from_map
+
+        now = view_from_map(value.get("bounds"), value.get("zoom"))
+        if needs_new_view(st.session_state.get("large_view_shown"), now):
+            st.session_state.large_view = now
 
 
 def timeline_selected(key: str) -> None:

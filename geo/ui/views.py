@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from geo import query
-from geo.ui.data import cached_map_args, static_assets_ready
+from geo.map.aggregate import LARGE_VIEW_THRESHOLD
+from geo.ui.data import cached_large_map_args, cached_map_args, static_assets_ready
 from geo.ui.state import map_changed, timeline_selected
 
 TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
@@ -37,7 +38,8 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     """The incident map (filtered set without the map-view restriction, so panning never redraws it).
 
     Only clicks (and the bounds, when "only what is in the map view" is on) come back from the
-    browser, so panning and zooming cause no reruns.
+    browser, so panning and zooming cause no reruns; except above ``LARGE_VIEW_THRESHOLD`` incidents,
+    where the map shows counts per cell and bounds/zoom come back so the next run counts the new view.
     """
     from streamlit_folium import _component_func
 
@@ -45,10 +47,19 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
 
     static_assets_ready()
     filters_key = repr(query.without_bbox(state.filters))
-    args = cached_map_args(token, filters_key, highlight, frame)
-    key = map_key(token, filters_key, highlight, state.in_view)  # remount when what comes back changes
-    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view else [])
-    defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"]}
+    large = len(frame) > LARGE_VIEW_THRESHOLD  # large-view mode: counts per cell, new ones on pan/zoom
+    st.session_state.large_map = large
+    if large:
+        view = st.session_state.get("large_view")
+        args = cached_large_map_args(token, filters_key, highlight, repr(view), frame, view)
+        st.session_state.large_view_shown = args["view"]
+        key = map_key(token, filters_key, highlight, state.in_view, repr(args["view"]))
+    else:
+        args = cached_map_args(token, filters_key, highlight, frame)
+        key = map_key(token, filters_key, highlight, state.in_view)  # remount when what comes back changes
+    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or large else [])
+    wanted += ["zoom"] if large else []
+    defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"], "zoom": None}
     _component_func(script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=key,
                     height=560, width=None, returned_objects=wanted,
                     default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
