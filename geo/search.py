@@ -1,0 +1,94 @@
+"""Text search that ignores accents, the Arabic/Latin article and the script a place name is written in.
+
+The text filter (``geo.filters.FIELD["text"]``) folds both the query and the searched text with
+:func:`fold` / :func:`fold_series` and looks for the folded query as a substring. Folding reuses the
+geocoder's rules (:mod:`geo.geocode._normalize`): no diacritics or apostrophe-like marks, lower case,
+the article dropped (``al-``, ``as-``, ``el`` …, and Arabic ``ال``/``وال`` before a word), Arabic
+hamza/alef/ta-marbuta variants unified, and every run of other characters one space.
+
+:func:`query_variants` adds the other script: a query that is the name of gazetteer places also
+searches for those places' names in the other script ("الصنمين" also finds "Aş Şanamayn", and
+"Sanamayn" also finds "الصنمين").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from geo.geocode._normalize import ARTICLES, name_key
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_MARKS = "\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca"
+_COMBINING = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + _MARKS + "]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و",
+                                 "ئ": "ي", "ء": None, "گ": "ك", "ک": "ك", "ی": "ي",
+                                 "ı": "i", "ø": "o", "ß": "ss", "ð": "d", "þ": "th"})
+_OTHER = re.compile(r"[^0-9a-z\u0621-\u064a]+")
+# an article before a word ("al-Sanamayn", "As Suwayda"); a lone trailing article stays
+_LATIN_ARTICLE = re.compile(r"(?:(?<= )|^)(?:" + "|".join(sorted(ARTICLES, key=len, reverse=True)) + r") (?=[0-9a-z])")
+_ARABIC_ARTICLE = re.compile(r"(?:(?<= )|^)و?ال(?=[\u0621-\u064a]{2})")
+
+
+def _clean(text: str) -> str:
+    """Spaces around the folded words (so a search for a whole word can use the padding)."""
+    return " " + text.strip() + " "
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """``text`` folded for searching: ``"Aş-Şanamayn"`` → ``" sanamayn "``, ``"الصنمين"`` → ``" صنمين "``."""
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_ARABIC_LETTERS)
+    text = _OTHER.sub(" ", text).strip()
+    text = _ARABIC_ARTICLE.sub("", _LATIN_ARTICLE.sub("", text))
+    return _clean(text) if text else ""
+
+
+def fold_series(values: "pd.Series") -> "pd.Series":
+    """:func:`fold` for every string of a pandas Series (missing values fold to an empty string)."""
+    text = values.fillna("").astype(str).str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
+    text = text.str.casefold().str.translate(_ARABIC_LETTERS).str.replace(_OTHER, " ", regex=True).str.strip()
+    text = text.str.replace(_LATIN_ARTICLE, "", regex=True).str.replace(_ARABIC_ARTICLE, "", regex=True)
+    return " " + text + " "
+
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    from geo.geocode._index import load_index
+
+    return load_index()
+
+
+@lru_cache(maxsize=512)
+def query_variants(query: str) -> tuple[str, ...]:
+    """The folded forms to look for: the query itself and, when the whole query names gazetteer places,
+    those places' names in the other script. Empty when the query has no letters or digits."""
+    own = fold(query).strip()
+    if not own:
+        return ()
+    found = [own]
+    try:
+        index = _gazetteer()
+    except Exception:  # no gazetteer (a trimmed install): search the query as written
+        return tuple(found)
+    for i in index.k1.get(name_key(query), [])[:20]:
+        place = index.places[i]
+        for name in (place.name, place.name_ar):
+            folded = fold(name or "").strip()
+            if folded and folded not in found:
+                found.append(folded)
+    return tuple(found)
+
+
+def matches(query: str, haystack: "pd.Series") -> "pd.Series":
+    """Which rows of a Series of (already folded, see :func:`fold_series`) text contain any variant of ``query``."""
+    import pandas as pd
+
+    hit = pd.Series(False, index=haystack.index)
+    for variant in query_variants(query):
+        hit |= haystack.str.contains(variant, regex=False)
+    return hit
