@@ -12,6 +12,7 @@ import streamlit as st
 from geo import query
 from geo.filters import FIELD
 
+from geo.ui.saved_views import saved_views_section
 from geo.ui.state import picker_moved, reset_filters, slider_moved, type_choices
 
 
@@ -55,6 +56,7 @@ def sidebar(facet: dict, stores: list[str]) -> str:
                 help="Metrics, timeline and table follow the map as you pan and zoom.")
     sb.button("Reset filters", on_click=reset_filters, args=(facet,), width="stretch")
     sb.caption("The address bar holds these filters: copy it to share this view.")
+    saved_views_section(stores)
     sb.divider()
     sb.selectbox("Store", stores, key="db", on_change=_store_changed,
                  help="Set $INCIDENT_ATLAS_DB to open another store. Imports into the bundled "
