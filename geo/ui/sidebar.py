@@ -12,6 +12,7 @@ import streamlit as st
 from geo import query
 from geo.filters import FIELD
 
+from geo.ui.datekeys import date_keys
 from geo.ui.saved_views import saved_views_section
 from geo.ui.state import picker_moved, reset_filters, slider_moved, type_choices
 
@@ -30,6 +31,8 @@ def sidebar(facet: dict, stores: list[str]) -> str:
     # one per row: side by side, a narrow sidebar cut the dates ("2018/06/0")
     sb.date_input("From", min_value=lo, max_value=hi, key="f_from", on_change=picker_moved, format="YYYY-MM-DD")
     sb.date_input("To", min_value=lo, max_value=hi, key="f_to", on_change=picker_moved, format="YYYY-MM-DD")
+    with sb:
+        date_keys()  # Enter / Tab apply a typed date
     actors = facet["actors"]
     sb.multiselect("Actors (any position)", list(actors.index), key="f_actors",
                    format_func=lambda a: query.label_with_count(a, actors), placeholder="All actors")
