@@ -203,7 +203,10 @@ def test_a_link_names_stores_only_by_name_never_by_path_or_server(server, tmp_pa
 
 
 def test_named_saved_views_save_open_and_delete(server, page):
-    views_file = server["home"] / ".incident-atlas" / "views.json"
+    from geo.views import views_path
+
+    views_file = views_path()  # the server shares this test session's user folder ($INCIDENT_ATLAS_HOME)
+    views_file.unlink(missing_ok=True)
     assert _open(page, server["url"] + "?region=SY-HM", 1) == 1
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Saved views", exact=True).click()
@@ -215,10 +218,10 @@ def test_named_saved_views_save_open_and_delete(server, page):
 
     assert _open(page, server["url"], 11) == 11
     sidebar.get_by_text("Saved views", exact=True).click()
-    sidebar.get_by_role("button", name="Open").click()
+    sidebar.get_by_role("button", name="Open view", exact=True).click()
     assert settled(page, 1) == (1, 1)
     assert _wait_url(page, "region", "SY-HM")
-    sidebar.get_by_role("button", name="Delete").click()
+    sidebar.get_by_role("button", name="Delete view", exact=True).click()
     sidebar.get_by_text("No saved views yet.").wait_for(timeout=30000)
     assert json.loads(views_file.read_text()) == {}
     assert page.external == [] and page.errors == []
@@ -241,7 +244,7 @@ def test_popups_link_the_source_and_mark_the_sentence_escaped_and_rtl(server, pa
     assert _open(page, server["url"], 11) == 11
     popup = """(api, id) => { const i = [...Array(api.count).keys()].find(k => api.rows.get(k).id === id);
         const m = api.markerList[i]; if (!m.getPopup()) { m.fire('click'); } m.openPopup();
-        const box = document.querySelector('.leaflet-popup-content .ia-popup');
+        const box = m.getPopup().getElement().querySelector('.ia-popup');
         const link = box.querySelector('a.ia-pop-link'), notes = box.querySelector('.ia-pop-notes');
         const mark = notes.querySelector('mark');
         const place = [...box.querySelectorAll('tr')].find(tr => tr.querySelector('th').textContent === 'Location');

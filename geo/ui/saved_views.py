@@ -25,8 +25,8 @@ def saved_views_section(stores: list[str]) -> None:
     if saved:
         box.selectbox("Saved", list(saved), key="view_pick")
         left, right = box.columns(2)
-        left.button("Open", key="view_open", on_click=_open, args=(stores,), width="stretch")
-        right.button("Delete", key="view_delete", on_click=_delete, width="stretch")
+        left.button("Open view", key="view_open", on_click=_open, args=(stores,), width="stretch")
+        right.button("Delete view", key="view_delete", on_click=_delete, width="stretch")
     else:
         box.caption("No saved views yet.")
     message = st.session_state.pop("view_message", None)
