@@ -25,13 +25,14 @@ from tests.test_dashboard_e2e import (LOCAL, MAP_IFRAME, browser, map_frame, met
 pytestmark = pytest.mark.browser
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
+EARLIER = "An earlier passage of the same invented report."
 # Invented rows: one place written three ways (accents, Arabic script, article), a hostile excerpt.
 EXTRA_ROWS = [
     ("S1", "Shelling reported near Aş Şanamayn overnight. Two houses were hit. " + HOSTILE, "Aş Şanamayn",
-     "https://example.org/report?id=1&x=2", "Two houses were hit."),
+     "https://example.org/report?id=1&x=2", True),
     ("S2", "قصف مدفعي على أطراف مدينة الصنمين في ريف درعا الشمالي.", "الصنمين",
-     "javascript:alert(1)", ""),
-    ("S3", "A checkpoint outside al-Sanamayn was closed.", "Al-Sanamayn", "", ""),
+     "javascript:alert(1)", False),
+    ("S3", "A checkpoint outside al-Sanamayn was closed.", "Al-Sanamayn", "", False),
 ]
 
 
@@ -43,7 +44,8 @@ def _frame() -> gpd.GeoDataFrame:
         record.update(event_id=eid, event_date=dt.date(2026, 3, 25 + i), notes=notes, location=place,
                       admin1="Daraa", admin1_iso="SY-DR", latitude=33.07 + i * 0.01, longitude=36.18,
                       geo_precision=1, source="Test Wire", source_url=url or None,
-                      extra=json.dumps({"span": span}) if span else None,
+                      extra=json.dumps({"excerpts": [{"span": "0-31", "text": EARLIER}, {"span": "32-90", "text": notes}]})
+                      if span else None,
                       geometry=Point(36.18, 33.07 + i * 0.01))
         extra.append(record)
     frame = pd.concat([base, gpd.GeoDataFrame(extra, geometry="geometry", crs="EPSG:4326")], ignore_index=True)
@@ -254,7 +256,8 @@ def test_popups_link_the_source_and_mark_the_sentence_escaped_and_rtl(server, pa
     s1 = _atlas(page, popup, "S1")
     assert s1["href"] == "https://example.org/report?id=1&x=2"
     assert {"noopener", "noreferrer"} <= set(s1["rel"].split())
-    assert s1["mark"] == "Two houses were hit."
+    assert s1["mark"] == EXTRA_ROWS[0][1]  # the incident's own sentence, marked inside the whole passage
+    assert s1["notes"].startswith(EARLIER)
     assert HOSTILE in s1["notes"] and s1["imgs"] == 0 and not s1["pwned"]  # shown as text, never as markup
     s2 = _atlas(page, popup, "S2")
     assert s2["href"] is None  # javascript: is never a link

@@ -42,8 +42,9 @@
       return out;
     }
     var span = dense(data.de, 0), tp = dense(data.tp, 1), fat = dense(data.f, 0), cnt = dense(data.c, 1), url = dense(data.u, 0);
-    var sentence = {};  // the sentence of each passage the incident was extracted from (sparse)
-    for (var q = 0; q + 1 < (data.sp || []).length; q += 2) sentence[data.sp[q]] = data.sp[q + 1];
+    // the stored passage ('' = the notes) and the sentence in it the incident was read from (sparse triples)
+    var passage = {}, sentence = {};
+    for (var q = 0; q + 2 < (data.sp || []).length; q += 3) { passage[data.sp[q]] = data.sp[q + 1]; sentence[data.sp[q]] = data.sp[q + 2]; }
     var S = data.s, P = data.P, T = data.T, A = data.A, C = data.C, xy = data.xy, cs = data.cs;
     this.n = n;
     this.lat = function (i) { return C[xy[i] * 2] / cs; };
@@ -67,7 +68,7 @@
         lat: this.lat(i), lon: this.lon(i), location: S[P[p]], admin1: S[P[p + 1]],
         country: S[P[p + 2]], precision: P[p + 3] || 1, region: S[P[p + 4]],
         fatalities: fat[i], count: cnt[i], source: S[data.src[i]], url: S[url[i]],
-        notes: data.no.length ? data.no[i] : '', sentence: sentence[i] || ''
+        notes: data.no.length ? data.no[i] : '', passage: passage[i] || '', sentence: sentence[i] || ''
       };
     };
   }
@@ -160,7 +161,7 @@
     row('Event id', r.id);
     box.appendChild(table);
     if (r.notes) {
-      box.appendChild(passageNode(r.notes, r.sentence));
+      box.appendChild(passageNode(r.passage || r.notes, r.sentence));
       if (notesLimit && r.notes.length >= notesLimit) {
         box.appendChild(h('div', 'ia-pop-trim', 'Notes shortened on this large map; filter to fewer incidents for the full text.'));
       }

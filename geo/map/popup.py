@@ -10,7 +10,7 @@ import html
 import math
 from typing import Any, Mapping
 
-from geo.map._passage import span_of
+from geo.map._passage import passage_of
 from geo.map.payload import safe_url
 
 PRECISION_TEXT = {1: "exact place", 2: "approximate (near a place / part of a region)", 3: "region only"}
@@ -45,7 +45,7 @@ def popup_html(row: Mapping[str, Any]) -> str:
         rows.append(("Link", f'<a href="{html.escape(url, quote=True)}" target="_blank" '
                               f'rel="noopener noreferrer nofollow">{html.escape(url)}</a>'))
     body = "".join(f'<tr><th>{k}</th><td dir="auto">{v}</td></tr>' for k, v in rows if v)
-    notes = _passage(_text(row.get("notes")), span_of(row.get("extra")))
+    notes = _passage(*passage_of(_text(row.get("notes")), row.get("span"), row.get("extra")))
     return (f'<div class="ia-popup"><b>{e(row.get("kind")) or "incident"}</b><table>{body}</table>'
             + (f'<div class="ia-pop-notes" dir="auto">{notes}</div>' if notes else "") + "</div>")
 
