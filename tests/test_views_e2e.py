@@ -300,3 +300,21 @@ def test_selected_table_row_zooms_the_map_and_governorates_keep_no_focus_ring(se
         return [hl.length, api.map.getZoom(), !!m && api.map.getBounds().contains(m.getLatLng())]; }""")
     assert state[0] == 1 and state[1] > zoom0 and state[2], (state, zoom0)
     assert page.external == [] and page.errors == []
+
+
+ARABIC_REPORT = "قصف جوي استهدف مدينة الصنمين في ريف درعا الشمالي يوم الثلاثاء، ما أدى إلى مقتل شخصين. نص تجريبي مخترع."
+
+
+def test_import_preview_shows_needs_review_and_arabic_right_to_left(server, page):
+    from tests.test_dashboard_import_e2e import _paste
+
+    assert _open(page, server["url"], 11) == 11
+    page.get_by_role("tab", name="Import").click()
+    _paste(page, ARABIC_REPORT)
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has_text="needs_review")
+    grid.first.wait_for(state="attached", timeout=30000)
+    passage = page.locator('.ia-passages .ia-passage[dir="auto"]').first
+    passage.wait_for(timeout=30000)
+    assert "الصنمين" in passage.inner_text()
+    assert passage.evaluate("el => getComputedStyle(el).direction") == "rtl"  # dir=auto on Arabic text
+    assert page.external == [] and page.errors == []
