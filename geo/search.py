@@ -24,14 +24,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _MARKS = "\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca"
-_COMBINING = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + _MARKS + "]")
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و",
-                                 "ئ": "ي", "ء": None, "گ": "ك", "ک": "ك", "ی": "ي",
-                                 "ı": "i", "ø": "o", "ß": "ss", "ð": "d", "þ": "th"})
-_OTHER = re.compile(r"[^0-9a-z\u0621-\u064a]+")
-# an article before a word ("al-Sanamayn", "As Suwayda"); a lone trailing article stays
-_LATIN_ARTICLE = re.compile(r"(?:(?<= )|^)(?:" + "|".join(sorted(ARTICLES, key=len, reverse=True)) + r") (?=[0-9a-z])")
-_ARABIC_ARTICLE = re.compile(r"(?:(?<= )|^)و?ال(?=[\u0621-\u064a]{2})")
+# Patterns hold the characters themselves (no \\u escapes) so PostgreSQL reads them the same way.
+#: Characters dropped after NFKD (combining marks, Arabic diacritics and tatweel, apostrophe-like marks).
+DROPPED_CLASS = ("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+                 + _MARKS + "]")
+_COMBINING = re.compile(DROPPED_CLASS)
+#: Single-character replacements after case folding (``TRANSLATE_FROM[i]`` -> ``TRANSLATE_TO[i]``; the hamza,
+#: last, is dropped), then ``ß`` -> ``ss`` and ``þ`` -> ``th``.
+TRANSLATE_FROM, TRANSLATE_TO = "أإآٱةىؤئگکیıøðء", "ااااهيويككيiod"
+_ARABIC_LETTERS = str.maketrans({**dict(zip(TRANSLATE_FROM, TRANSLATE_TO)), "ء": None, "ß": "ss", "þ": "th"})
+OTHER_CLASS = "[^0-9a-z\u0621-\u064a]+"
+_OTHER = re.compile(OTHER_CLASS)
+# An article before a word ("al-Sanamayn", "As Suwayda"); a lone trailing article stays. Written without
+# look-behind and applied twice (for "as al-…") so that PostgreSQL runs the very same patterns
+# (geo.store._pg_search): both backends fold text identically.
+LATIN_ARTICLE = "(^| )(?:" + "|".join(sorted(ARTICLES, key=lambda a: (-len(a), a))) + ") (?=[0-9a-z])"
+ARABIC_ARTICLE = "(^| )\u0648?\u0627\u0644(?=[\u0621-\u064a]{2})"
+_LATIN_ARTICLE = re.compile(LATIN_ARTICLE)
+_ARABIC_ARTICLE = re.compile(ARABIC_ARTICLE)
 
 
 def _clean(text: str) -> str:
@@ -44,7 +54,9 @@ def fold(text: str) -> str:
     """``text`` folded for searching: ``"Aş-Şanamayn"`` → ``" sanamayn "``, ``"الصنمين"`` → ``" صنمين "``."""
     text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_ARABIC_LETTERS)
     text = _OTHER.sub(" ", text).strip()
-    text = _ARABIC_ARTICLE.sub("", _LATIN_ARTICLE.sub("", text))
+    for _ in range(2):
+        text = _LATIN_ARTICLE.sub(r"\1", text)
+    text = _ARABIC_ARTICLE.sub(r"\1", text)
     return _clean(text) if text else ""
 
 
@@ -52,7 +64,9 @@ def fold_series(values: "pd.Series") -> "pd.Series":
     """:func:`fold` for every string of a pandas Series (missing values fold to an empty string)."""
     text = values.fillna("").astype(str).str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
     text = text.str.casefold().str.translate(_ARABIC_LETTERS).str.replace(_OTHER, " ", regex=True).str.strip()
-    text = text.str.replace(_LATIN_ARTICLE, "", regex=True).str.replace(_ARABIC_ARTICLE, "", regex=True)
+    for _ in range(2):
+        text = text.str.replace(_LATIN_ARTICLE, r"\1", regex=True)
+    text = text.str.replace(_ARABIC_ARTICLE, r"\1", regex=True)
     return " " + text + " "
 
 

@@ -41,3 +41,12 @@ def test_query_variants_map_arabic_to_latin_gazetteer_names():
     assert "sanamayn" in query_variants("الصنمين")
     assert "صنمين" in query_variants("Sanamayn")
     assert query_variants("a word no gazetteer place has") == ("a word no gazetteer place has",)
+
+
+def test_postgis_migration_folds_with_the_same_patterns():
+    from pathlib import Path
+
+    from geo.store._pg_search import function_sql
+
+    migration = Path(__file__).resolve().parent.parent / "geo" / "store" / "migrations" / "0002_search_fold.sql"
+    assert function_sql() in migration.read_text(encoding="utf-8")
