@@ -49,25 +49,42 @@ def _clean(text: str) -> str:
     return " " + text.strip() + " "
 
 
-@lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """``text`` folded for searching: ``"Aş-Şanamayn"`` → ``" sanamayn "``, ``"الصنمين"`` → ``" صنمين "``."""
-    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_ARABIC_LETTERS)
+def _fold_words(text: str) -> str:
+    """The folded words of ``text`` without the padding spaces (see :func:`fold`)."""
+    if not text.isascii():  # ASCII text has no marks, no Arabic and nothing to decompose
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_ARABIC_LETTERS)
+    else:
+        text = text.lower()
     text = _OTHER.sub(" ", text).strip()
     for _ in range(2):
         text = _LATIN_ARTICLE.sub(r"\1", text)
-    text = _ARABIC_ARTICLE.sub(r"\1", text)
-    return _clean(text) if text else ""
+    return _ARABIC_ARTICLE.sub(r"\1", text)
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """``text`` folded for searching: ``"Aş-Şanamayn"`` → ``" sanamayn "``, ``"الصنمين"`` → ``" صنمين "``."""
+    words = _fold_words(text)
+    return _clean(words) if words else ""
+
+
+#: Folded texts kept between searches (a new query over the same incidents folds nothing again).
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 500_000
 
 
 def fold_series(values: "pd.Series") -> "pd.Series":
-    """:func:`fold` for every string of a pandas Series (missing values fold to an empty string)."""
-    text = values.fillna("").astype(str).str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
-    text = text.str.casefold().str.translate(_ARABIC_LETTERS).str.replace(_OTHER, " ", regex=True).str.strip()
-    for _ in range(2):
-        text = text.str.replace(_LATIN_ARTICLE, r"\1", regex=True)
-    text = text.str.replace(_ARABIC_ARTICLE, r"\1", regex=True)
-    return " " + text + " "
+    """:func:`fold` for every string of a pandas Series, padded with one space either side even when empty
+    (missing values fold to two spaces). Each distinct value is folded once."""
+    import pandas as pd
+
+    text = values.fillna("").astype(str)
+    if len(_FOLDED) > _FOLDED_MAX:
+        _FOLDED.clear()
+    for value in pd.unique(text.to_numpy()):
+        if value not in _FOLDED:
+            _FOLDED[value] = " " + _fold_words(value) + " "
+    return text.map(_FOLDED)
 
 
 @lru_cache(maxsize=1)
