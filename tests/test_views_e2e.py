@@ -313,8 +313,8 @@ def test_import_preview_shows_needs_review_and_arabic_right_to_left(server, page
     _paste(page, ARABIC_REPORT)
     grid = page.locator('[data-testid="stDataFrame"]').filter(has_text="needs_review")
     grid.first.wait_for(state="attached", timeout=30000)
-    passage = page.locator('.ia-passages .ia-passage[dir="auto"]').first
+    passage = page.locator('.st-key-ia_rtl_passages [data-testid="stMarkdownContainer"]').first
     passage.wait_for(timeout=30000)
     assert "الصنمين" in passage.inner_text()
-    assert passage.evaluate("el => getComputedStyle(el).direction") == "rtl"  # dir=auto on Arabic text
+    assert passage.evaluate("el => getComputedStyle(el).direction") == "rtl"
     assert page.external == [] and page.errors == []

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-_SCRIPT = """
+
+def date_keys() -> None:
+    """Install the page's key handler (once per page; drawing it again on a rerun is harmless)."""
+    st.html("""
 <script>
 (function () {
   var doc = window.parent && window.parent.document ? window.parent.document : document;
@@ -47,9 +50,4 @@ _SCRIPT = """
   }, true);
 })();
 </script>
-"""
-
-
-def date_keys() -> None:
-    """Install the page's key handler (once per page; drawing it again on a rerun is harmless)."""
-    st.html(_SCRIPT, unsafe_allow_javascript=True, width="content")
+""", unsafe_allow_javascript=True, width="content")  # a constant: no user data reaches this HTML

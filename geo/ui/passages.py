@@ -1,12 +1,12 @@
 """Import preview helpers: which incidents need a look, and Arabic passages shown right-to-left.
 
 Streamlit code, imported only by the dashboard. The preview table is a canvas grid that cannot lay out
-right-to-left text, so Arabic excerpts and places are repeated below it as escaped HTML with ``dir="auto"``.
+right-to-left text, so Arabic excerpts and places are repeated below it (escaped Markdown) in a container
+styled right-to-left.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
@@ -42,30 +42,38 @@ def _cell(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def passages_html(frame: pd.DataFrame) -> str:
-    """Escaped HTML of the incidents whose place or excerpt is Arabic: right-to-left, sentence marked."""
-    items = []
+def arabic_rows(frame: pd.DataFrame) -> list[dict]:
+    """The incidents whose place or excerpt is Arabic: id, needs_review, place, and the passage split
+    around the marked sentence (``before``, ``sentence``, ``after``; plain text, not yet escaped)."""
+    out = []
     for _, row in frame.iterrows():
         notes, place = _cell(row.get("notes")), _cell(row.get("location"))
         if not (_ARABIC.search(notes) or _ARABIC.search(place)):
             continue
-        notes, sentence = passage_of(notes, row.get("span"), row.get("extra"))
-        at = notes.find(sentence) if sentence else -1
-        text = html.escape(notes) if at < 0 else (
-            html.escape(notes[:at]) + "<mark>" + html.escape(sentence) + "</mark>"
-            + html.escape(notes[at + len(sentence):]))
-        flag = " · needs review" if needs_review(row.get("extra")) else ""
-        items.append(f'<li><b>{html.escape(_cell(row.get("event_id")))}</b>{flag} · '
-                     f'<span dir="auto" class="ia-place">{html.escape(place)}</span>'
-                     f'<div dir="auto" class="ia-passage">{text}</div></li>')
-        if len(items) >= LIMIT:
+        passage, sentence = passage_of(notes, row.get("span"), row.get("extra"))
+        at = passage.find(sentence) if sentence else -1
+        before, after = (passage, "") if at < 0 else (passage[:at], passage[at + len(sentence):])
+        out.append({"event_id": _cell(row.get("event_id")), "needs_review": needs_review(row.get("extra")),
+                    "place": place, "before": before, "sentence": sentence if at >= 0 else "", "after": after})
+        if len(out) >= LIMIT:
             break
-    return f'<ul class="ia-passages">{"".join(items)}</ul>' if items else ""
+    return out
 
 
 def arabic_passages(frame: pd.DataFrame) -> None:
-    """Show the Arabic passages of a preview right-to-left (nothing when there are none)."""
-    body = passages_html(frame)
-    if body:
-        st.markdown("**Arabic passages** (right-to-left)")
-        st.html(body)
+    """Show the Arabic passages of a preview right-to-left (nothing when there are none). Text goes through
+    escaped Markdown only; a constant style sets the direction of their container."""
+    from geo.query import escape_markdown as esc
+
+    rows = arabic_rows(frame)
+    if not rows:
+        return
+    st.html("<style>.st-key-ia_rtl_passages [data-testid='stMarkdownContainer']"
+            " { direction: rtl; text-align: right; }</style>")
+    st.markdown("**Arabic passages** (right-to-left)")
+    with st.container(key="ia_rtl_passages"):
+        for r in rows:
+            flag = " · needs review" if r["needs_review"] else ""
+            marked = f"**{esc(r['sentence'])}**" if r["sentence"] else ""
+            st.markdown(f"{esc(r['event_id'])}{flag} · {esc(r['place'])}  \n"
+                        f"{esc(r['before'])}{marked}{esc(r['after'])}")
