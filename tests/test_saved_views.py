@@ -69,17 +69,14 @@ def test_passage_marks_the_sentence_inside_merged_excerpts():
         0, "First.\n…\nSecond <b>.", "Second <b>.", 1, "", "Beta."]  # row 2 was shortened: left out
 
 
-def test_preview_shows_needs_review_and_lists_arabic_passages():
-    from geo.ui.passages import arabic_rows, needs_review, preview_table
+def test_needs_review_flags_and_arabic_passages():
+    from geo.ui.passages import arabic_rows, needs_review
 
     frame = pd.DataFrame({"event_id": ["a", "b"], "location": ["الصنمين", "Hama"],
                           "notes": ["قصف على <script>الصنمين</script>.", "Plain English."],
                           "span": ["<script>الصنمين</script>", None],
                           "extra": [json.dumps({"needs_review": True}), "{}"]})
     assert needs_review(frame["extra"][0]) and not needs_review("{}") and not needs_review("not json")
-    table = preview_table(frame, ["event_id", "location"])
-    assert list(table.columns) == ["event_id", "needs_review", "location"]
-    assert table["needs_review"].tolist() == [True, False]
     rows = arabic_rows(frame)
     assert [r["event_id"] for r in rows] == ["a"]  # only Arabic passages are repeated
     assert rows[0]["needs_review"] and rows[0]["sentence"] == "<script>الصنمين</script>"

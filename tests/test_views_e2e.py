@@ -311,8 +311,7 @@ def test_import_preview_shows_needs_review_and_arabic_right_to_left(server, page
     assert _open(page, server["url"], 11) == 11
     page.get_by_role("tab", name="Import").click()
     _paste(page, ARABIC_REPORT)
-    grid = page.locator('[data-testid="stDataFrame"]').filter(has_text="needs_review")
-    grid.first.wait_for(state="attached", timeout=30000)
+    page.get_by_text("needs_review:").first.wait_for(timeout=30000)
     passage = page.locator('.st-key-ia_rtl_passages [data-testid="stMarkdownContainer"]').first
     passage.wait_for(timeout=30000)
     assert "الصنمين" in passage.inner_text()

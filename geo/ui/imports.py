@@ -15,7 +15,7 @@ from geo.ingest import formats as import_formats
 from geo.ingest import session as ingest_session
 from geo.errors import GeoError
 
-from geo.ui.passages import arabic_passages, preview_table
+from geo.ui.passages import arabic_passages
 from geo.ui.data import build_incident_map, show_error
 
 
@@ -91,8 +91,8 @@ def _preview_section(preview, db: str) -> None:
     for msg in preview.rejected[:20]:
         st.warning(query.escape_markdown(msg))
     cols = [c for c in ingest_session.PREVIEW_COLUMNS if c in preview.frame]
-    st.dataframe(preview_table(preview.frame, cols), hide_index=True, width="stretch", key="imp_table")
-    arabic_passages(preview.frame)  # the grid cannot show right-to-left text
+    st.dataframe(pd.DataFrame(preview.frame[cols]), hide_index=True, width="stretch", key="imp_table")
+    arabic_passages(preview.frame)  # needs_review, and Arabic text right-to-left (the grid cannot)
     missing = preview.missing_location()
     if missing:
         st.warning(f"{len(missing)} incident(s) have no location yet; fix them below before committing.")

@@ -30,14 +30,6 @@ def needs_review(extra: object) -> bool:
     return isinstance(value, dict) and bool(value.get("needs_review"))
 
 
-def preview_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The preview's columns with ``needs_review`` first after the id (when the frame has ``extra``)."""
-    shown = pd.DataFrame(frame[columns])
-    if "extra" in frame:
-        shown.insert(1 if "event_id" in shown else 0, "needs_review", frame["extra"].map(needs_review).to_numpy())
-    return shown
-
-
 def _cell(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
@@ -61,10 +53,14 @@ def arabic_rows(frame: pd.DataFrame) -> list[dict]:
 
 
 def arabic_passages(frame: pd.DataFrame) -> None:
-    """Show the Arabic passages of a preview right-to-left (nothing when there are none). Text goes through
-    escaped Markdown only; a constant style sets the direction of their container."""
+    """Say which incidents the extractor flagged ``needs_review`` and show the Arabic passages of a preview
+    right-to-left. Text goes through escaped Markdown only; a constant style sets the container's direction."""
     from geo.query import escape_markdown as esc
 
+    if "extra" in frame and len(frame):
+        flagged = [_cell(e) for e, x in zip(frame["event_id"], frame["extra"]) if needs_review(x)]
+        st.caption("needs_review: " + (esc(", ".join(flagged)) + " — check these before committing." if flagged
+                                       else "no incident is flagged."))
     rows = arabic_rows(frame)
     if not rows:
         return
