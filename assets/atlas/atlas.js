@@ -570,7 +570,9 @@
     }
     // A selected table row zooms the map to it; otherwise a shared link's map-view box is kept as is.
     var chosen = L.latLngBounds([]);
-    if (!opts.snapshot) (data.hl || []).forEach(function (i) { chosen.extend([rows.lat(i), rows.lon(i)]); });
+    if (!opts.snapshot && window.__iaZoomToSelection) {  // set by the dashboard's main map only
+      (data.hl || []).forEach(function (i) { chosen.extend([rows.lat(i), rows.lon(i)]); });
+    }
     var sharedBox = opts.snapshot || chosen.isValid() ? null : sharedViewBox();
     function fit() {
       if (opts.fit === false) return;
