@@ -21,7 +21,13 @@ from geo.ui.density import density_section
 from geo.ui.exports import export_section
 from geo.ui.imports import import_section
 from geo.ui.sidebar import sidebar
-from geo.ui.state import current_state, init_from_url, write_url
+from geo.ui.state import (
+    current_state,
+    init_from_url,
+    store_from_url,
+    store_name_of,
+    write_url,
+)
 from geo.ui.views import (
     import_notice,
     map_section,
@@ -47,8 +53,8 @@ def main() -> None:
         ss.initialised = False
     if ss.get("db") not in (None, *stores):
         stores.append(ss.db)
-    if ss.get("db") is None:
-        ss.db = stores[0]
+    if ss.get("db") is None:  # first run: the store the link names (by name, among these only)
+        ss.db = store_from_url(stores) or stores[0]
     db = ss.db
     try:
         token = store_token(db)
@@ -63,7 +69,7 @@ def main() -> None:
         init_from_url(facet)
     db = sidebar(facet, stores)
     state = current_state(facet)
-    write_url(state)
+    write_url(state, store_name_of(db, stores) if db != stores[0] else None)  # the default store goes unnamed
     map_filters = query.without_bbox(state.filters)  # the map-view restriction is applied here, below
     try:
         map_frame = load_incidents(db, token, repr(map_filters), map_filters)
@@ -74,6 +80,8 @@ def main() -> None:
 
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
+    if ss.get("store_warning"):
+        st.warning(ss.pop("store_warning"))
     import_notice(notice, repr(state.filters))
     selection = index_selection(db, token, state.filters)
     metrics(selection.summary() if selection is not None else query.summarize(view))

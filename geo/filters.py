@@ -195,8 +195,12 @@ def _match_precisions(values: tuple[int, ...], frame: pd.DataFrame) -> pd.Series
 
 
 def _match_text(value: str, frame: pd.DataFrame) -> pd.Series:
-    haystack = frame["notes"].fillna("") + " " + frame["location"].fillna("")
-    return haystack.str.casefold().str.contains(value.casefold(), regex=False)
+    """Notes or location contain the words of ``value`` ignoring accents, case, the article and the
+    script of a gazetteer place name (see :mod:`geo.search`)."""
+    from geo.search import fold_series, matches
+
+    haystack = fold_series(frame["notes"]) + fold_series(frame["location"])
+    return matches(value, haystack)
 
 
 def _match_bbox(value: tuple[float, float, float, float], frame: pd.DataFrame) -> pd.Series:
@@ -236,7 +240,8 @@ FIELDS: tuple[FilterField, ...] = (
                 "district (admin2) by name, any case (repeatable)", "ADMIN2", ("admin2",), _match_districts),
     FilterField("precisions", "prec", "precision", "ints", "Precision", "geo_precision code (repeatable)",
                 "CODE", ("geo_precision",), _match_precisions, choices=(1, 2, 3)),
-    FilterField("text", "q", "text", "text", "Text", "only incidents whose notes or location contain this",
+    FilterField("text", "q", "text", "text", "Text", "only incidents whose notes or location contain this (accents, the article al-/ال and "
+                "Arabic/Latin spelling of gazetteer places ignored)",
                 "WORDS", TEXT_COLUMNS, _match_text, show=lambda v: f"“{v}”"),
     FilterField("bbox", "bbox", "bbox", "bbox", "Map view",
                 "only incidents inside WEST,SOUTH,EAST,NORTH (degrees)", "W,S,E,N",

@@ -61,7 +61,7 @@ def test_migrate_command_creates_schema_once(postgis_db: str, capsys) -> None:
     assert code == 0
     with psycopg.connect(postgis_db) as conn:
         assert conn.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall() == [
-            (1, "init"), (2, "district_source_indexes")]
+            (1, "init"), (2, "district_source_indexes"), (3, "search_fold")]
         kinds = dict(conn.execute("SELECT f_geometry_column, type FROM geometry_columns "
                                   "WHERE f_table_name = 'incidents'").fetchall())
         assert kinds == {"geom": "POINT"}

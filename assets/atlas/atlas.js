@@ -42,6 +42,9 @@
       return out;
     }
     var span = dense(data.de, 0), tp = dense(data.tp, 1), fat = dense(data.f, 0), cnt = dense(data.c, 1), url = dense(data.u, 0);
+    // the stored passage ('' = the notes) and the sentence in it the incident was read from (sparse triples)
+    var passage = {}, sentence = {};
+    for (var q = 0; q + 2 < (data.sp || []).length; q += 3) { passage[data.sp[q]] = data.sp[q + 1]; sentence[data.sp[q]] = data.sp[q + 2]; }
     var S = data.s, P = data.P, T = data.T, A = data.A, C = data.C, xy = data.xy, cs = data.cs;
     this.n = n;
     this.lat = function (i) { return C[xy[i] * 2] / cs; };
@@ -65,7 +68,7 @@
         lat: this.lat(i), lon: this.lon(i), location: S[P[p]], admin1: S[P[p + 1]],
         country: S[P[p + 2]], precision: P[p + 3] || 1, region: S[P[p + 4]],
         fatalities: fat[i], count: cnt[i], source: S[data.src[i]], url: S[url[i]],
-        notes: data.no.length ? data.no[i] : ''
+        notes: data.no.length ? data.no[i] : '', passage: passage[i] || '', sentence: sentence[i] || ''
       };
     };
   }
@@ -131,6 +134,7 @@
     function row(label, value) {
       if (value === undefined || value === null || value === '') return null;
       var tr = h('tr'), th = h('th', null, label), td = h('td');
+      td.dir = 'auto';  // an Arabic place or actor reads right-to-left
       if (value instanceof Node) td.appendChild(value); else td.textContent = String(value);
       tr.appendChild(th); tr.appendChild(td); table.appendChild(tr);
       return tr;
@@ -151,13 +155,13 @@
     var href = safeHref(r.url);
     if (href) {
       var a = h('a', null, href.length > 60 ? href.slice(0, 57) + '\u2026' : href);
-      a.href = href; a.target = '_blank'; a.rel = 'noopener noreferrer nofollow';
+      a.href = href; a.target = '_blank'; a.rel = 'noopener noreferrer nofollow'; a.className = 'ia-pop-link';
       row('Link', a);
     }
     row('Event id', r.id);
     box.appendChild(table);
     if (r.notes) {
-      box.appendChild(h('div', 'ia-pop-notes', r.notes));
+      box.appendChild(passageNode(r.passage || r.notes, r.sentence));
       if (notesLimit && r.notes.length >= notesLimit) {
         box.appendChild(h('div', 'ia-pop-trim', 'Notes shortened on this large map; filter to fewer incidents for the full text.'));
       }
@@ -165,6 +169,32 @@
       box.appendChild(h('div', 'ia-pop-trim', 'Notes are left out of maps this large; filter to fewer incidents to read them.'));
     }
     return box;
+  }
+
+  /* The stored passage (notes) as text, its extracted sentence in a <mark>; right-to-left when Arabic. */
+  function passageNode(notes, sentence) {
+    var box = h('div', 'ia-pop-notes');
+    box.dir = 'auto';
+    var at = sentence ? notes.indexOf(sentence) : -1;
+    if (at < 0) { box.textContent = notes; return box; }
+    box.appendChild(document.createTextNode(notes.slice(0, at)));
+    var mark = h('mark', 'ia-pop-sentence', sentence);
+    mark.title = 'The sentence this incident was read from';
+    box.appendChild(mark);
+    box.appendChild(document.createTextNode(notes.slice(at + sentence.length)));
+    return box;
+  }
+
+  /* The dashboard's shared map-view box (?inview=1&bbox=W,S,E,N on the page holding this map), or null. */
+  function sharedViewBox() {
+    try {
+      if (window.top === window) return null;
+      var params = new URL(window.top.location.href).searchParams;
+      if (['1', 'true', 'yes', 'on'].indexOf((params.get('inview') || '').toLowerCase()) < 0) return null;
+      var v = (params.get('bbox') || '').split(',').map(Number);
+      if (v.length !== 4 || v.some(function (x) { return !isFinite(x); }) || v[0] > v[2] || v[1] > v[3]) return null;
+      return L.latLngBounds([v[1], v[0]], [v[3], v[2]]);
+    } catch (e) { return null; }  // cross-origin parent
   }
 
   /* ---- controls ------------------------------------------------------------------------- */
@@ -584,11 +614,23 @@
         if (f && f.properties.level === 'country' && f.properties.id === 'SY') bounds.extend(l.getBounds());
       });
     }
+    // A selected table row zooms the map to it; otherwise a shared link's map-view box is kept as is.
+    var chosen = L.latLngBounds([]);
+    if (!opts.snapshot && window.__iaZoomToSelection) {  // set by the dashboard's main map only
+      (data.hl || []).forEach(function (i) { chosen.extend([rows.lat(i), rows.lon(i)]); });
+    }
+    var sharedBox = opts.snapshot || chosen.isValid() ? null : sharedViewBox();
     function fit() {
       if (opts.view) { map.setView([opts.view[0], opts.view[1]], opts.view[2], {animate: false}); return; }
-      if (opts.fit !== false && bounds.isValid()) {
+      if (opts.fit === false) return;
+      if (chosen.isValid()) {
+        map.fitBounds(chosen.pad(0.1), {animate: false, maxZoom: 11, padding: [40, 40]});
+      } else if (sharedBox) {
+        map.fitBounds(sharedBox, {animate: false, padding: [0, 0]});
+      } else if (bounds.isValid()) {
         map.fitBounds(bounds.pad(0.04), {animate: false, maxZoom: opts.maxFitZoom || 11, padding: [12, 12]});
       }
+      container.setAttribute('data-atlas-fit', chosen.isValid() ? 'selection' : sharedBox ? 'shared-box' : 'data');
     }
     fit();
     // Inside an iframe the container often gets its final size after the script ran: follow it

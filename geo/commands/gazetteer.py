@@ -30,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from geo.geocode.gazetteer_build import build
     from geo.errors import InputError
+    from geo.geocode.gazetteer_build import build
     from geo.paths import DATA_DIR
 
     countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())

@@ -17,7 +17,7 @@ from geo import taxonomy
 from geo.admin1 import resolve_admin1
 from geo.extract import _actors, _events, _places, _roles
 from geo.extract._actors import ActorEntry, ActorMention
-from geo.extract._arabic import WORD_END, LETTERS, CLITICS
+from geo.extract._arabic import CLITICS, LETTERS, WORD_END
 from geo.extract._places import Toponym
 from geo.paths import DATA_DIR
 

@@ -7,8 +7,19 @@ import re
 from dataclasses import dataclass, field, replace
 
 from geo.admin1 import resolve_admin1
-from geo.extract import _arabic, _arabic_places, _consolidate, _counts, _dates, _events, _framing, _groups, _places, \
-    _reading, _roles
+from geo.extract import (
+    _arabic,
+    _arabic_places,
+    _consolidate,
+    _counts,
+    _dates,
+    _events,
+    _framing,
+    _groups,
+    _places,
+    _reading,
+    _roles,
+)
 from geo.extract._groups import Group
 from geo.extract._model import Document, Incident
 from geo.extract._text import Sentence, normalise, split_sentences

@@ -11,7 +11,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from geo.extract import _actors, _arabic, _arabic_places, _dates, _groups, _places, _roles
+from geo.extract import (
+    _actors,
+    _arabic,
+    _arabic_places,
+    _dates,
+    _groups,
+    _places,
+    _roles,
+)
 from geo.extract._actors import ActorMention, Person
 from geo.extract._groups import Group
 from geo.extract._places import Toponym

@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from geo.geocode._normalize import name_key
 from geo._safety import atomic_write
 from geo.errors import GeocodeError
+from geo.geocode._normalize import name_key
 from geo.geocode.location import PLACE, REGION, Location
 
 COLUMNS = ("alias", "name", "lat", "lon", "country", "admin1", "admin1_iso", "kind", "geo_precision",

@@ -12,10 +12,28 @@ from functools import lru_cache
 
 from geo.geocode._normalize import name_key, sound_key, strip_feature_words
 from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
-from geo.geocode._ranking import (AREA_FEATURES, BIG_CITY, CHEAP_TIERS, FEATURE_BONUS, FUZZY_CUTOFF,
-                                  FUZZY_MIN_LENGTH, FUZZY_MIN_NAME_RATIO, FUZZY_SOUND_WEIGHT, FUZZY_SPELLING_WEIGHT,
-                                  MAX_CANDIDATES, MIN_ABROAD, MIN_SOUND_KEY, SCORE_EXACT, SCORE_KEY, SCORE_SOUND,
-                                  SCORE_STRIPPED, SOUND_MIN_NAME_RATIO, TIER_STEP, Candidate, rank_value)
+from geo.geocode._ranking import (
+    AREA_FEATURES,
+    BIG_CITY,
+    CHEAP_TIERS,
+    FEATURE_BONUS,
+    FUZZY_CUTOFF,
+    FUZZY_MIN_LENGTH,
+    FUZZY_MIN_NAME_RATIO,
+    FUZZY_SOUND_WEIGHT,
+    FUZZY_SPELLING_WEIGHT,
+    MAX_CANDIDATES,
+    MIN_ABROAD,
+    MIN_SOUND_KEY,
+    SCORE_EXACT,
+    SCORE_KEY,
+    SCORE_SOUND,
+    SCORE_STRIPPED,
+    SOUND_MIN_NAME_RATIO,
+    TIER_STEP,
+    Candidate,
+    rank_value,
+)
 from geo.geocode.location import PLACE, Location
 
 SCOPE_COLUMNS = {"country": 3, "admin1": 4, "admin2": 9}

@@ -11,15 +11,45 @@ import re
 from dataclasses import replace
 
 from geo.geocode._normalize import GENERIC_WORDS, name_key
-from geo.geocode._phrases import (AND, ARABIC_COUNTRYSIDE, ARABIC_DIRECTION, ARABIC_NEAR, ARABIC_SIDES, ARABIC_TOWN_OF,
-                                  ARTICLE_WORDS, COUNTRYSIDE_PREFIX, COUNTRYSIDE_SUFFIX, DASH, DIRECTION, DIRECTION_OF,
-                                  IN_REGION, NEAR, NEAR_SUFFIX, PARENTHESES, QUALIFIERS, ROAD, TOWN_OF, km, part_of,
-                                  twin_qualifiers)
-from geo.geocode._ranking import (AROUND_FACTOR, BORDER_DEG, CURATED_FLOOR, LEADING_NAME_FACTOR,
-                                  LEADING_NEEDS_NO_ARTICLE, NEAR_FACTOR, READ_SETTLEMENT_SUFFIX, SCORE_KEY,
-                                  SCORE_SOUND, SCORE_STRIPPED, TWIN_FACTOR, prominence)
+from geo.geocode._phrases import (
+    AND,
+    ARABIC_COUNTRYSIDE,
+    ARABIC_DIRECTION,
+    ARABIC_NEAR,
+    ARABIC_SIDES,
+    ARABIC_TOWN_OF,
+    ARTICLE_WORDS,
+    COUNTRYSIDE_PREFIX,
+    COUNTRYSIDE_SUFFIX,
+    DASH,
+    DIRECTION,
+    DIRECTION_OF,
+    IN_REGION,
+    NEAR,
+    NEAR_SUFFIX,
+    PARENTHESES,
+    QUALIFIERS,
+    ROAD,
+    TOWN_OF,
+    km,
+    part_of,
+    twin_qualifiers,
+)
+from geo.geocode._ranking import (
+    AROUND_FACTOR,
+    BORDER_DEG,
+    CURATED_FLOOR,
+    LEADING_NAME_FACTOR,
+    LEADING_NEEDS_NO_ARTICLE,
+    NEAR_FACTOR,
+    READ_SETTLEMENT_SUFFIX,
+    SCORE_KEY,
+    SCORE_SOUND,
+    SCORE_STRIPPED,
+    TWIN_FACTOR,
+    prominence,
+)
 from geo.geocode.location import Location
-
 
 DISTRICT_PHRASE = re.compile(r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:district|mantiqa|mantiqah|mintaqa|mintaqah)$",
                              re.IGNORECASE)

@@ -21,10 +21,10 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from geo.errors import GeocodeError
 from geo.geocode import _build_wof, _wof
 from geo.geocode._normalize import KEY_VERSION, name_key, sound_key
 from geo.geocode._regions_def import AREAS, PARTS, part_box
-from geo.errors import GeocodeError
 from geo.paths import DATA_DIR
 
 DEFAULT_COUNTRIES = ("SY", "JO", "LB", "IQ", "TR", "IL", "PS")

@@ -24,8 +24,16 @@ from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
 from geo.geocode._normalize import name_key, strip_feature_words
 from geo.geocode._phrases import QUALIFIERS, km
-from geo.geocode._ranking import (DUPLICATE_KM, MAX_QUERY, NAMESAKE_MARGIN, REGION_AFTER_TOWN, ambiguous, near_order,
-                                  prominence, unsure_guess)
+from geo.geocode._ranking import (
+    DUPLICATE_KM,
+    MAX_QUERY,
+    NAMESAKE_MARGIN,
+    REGION_AFTER_TOWN,
+    ambiguous,
+    near_order,
+    prominence,
+    unsure_guess,
+)
 from geo.geocode._resolve import QueryResolver
 from geo.geocode.location import REGION, Location
 from geo.paths import PROJECT_ALIASES, user_aliases_path

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.errors import GeocodeError
+from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.paths import DATA_DIR
 
 REGIONS_PATH = DATA_DIR / "regions.geojson"

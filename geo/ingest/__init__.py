@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from geo.errors import GeoError, InputError, RowErrors, UnknownFormatError
 from geo.ingest import _columns as cols
 from geo.ingest import formats
-from geo.ingest.formats import ReadOptions, Reading
+from geo.ingest.formats import Reading, ReadOptions
 from geo.ingest.formats.report import report_table
 
 if TYPE_CHECKING:  # pandas and the builders load on first use: `python -m geo --help` stays fast

@@ -17,8 +17,16 @@ import numpy as np
 import pandas as pd
 
 from geo.filters import Filters
-from geo.map.aggregate import (LARGE_VIEW_THRESHOLD, Aggregates, View, aggregate, cell_degrees,
-                               fitting_view, from_cell_counts, in_view_mask)
+from geo.map.aggregate import (
+    LARGE_VIEW_THRESHOLD,
+    Aggregates,
+    View,
+    aggregate,
+    cell_degrees,
+    fitting_view,
+    from_cell_counts,
+    in_view_mask,
+)
 from geo.map.payload import coordinates, encode_aggregates
 
 

@@ -51,7 +51,7 @@ DEFAULT_CENTER = (35.0, 38.5)
 _NEEDED = ("event_id", "event_date", "date_end", "time_precision", "event_type", "sub_event_type", "kind",
            "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "admin1", "location",
            "latitude", "longitude", "geo_precision", "region_id", "fatalities", "count", "source",
-           "source_url", "notes")
+           "source_url", "notes", "span", "extra")  # span/extra: the passage and sentence of a popup
 
 
 class _Raw(Element):

@@ -16,6 +16,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from geo.map._passage import passage_spans
+
 #: Budget for all notes together (characters); notes are trimmed to fit it at large sizes.
 NOTES_BUDGET_CHARS = 2_500_000
 NOTES_MAX_CHARS = 1500
@@ -258,9 +260,11 @@ def encode_incidents(frame: pd.DataFrame, *, highlight_ids: Sequence[str] = (),
         "u": _sparse(url_codes, 0),
         "no": _trim(_column(frame, "notes"), limit),
         "nl": limit if limit < NOTES_MAX_CHARS else None,
+        "sp": None,  # the sentence to highlight in each passage (geo.map._passage), filled below
         "hl": highlighted,
         "cs": COORD_SCALE,
     }
+    payload["sp"] = passage_spans(frame, payload["no"])
     payload["s"] = strings.items
     return Encoded(payload=payload, count=n, dropped=dropped,
                    notes_limit=payload["nl"], region_ids=region_ids)

@@ -10,6 +10,7 @@ import html
 import math
 from typing import Any, Mapping
 
+from geo.map._passage import passage_of
 from geo.map.payload import safe_url
 
 PRECISION_TEXT = {1: "exact place", 2: "approximate (near a place / part of a region)", 3: "region only"}
@@ -43,7 +44,16 @@ def popup_html(row: Mapping[str, Any]) -> str:
     if url:
         rows.append(("Link", f'<a href="{html.escape(url, quote=True)}" target="_blank" '
                               f'rel="noopener noreferrer nofollow">{html.escape(url)}</a>'))
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows if v)
-    notes = e(row.get("notes"))
+    body = "".join(f'<tr><th>{k}</th><td dir="auto">{v}</td></tr>' for k, v in rows if v)
+    notes = _passage(*passage_of(_text(row.get("notes")), row.get("span"), row.get("extra")))
     return (f'<div class="ia-popup"><b>{e(row.get("kind")) or "incident"}</b><table>{body}</table>'
-            + (f'<div class="ia-pop-notes">{notes}</div>' if notes else "") + "</div>")
+            + (f'<div class="ia-pop-notes" dir="auto">{notes}</div>' if notes else "") + "</div>")
+
+
+def _passage(notes: str, sentence: str) -> str:
+    """The notes escaped, with the extracted sentence (when found in them) in a ``<mark>``."""
+    at = notes.find(sentence) if sentence else -1
+    if at < 0:
+        return html.escape(notes, quote=True)
+    return (html.escape(notes[:at], quote=True) + '<mark class="ia-pop-sentence">'
+            + html.escape(sentence, quote=True) + "</mark>" + html.escape(notes[at + len(sentence):], quote=True))

@@ -13,15 +13,35 @@ The names below are re-exported so callers can keep writing ``from geo import qu
 
 from __future__ import annotations
 
-from geo.query.counts import (FACET_KEYS, actor_counts, date_bounds, facets, label_with_count, sorted_counts,
-                              value_counts)
+from geo.query.counts import (
+                              FACET_KEYS,
+                              actor_counts,
+                              date_bounds,
+                              facets,
+                              label_with_count,
+                              sorted_counts,
+                              value_counts,
+)
 from geo.query.density import grid_counts, hex_counts, region_counts, region_iso
 from geo.query.mapclick import bbox_from_bounds, governorate_from_click
 from geo.query.markdown import escape_markdown
-from geo.query.summary import LARGE_STORE, RECENT_DAYS, Summary, initial_since, summarize
+from geo.query.summary import (
+                              LARGE_STORE,
+                              RECENT_DAYS,
+                              Summary,
+                              initial_since,
+                              summarize,
+)
 from geo.query.timeline import choose_granularity, span_dates, timeline
-from geo.query.urlstate import IN_VIEW_KEY, KEYS, ViewState, describe_filters, from_query_params, \
-    to_query_params, without_bbox
+from geo.query.urlstate import (
+                              IN_VIEW_KEY,
+                              KEYS,
+                              ViewState,
+                              describe_filters,
+                              from_query_params,
+                              to_query_params,
+                              without_bbox,
+)
 
 __all__ = ["FACET_KEYS", "IN_VIEW_KEY", "KEYS", "LARGE_STORE", "RECENT_DAYS", "Summary", "ViewState",
            "actor_counts", "bbox_from_bounds", "choose_granularity", "date_bounds", "describe_filters",

@@ -10,6 +10,7 @@ import pandas as pd
 from geo.query.counts import actor_counts
 from geo.query.density import region_counts
 
+
 @dataclass(frozen=True)
 class Summary:
     """Headline numbers of a filtered set."""

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from geo.filters import FIELDS, Filters, FilterField, parse_bbox
+from geo.filters import FIELDS, FilterField, Filters, parse_bbox
 
 #: URL keys by field name (short, stable: shared links depend on them).
 KEYS = {spec.name: spec.url_key for spec in FIELDS}

@@ -19,7 +19,13 @@ from __future__ import annotations
 import os
 
 from geo.errors import InputError
-from geo.store.frames import empty_frame, frame_from_rows, prepare_frame, typed_frame, with_geometry
+from geo.store.frames import (
+    empty_frame,
+    frame_from_rows,
+    prepare_frame,
+    typed_frame,
+    with_geometry,
+)
 from geo.store.gpkg import GeoPackageStore
 from geo.store.location import backend_of, is_server_url
 from geo.store.protocol import IncidentStore, UpsertResult
@@ -37,7 +43,9 @@ def open_store(db: str | os.PathLike, *, create: bool = True) -> IncidentStore:
     """
     text = os.fspath(db)
     if is_server_url(text):
-        from geo.store.postgis import open_postgis  # written separately; imported only when asked for
+        from geo.store.postgis import (
+            open_postgis,  # written separately; imported only when asked for
+        )
 
         return open_postgis(text)
     if not create and not os.path.exists(text):

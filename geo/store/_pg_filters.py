@@ -75,7 +75,9 @@ def _precisions(filters: Filters):
 
 
 def _text(filters: Filters):
-    return sql.SQL("atlas_search_text(notes, location) LIKE lower(%s)"), [_like_pattern(filters.text)]
+    from geo.store._pg_search import text_clause  # the folding of geo.search, in SQL
+
+    return text_clause(filters.text)
 
 
 def _bbox(filters: Filters):

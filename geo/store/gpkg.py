@@ -16,11 +16,18 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from geo.store import _gpkg_layout as _gpkg
 from geo.errors import StoreError
 from geo.filters import Filters, region_isos
 from geo.schema import COLUMN_TYPES, COLUMNS
-from geo.store.frames import _coerce, empty_frame, frame_from_rows, prepare_frame, typed_frame, with_geometry  # noqa: F401
+from geo.store import _gpkg_layout as _gpkg
+from geo.store.frames import (  # noqa: F401
+    _coerce,
+    empty_frame,
+    frame_from_rows,
+    prepare_frame,
+    typed_frame,
+    with_geometry,
+)
 from geo.store.protocol import UpsertResult
 
 if TYPE_CHECKING:
@@ -263,9 +270,8 @@ class GeoPackageStore:
 
     def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
         import pyarrow as pa
-        import pyogrio
-
         import pyarrow.compute as pc
+        import pyogrio
 
         _meta, table = pyogrio.read_arrow(self.path, layer=TABLE, columns=list(COLUMNS), read_geometry=False,
                                           where=where.removeprefix(" WHERE ") or None)

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geo.store import _pg_filters, _pg_frames, _pg_migrate
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.schema import COLUMNS
+from geo.store import _pg_filters, _pg_frames, _pg_migrate
 from geo.store.location import is_server_url
 
 if TYPE_CHECKING:

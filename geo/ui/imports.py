@@ -16,6 +16,7 @@ from geo.errors import GeoError
 from geo.ingest import formats as import_formats
 from geo.ingest import session as ingest_session
 from geo.ui.data import build_incident_map, show_error
+from geo.ui.passages import arabic_passages
 
 #: Import-tab fields kept across tab switches (a closed tab's widgets lose their state in Streamlit).
 IMPORT_FIELDS = {"imp_mode": "Upload a file", "imp_published": None, "imp_text": "", "imp_name": "",
@@ -92,6 +93,7 @@ def _preview_section(preview, db: str) -> None:
         st.warning(query.escape_markdown(msg))
     cols = [c for c in ingest_session.PREVIEW_COLUMNS if c in preview.frame]
     st.dataframe(pd.DataFrame(preview.frame[cols]), hide_index=True, width="stretch", key="imp_table")
+    arabic_passages(preview.frame)  # needs_review, and Arabic text right-to-left (the grid cannot)
     missing = preview.missing_location()
     if missing:
         st.warning(f"{len(missing)} incident(s) have no location yet; fix them below before committing.")

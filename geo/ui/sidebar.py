@@ -11,6 +11,8 @@ import streamlit as st
 
 from geo import query
 from geo.filters import FIELD
+from geo.ui.datekeys import date_keys
+from geo.ui.saved_views import saved_views_section
 from geo.ui.state import picker_moved, reset_filters, slider_moved, type_choices
 
 PRECISION_LABELS = {1: "1 · town", 2: "2 · near town / part of region", 3: "3 · region only"}
@@ -27,6 +29,8 @@ def sidebar(facet: dict, stores: list[str]) -> str:
     # one per row: side by side, a narrow sidebar cut the dates ("2018/06/0")
     sb.date_input("From", min_value=lo, max_value=hi, key="f_from", on_change=picker_moved, format="YYYY-MM-DD")
     sb.date_input("To", min_value=lo, max_value=hi, key="f_to", on_change=picker_moved, format="YYYY-MM-DD")
+    with sb:
+        date_keys()  # Enter / Tab apply a typed date
     actors = facet["actors"]
     sb.multiselect("Actors (any position)", list(actors.index), key="f_actors",
                    format_func=lambda a: query.label_with_count(a, actors), placeholder="All actors")
@@ -53,6 +57,7 @@ def sidebar(facet: dict, stores: list[str]) -> str:
                 help="Metrics, timeline and table follow the map as you pan and zoom.")
     sb.button("Reset filters", on_click=reset_filters, args=(facet,), width="stretch")
     sb.caption("The address bar holds these filters: copy it to share this view.")
+    saved_views_section(stores)
     sb.divider()
     sb.selectbox("Store", stores, key="db", on_change=_store_changed,
                  help="Set $INCIDENT_ATLAS_DB to open another store. Imports into the bundled "

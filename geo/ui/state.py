@@ -6,13 +6,61 @@ Streamlit code, imported only by ``dashboard.py`` (everything else in ``geo`` wo
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
 from geo import query
 from geo.filters import Filters
+from geo.ingest import session as ingest_session
 from geo.paths import default_db
 from geo.ui.data import governorate_shapes, is_server
+
+#: URL key of the store, by *name* (see :func:`store_names`): a link never carries a path or database URL.
+STORE_KEY = "store"
+
+
+def store_names(stores: list[str]) -> dict[str, str]:
+    """The stores this server offers, by the short name a URL may use: ``sample`` (the bundled sample),
+    ``my-copy`` (the user's own copy that imports go to), ``configured`` ($INCIDENT_ATLAS_DB), ``store-N``."""
+    names: dict[str, str] = {}
+    user_copy = ingest_session.user_store_path()
+    for i, path in enumerate(stores):
+        if ingest_session.is_sample(path):
+            name = "sample"
+        elif _same_file(path, user_copy):
+            name = "my-copy"
+        elif i == 0:
+            name = "configured"
+        else:
+            name = f"store-{i + 1}"
+        names.setdefault(name, path)
+    return names
+
+
+def _same_file(a: str, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def store_name_of(db: str, stores: list[str]) -> str | None:
+    """The URL name of the store ``db`` (None when the server does not offer it under a name)."""
+    return next((name for name, path in store_names(stores).items() if path == db), None)
+
+
+def store_from_url(stores: list[str]) -> str | None:
+    """The store the address bar names, looked up among ``stores`` only; None when it names none of them.
+
+    Whatever else the link says (a file path, a ``postgresql://`` URL) is ignored, never opened."""
+    wanted = st.query_params.get(STORE_KEY)
+    if wanted is None:
+        return None
+    found = store_names(stores).get(str(wanted).strip())
+    if found is None:
+        st.session_state.store_warning = "The link names a store this server does not offer; showing the default store."
+    return found
 
 
 def init_from_url(facet: dict) -> None:
@@ -37,6 +85,8 @@ def init_from_url(facet: dict) -> None:
     ss.f_text = f.text or ""
     ss.f_inview = state.in_view
     ss.view_bbox = f.bbox
+    ss.url_box = f.bbox if state.in_view else None  # kept until the user moves the map (see map_changed)
+    ss.url_box_area = None
     ss.initialised = True
 
 
@@ -85,8 +135,11 @@ def current_state(facet: dict) -> query.ViewState:
     return query.ViewState(filters=filters, in_view=bool(ss.f_inview))
 
 
-def write_url(state: query.ViewState) -> None:
+def write_url(state: query.ViewState, store: str | None = None) -> None:
+    """Mirror the view in the address bar: filters, map box, the store's name and the playback window."""
     wanted = query.to_query_params(state)
+    if store:
+        wanted = {STORE_KEY: [store], **wanted}
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     if "window" in current:  # the map's playback window (written by the map itself) survives reruns
         wanted = {**wanted, "window": current["window"]}
@@ -114,13 +167,37 @@ def map_changed(key: str) -> None:
         else:
             st.toast(f"No incidents in {query.escape_markdown(iso)} in this store.")
     if st.session_state.get("f_inview"):
-        st.session_state.view_bbox = query.bbox_from_bounds(value.get("bounds"))
+        box = query.bbox_from_bounds(value.get("bounds"))
+        if not _opened_on_url_box(box):
+            st.session_state.url_box = None
+            st.session_state.view_bbox = box
     if st.session_state.get("large_map"):  # large-view mode: count the new view when it left the counted one
         from geo.map.aggregate import needs_new_view, view_from_map
 
         now = view_from_map(value.get("bounds"), value.get("zoom"))
         if needs_new_view(st.session_state.get("large_view_shown"), now):
             st.session_state.large_view = now
+
+
+def _opened_on_url_box(box) -> bool:
+    """True while the map still shows the box of the link it was opened with (the map reports a view a
+    little larger than that box, centred on it): the link's box then stays the filter, so the link gives
+    the same incidents. Once the user pans or zooms, the map's own bounds take over."""
+    ss = st.session_state
+    url_box = ss.get("url_box")
+    if not url_box or not box:
+        return False
+    w, s, e, n = url_box
+    bw, bs, be, bn = box
+    contains = bw <= w + 1e-6 and bs <= s + 1e-6 and be >= e - 1e-6 and bn >= n - 1e-6
+    centred = (abs((bw + be) - (w + e)) <= 0.02 * max(e - w, 1e-6) + 1e-6
+               and abs((bs + bn) - (s + n)) <= 0.02 * max(n - s, 1e-6) + 1e-6)
+    area = (be - bw) * (bn - bs)
+    first = ss.get("url_box_area") or area
+    if contains and centred and area <= first * 1.05:
+        ss.url_box_area = first
+        return True
+    return False
 
 
 def timeline_selected(key: str) -> None:

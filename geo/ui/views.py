@@ -60,7 +60,9 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or large else [])
     wanted += ["zoom"] if large else []
     defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"], "zoom": None}
-    _component_func(script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=key,
+    # this map zooms to selected table rows (other maps with a highlight, e.g. the import fix map, do not)
+    script = "window.__iaZoomToSelection = true;\n" + args["script"]
+    _component_func(script=script, header=args["header"], html=args["html"], id=args["id"], key=key,
                     height=560, width=None, returned_objects=wanted,
                     default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
                     feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
