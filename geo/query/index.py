@@ -162,18 +162,22 @@ class IncidentIndex:
         return lists
 
     def _text_hits(self, text: str, positions: np.ndarray) -> np.ndarray:
-        """The positions whose notes + location contain ``text`` (case-folded), as the declared matcher."""
+        """The positions whose notes + location contain ``text`` as the declared matcher reads it
+        (:mod:`geo.search`: accents, the article and the script of gazetteer places ignored)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if self._haystack is None:
+        from geo.search import fold_series, query_variants
+
+        if self._haystack is None:  # folded once per index, then every search is a substring scan
             f = self.frame
-            joined = f["notes"].astype("object").fillna("").astype(str) + " " + \
-                f["location"].astype("object").fillna("").astype(str)
-            self._haystack = pa.array([v.casefold() for v in joined], type=pa.large_string())
+            joined = fold_series(f["notes"]) + fold_series(f["location"])
+            self._haystack = pa.array(joined.tolist(), type=pa.large_string())
         chosen = self._haystack.take(pa.array(positions)) if len(positions) < len(self.frame) else self._haystack
-        found = pc.match_substring(chosen, text.casefold()).to_numpy(zero_copy_only=False)
-        return positions[found.astype(bool)]
+        found = np.zeros(len(chosen), dtype=bool)
+        for variant in query_variants(text):
+            found |= pc.match_substring(chosen, variant).to_numpy(zero_copy_only=False).astype(bool)
+        return positions[found]
 
     def select(self, filters: Filters | None = None) -> "Selection":
         """The rows passing ``filters`` (exactly ``Filters.mask``), in date order."""
