@@ -113,13 +113,18 @@ class Geocoder(QueryResolver, PlaceMatcher):
             unique[0] = replace(unique[0], reason=reason or self._reason(unique, scope))
         return [replace(f, query=query) for f in unique[:limit]]
 
+    def _judged_place(self, best: Location) -> int | None:
+        """The gazetteer id of a best answer that the ambiguity and unsure-guess checks may overrule: a place
+        not backed by another place of the same report; None otherwise."""
+        if best.kind != "place" or (best.reason or "").endswith("also named in the report"):
+            return None
+        return self._pid_of(best)
+
     def _is_ambiguous(self, found: list[Location]) -> bool:
         """Namesakes of similar prominence in different governorates and nothing to choose between them
         (no context, no other place of the report nearby): see :data:`~geo.geocode._ranking.AMBIGUOUS_RATIO`."""
         best = found[0]
-        if best.kind != "place" or (best.reason or "").endswith("also named in the report"):
-            return False
-        pid = self._pid_of(best)
+        pid = self._judged_place(best)
         if pid is None:
             return False
         others = []
@@ -133,9 +138,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         """A loose match (sound, fuzzy, feature words dropped) naming a hamlet spelt unlike the query, with nothing
         to back it (see :func:`~geo.geocode._ranking.unsure_guess`)."""
         best = found[0]
-        if best.kind != "place" or (best.reason or "").endswith("also named in the report"):
-            return False
-        pid = self._pid_of(best)
+        pid = self._judged_place(best)
         if pid is None:
             return False
         from rapidfuzz import fuzz
