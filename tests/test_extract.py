@@ -485,3 +485,26 @@ def test_any_text_gives_well_formed_incidents(words, published):
         assert taxonomy.lookup_sub_type(inc.sub_event_type).event_type == inc.event_type
         assert inc.time_precision in (1, 2, 3)
 
+
+
+def test_a_clinic_or_hospital_in_a_town_is_where_a_raid_happened():
+    (inc,) = extract(_doc("On 18 May 2021, intelligence agents raided a clinic in the town of Kafr Batna, "
+                          "detaining two doctors."))
+    assert inc.location.admin1_iso == "SY-RD" and inc.location_text == "Kafr Batna" and inc.geo_precision == 1
+
+
+def test_the_town_of_the_hospital_a_victim_was_taken_to_is_not_the_event_place():
+    text = ("On 18 May 2021, shelling hit Tafas, wounding a woman who died on the way to a hospital in "
+            "Damascus.")
+    places = [i.location_text for i in extract(_doc(text))]
+    assert places == ["Tafas"]
+
+
+def test_an_event_sentence_without_a_place_takes_the_place_of_the_sentence_before():
+    told = "On 18 May 2021, intelligence agents searched the houses of the town of Kafr Batna. Twelve men were arrested."
+    (inc,) = extract(_doc(told))
+    assert (inc.sub_event_type, inc.location_text, inc.geo_precision) == ("Arrests", "Kafr Batna", 1)
+    # not across a paragraph, and not after "Elsewhere"
+    for other in (told.replace(". Twelve", ".\n\nTwelve"), told.replace("Twelve", "Elsewhere, twelve")):
+        (inc,) = extract(_doc(other))
+        assert inc.location_text != "Kafr Batna"

@@ -175,3 +175,17 @@ def test_a_square_is_inside_its_town_and_a_ministry_is_not_a_village():
 def test_towns_listed_with_and_each_get_their_incident():
     places = {i.location_text for i in extract(_doc("خرجت مظاهرات اليوم في مدن إدلب، وبنش، وسرمدا."))}
     assert places == {"إدلب", "بنش", "سرمدا"}
+
+
+def test_common_words_after_a_weak_cue_are_not_villages():
+    # "بجروح" (with wounds), "بأكثر" (with more than) are words, though hamlets are spelled like them
+    text = "قصفت قوات النظام أمس بلدة طفس بأكثر من عشرين قذيفة، وأصيب ثلاثة مدنيين بجروح."
+    incidents = extract(_doc(text))
+    assert [(i.location.admin1_iso, i.location_text) for i in incidents] == [("SY-DR", "طفس")]
+
+
+def test_a_list_after_a_weak_cue_stays_weak():
+    # "بين بوتين، والشيباني": people listed after "between" are not places, not even a hamlet of that spelling
+    text = "عقد أمس لقاء بين بوتين، والشيباني، ثم قصفت طائرات روسية مدينة جسر الشغور."
+    places = {i.location_text for i in extract(_doc(text))}
+    assert "الشيباني" not in places and "جسر الشغور" in places

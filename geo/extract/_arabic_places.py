@@ -33,6 +33,9 @@ _STOP = {
     "الشمال", "الجنوب", "الشرق", "الغرب", "المنطقة", "مناطق", "المنازل", "منازل", "المنزل", "الطريق", "المستشفى",
     "المستشفيات", "الأحياء", "السكنية", "العاصمة", "الساحة", "مواقع", "المواقع", "نقاط", "حاجز", "الحاجز", "سوريا",
     "دون", "بدون", "أنباء", "إصابات", "ضحايا", "قذائف", "صواريخ", "بقذائف", "بالقرب", "إنه", "إنها", "أنه", "أنها",
+    # amounts and outcomes that follow a place ("طفس بأكثر من عشرين قذيفة", "بجروح", "بإسقاط")
+    "أكثر", "اكثر", "أقل", "اقل", "حوالي", "حوالى", "قرابة", "نحو", "جروح", "جراح", "إصابة", "اصابة", "مقتل", "إسقاط",
+    "اسقاط",
 }
 _POINT = {"مدينة": 1, "بلدة": 1, "قرية": 1, "مخيم": 1, "مدن": 1, "مخيمات": 1, "بلدتي": 1, "قريتي": 1, "مدينتي": 1, "بلدات": 1, "قرى": 1,
           "مطار": 1, "معبر": 1, "سجن": 1, "حي": 2, "منطقة": 2, "ناحية": 2, "ساحة": 2, "دوار": 2, "طريق": 2,
@@ -109,8 +112,8 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
     i = 0
     listed = -1          # index of the token right after the last candidate: a list may go on there
     listed_region = ""   # the region word of that candidate ("ريفي حلب وحماة": Hama's countryside too)
+    listed_weak = False  # that candidate came by a weak cue: the list goes on as weakly ("بين بوتين، والشيباني")
     while i < len(tokens):
-        weak = False
         word, s, e = tokens[i]
         base = _base(word)
         prev = _base(tokens[i - 1][0]) if i else ""
@@ -118,6 +121,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         gap = text[tokens[i - 1][2]:s] if i else ""
         in_list = i == listed and (word[0] == "و" or "," in gap) and not _HARD_BREAK.search(gap)
         cue = "plain" if in_list and base not in _STOP and base not in _DIRS and base not in _REGION else None
+        weak = cue == "plain" and listed_weak
         if cue and listed_region:
             cue = "listed_region"
         if cue is not None:
@@ -162,6 +166,7 @@ def find_toponyms(text: str, offset: int = 0, masked: list[tuple[int, int]] | No
         end = tokens[i + consumed - 1][2]
         top = Toponym(" ".join(words), offset + s, offset + end)
         top.strict = cue == "plain" and weak
+        listed_weak = top.strict
         top.excluded = bool(_EXCLUDE_LEFT.search(text[max(0, s - 40):s]))
         precision = {"near": 2, "point": _POINT.get(prev, 1), "plain": None, "region": 3, "listed_region": 3}[cue]
         if cue == "listed_region":

@@ -37,6 +37,21 @@ class _Context:
     masked: list[tuple[int, int]] = field(default_factory=list)   # dateline place names: never a location
     background_end: int = -1       # end of the last sentence told as background (its paragraph follows it)
     not_mapped: list[dict] = field(default_factory=list)          # passages kept as provenance only
+    previous: Sentence | None = None  # the sentence read before this one
+
+
+_ELSEWHERE = re.compile(r"^\W*(?:elsewhere|meanwhile|separately|in (?:a|another) (?:separate )?(?:incident|development)|"
+                        r"in other (?:news|developments)|also on)\b", re.I)
+
+
+def _place_told_before(ctx: _Context, sentence: Sentence) -> tuple | None:
+    """The place of the previous sentence of the same paragraph, for an event sentence that names none ("Troops
+    raided the town of X. Twelve men were detained."); never across a paragraph or after "Elsewhere, ..."."""
+    prev = ctx.previous
+    if prev is None or "\n" in ctx.text[prev.end:sentence.start] or _ELSEWHERE.match(sentence.text):
+        return None
+    tops = [t for t in _reading.sentence_places(prev, ctx.masked) if not t.excluded]
+    return _resolve_place(ctx, tops, prev.end) if tops else None
 
 
 _ANAPHORA = re.compile(r"^\s+(?:him|her|them|it)\b", re.I)
@@ -251,6 +266,8 @@ def _incidents_in_sentence(ctx: _Context, sentence: Sentence, existing: list[Inc
                      bool(place_src.flags.get("needs_review"))) if place_src.location else None
         if place is None:
             place = _resolve_place(ctx, toponyms, group.head.start)
+        if place is None and not toponyms and not arabic:
+            place = _place_told_before(ctx, sentence)
         scope_dates = [d for d in current if s <= d.span[0] < e]
         if group.subordinate and any(d.span[0] >= group.end for d in scope_dates):
             scope_dates = [d for d in scope_dates if d.span[0] >= group.end]  # "... after X shelled Y on Monday"
@@ -381,6 +398,7 @@ def run(doc: Document, geocoder=None) -> list[Incident]:
         if sentence.heading:
             continue
         found = _incidents_in_sentence(ctx, sentence, incidents)
+        ctx.previous = sentence
         if not found and incidents:
             # "No casualties were reported." / "Unknown fatalities coded as 10." complete the last event(s)
             told = [i for i in incidents if i.span == incidents[-1].span and i.kind == incidents[-1].kind]

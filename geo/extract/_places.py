@@ -57,9 +57,12 @@ _SOURCE_LEFT = re.compile(
     # where a speaker is or a report was filed, and where casualties were taken afterwards
     r"\b(?:(?:tele)?phone|speaking|spoke|talking|writing|reporting|interviewed|interview|conference|briefing|"
     r"statement|told\s+(?:[\w-]+\s+){1,2}|said|says)\s+(?:(?:by\s+)?(?:tele)?phone\s+)?(?:from|in)\s+(?:the\s+)?$|"
-    r"\b(?:hospitals?|clinic|morgue|medical (?:center|centre|point)|taken|transferred|evacuated|rushed|fled|"
-    r"displaced|moved|sent)\s+(?:to\s+(?:a\s+|the\s+)?(?:hospitals?\s+)?)?(?:in|at|to)\s+(?:the\s+)?"
-    r"(?:(?:city|town)\s+of\s+)?$)", re.I)
+    # (a hospital "in X" is where a raid or strike happened unless someone was taken or treated there)
+    r"\b(?:taken|transferred|evacuated|rushed|fled|displaced|moved|sent|treated|admitted|brought|died)\s+"
+    r"(?:to\s+)?(?:in|at|to)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$|"
+    r"(?:\b(?:taken|transferred|evacuated|rushed|moved|sent|treated|admitted|brought|died|route|way)\s+"
+    r"(?:[\w'-]+\s+){0,3}?|\bto\s+(?:a\s+|the\s+)?(?:[\w'-]+\s+){0,2}?)"
+    r"(?:hospitals?|clinic|morgue|medical (?:center|centre|point))\s+(?:in|at)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$)", re.I)
 _SOURCE_RIGHT = re.compile(r"^(?:'s)?\s+(?:branch|office|bureau|-based)\b|^-based\b|"
                            # a capital standing for its government: "Ankara announced", "Damascus has denied"
                            r"^\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?(?:announced|announces|said|says|stated|claimed|claims|"
@@ -316,13 +319,19 @@ def resolve(top: Toponym, geocoder: Geocoder, context: str | None, cache: dict) 
     return found
 
 
+def _unranked_village(loc: Location) -> bool:
+    """A village known only to Who's On First, without a rank of its own: a word read as a place only by a weak cue
+    ("بجروح", "with wounds") must not land on a hamlet that happens to be spelled like it."""
+    return loc.kind != "region" and loc.source == "wof" and loc.feature_code in (None, "PPL", "PPLQ", "PPLX")
+
+
 def _resolve_with(top: Toponym, geocoder: Geocoder, ctx: str | None, cache: dict) -> tuple[Location, int] | None:
     for query, precision in top.queries:
         key = (query, ctx)
         if key not in cache:
             cache[key] = geocoder.geocode(query, context=ctx)
         loc = cache[key]
-        if loc is None or (top.strict and loc.score < 0.97):
+        if loc is None or (top.strict and (loc.score < 0.97 or _unranked_village(loc))):
             continue
         if loc.kind == "region":
             return loc, max(loc.geo_precision, precision or 0) if precision else loc.geo_precision

@@ -95,3 +95,17 @@ def read_sentence(sentence: Sentence, text: str, published: dt.date, masked: lis
     toponyms = _places.find_toponyms(sentence.text, base, spans + masked + [
         (m.start, m.end) for m in mentions if "prison" not in m.text.lower()])
     return Reading(False, groups, people, mentions, toponyms, _dates.find_dates(sentence.text, published, base))
+
+
+def sentence_places(sentence: Sentence, masked: list[tuple[int, int]]) -> list[Toponym]:
+    """The places an English sentence names (people and actors masked as in :func:`read_sentence`), read even
+    when it tells no event: "Troops raided the town of X. Twelve men were detained." puts the arrests in X."""
+    if _arabic.is_arabic(sentence.text):
+        return []
+    base = sentence.start
+    people = _actors.find_people(sentence.text, base)
+    spans = [(p.start, p.end) for p in people]
+    mentions = [m for m in _actors.find_actors(sentence.text, base)
+                if not any(m.start < pe and ps < m.end for ps, pe in spans)]
+    return _places.find_toponyms(sentence.text, base, spans + masked + [
+        (m.start, m.end) for m in _roles.merge_adjacent(mentions, sentence.text, base) if "prison" not in m.text.lower()])
