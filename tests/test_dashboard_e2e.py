@@ -153,6 +153,22 @@ def set_date(pg, label: str, value: str, *, where: str = '[data-testid="stSideba
     pg.locator("h1").first.click()
 
 
+
+def click_first_table_row(page) -> None:
+    """Open the Table tab and tick the first row's selection box, once the grid (a canvas) has stopped moving."""
+    page.get_by_role("tab", name="Table").click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30000)
+    grid.scroll_into_view_if_needed()
+    gbox, deadline = None, time.time() + 15
+    while time.time() < deadline:
+        box = grid.bounding_box()
+        if box == gbox and page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            break
+        gbox = box
+        page.wait_for_timeout(500)
+    page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 18)
+
 def test_sample_store_incidents_all_on_the_map_offline(sample_server, page):
     store = open_store(str(sample_server["db"]))
     try:
@@ -330,18 +346,7 @@ def test_timeline_span_narrows_dates_and_table_rows_highlight_markers(server, pa
     assert len(spans) == 1 and page.url == spans[0], spans
     assert shown == markers and 0 < shown < total, (shown, markers, total, page.url)
 
-    page.get_by_role("tab", name="Table").click()
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for(timeout=30000)
-    grid.scroll_into_view_if_needed()
-    gbox, deadline = None, time.time() + 15
-    while time.time() < deadline:  # click only once the layout has stopped moving (the grid is a canvas)
-        box = grid.bounding_box()
-        if box == gbox and page.locator('[data-testid="stStatusWidget"]').count() == 0:
-            break
-        gbox = box
-        time.sleep(0.5)
-    page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 18)  # the first row's selection box
+    click_first_table_row(page)
     deadline = time.time() + 30
     highlighted = 0
     while time.time() < deadline and not highlighted:

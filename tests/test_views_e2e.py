@@ -19,7 +19,7 @@ from shapely.geometry import Point
 from geo.store import open_store
 from tests._dashboard_server import serve_dashboard
 from tests.dashboard_fixtures import sample_frame
-from tests.test_dashboard_e2e import (LOCAL, MAP_IFRAME, browser, map_frame, metric, page,  # noqa: F401
+from tests.test_dashboard_e2e import (LOCAL, MAP_IFRAME, browser, click_first_table_row, map_frame, metric, page,  # noqa: F401
                                       settled)
 
 pytestmark = pytest.mark.browser
@@ -274,18 +274,7 @@ def test_selected_table_row_zooms_the_map_and_governorates_keep_no_focus_ring(se
         el.setAttribute('tabindex', '0'); el.focus({focusVisible: true});
         const s = getComputedStyle(el); return [document.activeElement === el, s.outlineStyle]; }""")
     assert outline == [True, "none"], outline
-    page.get_by_role("tab", name="Table").click()
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for(timeout=30000)
-    grid.scroll_into_view_if_needed()
-    gbox, deadline = None, time.time() + 15
-    while time.time() < deadline:  # click only once the layout has stopped moving (the grid is a canvas)
-        box = grid.bounding_box()
-        if box == gbox and page.locator('[data-testid="stStatusWidget"]').count() == 0:
-            break
-        gbox = box
-        page.wait_for_timeout(500)
-    page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 18)  # the first row's selection box
+    click_first_table_row(page)
     deadline = time.time() + 60
     fit = None
     while time.time() < deadline and fit != "selection":
