@@ -65,6 +65,7 @@ def main() -> None:
         return
     ss.date_bounds = facet["dates"]
     ss.region_options = tuple(facet["regions"].index)
+    ss.district_options = tuple(facet["districts"].index)
     if not st.session_state.get("initialised"):
         init_from_url(facet)
     db = sidebar(facet, stores)

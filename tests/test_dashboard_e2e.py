@@ -360,3 +360,34 @@ def test_timeline_span_narrows_dates_and_table_rows_highlight_markers(server, pa
     assert highlighted == 1, page.url
     assert settled(page, shown) == (shown, shown), page.url
     assert page.external == [] and page.failed == [] and page.errors == []
+
+
+@pytest.fixture()
+def district_server(tmp_path_factory):
+    """The dashboard on the invented incidents with their districts filled (as an import fills them)."""
+    from geo.geocode.regions import locate_districts
+
+    tmp = tmp_path_factory.mktemp("districts")
+    db = tmp / "atlas.gpkg"
+    frame = sample_frame()
+    frame["admin2"] = locate_districts(frame["latitude"].tolist(), frame["longitude"].tolist())
+    store = open_store(str(db))
+    store.upsert(frame)
+    store.close()
+    for url in serve_dashboard(db, tmp):
+        yield {"url": url, "db": db}
+
+
+def test_a_click_inside_a_chosen_governorate_filters_its_district(district_server, page):
+    page.goto(district_server["url"], wait_until="load")
+    map_frame(page)
+    assert settled(page, 8) == (8, 8)
+    _click_latlon(page, 35.25, 37.9)  # Hama governorate, away from every marker
+    assert settled(page, 1) == (1, 1) and "region=SY-HM" in page.url
+    _click_latlon(page, 35.10, 36.78)  # inside Hama again, a few km from the one marker: its district
+    page.wait_for_function("() => location.search.includes('district=')", timeout=30000)
+    assert settled(page, 1) == (1, 1)
+    assert "district=SY-HM%3Ahamah" in page.url or "district=SY-HM:hamah" in page.url, page.url
+    districts = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Districts")
+    assert "hamah" in districts.inner_text().lower()
+    assert page.external == [] and page.errors == []

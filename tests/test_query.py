@@ -157,3 +157,28 @@ def test_bounds_and_descriptions_and_markdown_escaping():
     text = describe_filters(Filters(since=dt.date(2026, 3, 1), regions=("Dar'a",), actors=("A",)))
     assert text == "2026-03-01 to …; Actors: A; Governorates: Daraa"
     assert escape_markdown("[a](javascript:x) **b** <i>\n") == "\\[a\\]\\(javascript\\:x\\) \\*\\*b\\*\\* \\<i\\>"
+
+
+def test_a_click_inside_a_chosen_governorate_drills_down_to_its_district():
+    from geo.query.mapclick import region_click
+
+    where = {(32.9, 36.1): "SY-DR:izra", (32.6, 36.1): "SY-DR:daraa"}
+    locate = lambda lat, lon: where.get((lat, lon))  # noqa: E731
+    at = lambda lat, lon: {"lat": lat, "lng": lon}  # noqa: E731
+    assert region_click("SY-DR", at(32.9, 36.1), [], [], locate) == (["SY-DR"], [])     # first click: governorate
+    assert region_click("SY-DR", at(32.9, 36.1), ["SY-DR"], [], locate) == (["SY-DR"], ["SY-DR:izra"])
+    assert region_click("SY-DR", at(32.6, 36.1), ["SY-DR"], ["SY-DR:izra"], locate) == (
+        ["SY-DR"], ["SY-DR:izra", "SY-DR:daraa"])
+    assert region_click("SY-DR", at(32.9, 36.1), ["SY-DR"], ["SY-DR:izra"], locate) == (["SY-DR"], [])  # toggled off
+    # no district under the click (or one of another governorate): the governorate is dropped with its districts
+    assert region_click("SY-DR", at(0, 0), ["SY-DR", "SY-HM"], ["SY-DR:izra", "SY-HM:hama"], locate) == (
+        ["SY-HM"], ["SY-HM:hama"])
+    assert region_click(None, at(32.9, 36.1), ["SY-DR"], [], locate) is None
+
+
+def test_district_drill_down_uses_the_shipped_district_polygons():
+    from geo.geocode.regions import locate_district
+    from geo.query.mapclick import region_click
+
+    regions, districts = region_click("SY-DR", {"lat": 32.85, "lng": 36.25}, ["SY-DR"], [], locate_district)
+    assert regions == ["SY-DR"] and len(districts) == 1 and districts[0].startswith("SY-DR:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from geo.admin1 import resolve_admin1
 
@@ -57,3 +57,28 @@ def bbox_from_bounds(bounds: Mapping | None) -> tuple[float, float, float, float
     west, east = max(west, -180.0), min(east, 180.0)
     south, north = max(south, -90.0), min(north, 90.0)
     return (west, south, east, north) if west <= east and south <= north else None
+
+
+def region_click(iso: str | None, clicked: Mapping | None, regions: Sequence[str], districts: Sequence[str],
+                 locate_district: Callable[[float, float], str | None] | None = None
+                 ) -> tuple[list[str], list[str]] | None:
+    """The governorate and district filters after a click on governorate ``iso`` at ``clicked`` ({lat, lng}).
+
+    A governorate not yet chosen is added. A click inside a chosen governorate drills down: the district under
+    the click is toggled (the governorate stays chosen); without a district there, the governorate is dropped
+    with its districts. None when the click chose no governorate.
+    """
+    if not iso:
+        return None
+    regions, districts = list(regions), list(districts)
+    if iso not in regions:
+        return regions + [iso], districts
+    district = None
+    if locate_district is not None and isinstance(clicked, Mapping):
+        try:
+            district = locate_district(float(clicked["lat"]), float(clicked["lng"]))
+        except (KeyError, TypeError, ValueError):
+            district = None
+    if district and district.split(":")[0] == iso:
+        return regions, [d for d in districts if d != district] if district in districts else districts + [district]
+    return [r for r in regions if r != iso], [d for d in districts if d.split(":")[0] != iso]

@@ -151,6 +151,25 @@ def type_choices(facet: dict) -> list[str]:
     return list(facet["types"].index) + [k for k in facet["kinds"].index if k not in facet["types"].index]
 
 
+def _region_clicked(iso: str, clicked) -> None:
+    """A governorate click: choose it, or drill down to the district under the click inside a chosen one."""
+    from geo.geocode.regions import district_name, locate_district
+    from geo.query.mapclick import region_click
+
+    ss = st.session_state
+    regions, districts = region_click(iso, clicked, ss.get("f_regions", []), ss.get("f_districts", []),
+                                      locate_district)
+    if iso not in ss.get("region_options", ()) and iso in regions:
+        st.toast(f"No incidents in {query.escape_markdown(iso)} in this store.")
+        return
+    added = [d for d in districts if d not in ss.get("f_districts", [])]
+    if added and added[0] not in ss.get("district_options", ()):
+        name = district_name(added[0]) or added[0]
+        st.toast(f"No incidents in {query.escape_markdown(name)} district with these filters.")
+        return
+    ss.f_regions, ss.f_districts = regions, districts
+
+
 def map_changed(key: str) -> None:
     """Map component callback (runs before the rerun): governorate clicks and map-view bounds."""
     value = st.session_state.get(key) or {}
@@ -159,13 +178,7 @@ def map_changed(key: str) -> None:
     click_id = repr((value.get("last_active_drawing"), value.get("last_object_clicked")))
     if iso and click_id != st.session_state.get("last_click_id"):
         st.session_state.last_click_id = click_id
-        regions = list(st.session_state.get("f_regions", []))
-        if iso in regions:
-            st.session_state.f_regions = [r for r in regions if r != iso]
-        elif iso in st.session_state.get("region_options", ()):
-            st.session_state.f_regions = regions + [iso]
-        else:
-            st.toast(f"No incidents in {query.escape_markdown(iso)} in this store.")
+        _region_clicked(iso, value.get("last_object_clicked"))
     if st.session_state.get("f_inview"):
         box = query.bbox_from_bounds(value.get("bounds"))
         if not _opened_on_url_box(box):
