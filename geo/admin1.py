@@ -29,7 +29,14 @@ def _key(text: str) -> str:
     text = re.sub(r"['`’‘ʿʾ]", "", text)
     text = re.sub(r"\b(governorate|province|muhafazat)\b", " ", text)
     text = re.sub(r"[^\w]+", " ", text).strip()
-    return re.sub(r"^(al|as|ar|ad|ash|el|an|at|az) ", "", text)
+    # the article in any of its forms and places: "Deir e-Zor", "Deir al-Zor", "Dayr az Zawr"
+    text = re.sub(r"(?:^| )(?:al|as|ar|ad|ash|el|an|at|az|e|ed|es|ez|er|en)(?= )", "", text).strip()
+    return text
+
+
+def _skeleton(key: str) -> str:
+    """The consonants of a key, doubled letters once ("deir zour" and "dayr zawr": "drzr")."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyw\s]", "", key))
 
 
 @lru_cache(maxsize=1)
@@ -52,11 +59,28 @@ def _index() -> dict[str, Admin1]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _skeleton_index() -> dict[str, Admin1]:
+    """Skeletons long enough (4+ consonants) to name one governorate only; shorter ones ("hm") are words too."""
+    index: dict[str, Admin1 | None] = {}
+    for unit in all_admin1():
+        for spelling in (unit.name, *unit.aliases):
+            bones = _skeleton(_key(spelling))
+            if len(bones) >= 4 and bones.isascii():
+                index[bones] = unit if index.get(bones, unit) == unit else None
+    return {k: v for k, v in index.items() if v is not None}
+
+
 def resolve_admin1(name: str | None) -> Admin1 | None:
-    """The governorate named ``name`` in any known spelling or by ISO code, or None."""
+    """The governorate named ``name`` in any known spelling or by ISO code, or None. A spelling not in the table
+    matches when its consonants are those of one governorate's name ("Deir al-Zor", "Hassakah")."""
     if not name or not str(name).strip():
         return None
-    return _index().get(_key(str(name)))
+    key = _key(str(name))
+    found = _index().get(key)
+    if found is None and key.isascii():
+        found = _skeleton_index().get(_skeleton(key))
+    return found
 
 
 def by_geonames_code(country: str, code: str) -> Admin1 | None:

@@ -508,3 +508,15 @@ def test_an_event_sentence_without_a_place_takes_the_place_of_the_sentence_befor
     for other in (told.replace(". Twelve", ".\n\nTwelve"), told.replace("Twelve", "Elsewhere, twelve")):
         (inc,) = extract(_doc(other))
         assert inc.location_text != "Kafr Batna"
+
+
+def test_governorate_spellings_outside_the_table_still_name_the_governorate():
+    from geo.admin1 import resolve_admin1
+
+    for spelling, iso in (("Deir e-Zor", "SY-DY"), ("Deir al-Zor", "SY-DY"), ("Hassakah", "SY-HA"),
+                          ("Tartoos", "SY-TA"), ("Quneitrah", "SY-QU")):
+        assert resolve_admin1(spelling).iso == iso, spelling
+    # short consonant runs are ordinary words too: never a governorate by their consonants alone
+    assert resolve_admin1("Home") is None and resolve_admin1("Door") is None and resolve_admin1("Hum") is None
+    (inc,) = extract(_doc("On 18 May 2021, shelling hit villages in the eastern countryside of Deir e-Zor."))
+    assert inc.location.admin1_iso == "SY-DY" and inc.geo_precision == 3

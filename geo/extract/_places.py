@@ -17,7 +17,7 @@ from geo.admin1 import resolve_admin1
 from geo.geocode.location import Location
 
 _TOKEN = r"(?:[A-Z][\w'-]*[\w]|[A-Z]\d*)"
-_ART = r"(?:al|el|as|ash|ad|ar|an|at|az|ed|es|esh|ez|en|er|um|umm|bin|ibn|abu|wa|de|la|du)"
+_ART = r"(?:al|el|as|ash|ad|ar|an|at|az|ed|es|esh|ez|en|er|e|um|umm|bin|ibn|abu|wa|de|la|du)"
 PLACE_RE = re.compile(r"(?<![\w'-])(?:" + _ART + r"[- ])?" + _TOKEN + r"(?:[ -](?:" + _ART + r"[ -])*" + _TOKEN
                       + r")*|[\u0600-\u06FF][\u0600-\u06FF ]*[\u0600-\u06FF]")
 _DIR = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)"

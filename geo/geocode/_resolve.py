@@ -127,6 +127,12 @@ class QueryResolver:
             return rid
         if rid and self.regions[rid]["level"] in ("part", "area") and self.regions[rid].get("admin1_iso"):
             return self.regions[rid]["admin1_iso"]
+        if rid is None:
+            from geo.admin1 import resolve_admin1
+
+            unit = resolve_admin1(text)  # a spelling of the governorate's table only ("Deir e-Zor")
+            if unit is not None and unit.iso in self.regions:
+                return unit.iso
         if not towns:
             return None
         places = self._places(text, None)
