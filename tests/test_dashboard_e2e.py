@@ -254,16 +254,29 @@ def _open_import(pg):
     pg.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=30000)
 
 
+def _wait_idle(pg, timeout_s: float = 30) -> None:
+    """Until the app shows no "Running…" status (a rerun in progress may drop a click)."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline and pg.locator('[data-testid="stStatusWidget"]').count():
+        pg.wait_for_timeout(200)
+
+
 def _upload(pg, tmp_path: Path, name: str, content: str) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     pg.wait_for_selector(f'text="{name}"', timeout=30000)
     button = pg.get_by_role("button", name="Preview upload")
-    button.wait_for(timeout=30000)
-    time.sleep(0.5)
-    button.click()
-    pg.wait_for_selector("text=/Preview: \\d+ incident/", state="attached", timeout=60000)
+    for attempt in range(3):  # a click landing while the app reruns (the upload's own rerun) can be lost
+        button.wait_for(timeout=30000)
+        _wait_idle(pg)
+        button.click()
+        try:
+            pg.wait_for_selector("text=/Preview: \\d+ incident/", state="attached", timeout=40000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"dashboard-preview-{name}.png"), full_page=True)
 
@@ -275,6 +288,7 @@ def test_upload_csv_and_report_then_commit(server, page, tmp_path):
     _open_import(page)
     _upload(page, tmp_path, "new_rows.csv", UPLOAD_CSV)
     assert page.locator("text=/Preview: 2 incident/").count() == 1
+    _wait_idle(page)
     page.get_by_role("button", name="Commit to store").click()
     page.wait_for_selector("text=/2 added, 0 updated/", timeout=60000)
     assert settled(page, before + 2) == (before + 2, before + 2)
@@ -285,6 +299,7 @@ def test_upload_csv_and_report_then_commit(server, page, tmp_path):
     text = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Preview:").first.inner_text()
     found = int(re.search(r"Preview: (\d+) incident", text).group(1))
     assert found >= 1
+    _wait_idle(page)
     page.get_by_role("button", name="Commit to store").click()
     page.wait_for_selector(f"text=/{found} added/", timeout=60000)
     assert settled(page, before + 2 + found)[0] == before + 2 + found
