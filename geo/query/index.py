@@ -73,8 +73,7 @@ class _Listed:
     """Posting lists of ``;``-separated names over one or more columns, via their distinct combinations."""
 
     def __init__(self, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-        codes, combos = pd.factorize(P.combined(frame, columns))
-        self.codes, self.combos = codes.astype(np.int32), [str(c) for c in combos]
+        self.codes, self.combos = P.combined_codes(frame, columns)
         self._lists = P.postings(self.codes, len(self.combos))
         self._combos_of: dict[str, list[int]] = {}
         for i, combo in enumerate(self.combos):
