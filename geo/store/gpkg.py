@@ -300,6 +300,10 @@ class GeoPackageStore:
         table = _columnar.load(path, key)
         if table is None:
             table = self._sorted_table("", encode=True)
+            if table.num_rows != int(key.rsplit("|", 1)[1]):
+                # GDAL's own SQLite missed rows this connection sees (it committed them to a log GDAL
+                # does not read while we hold the file): read() falls back to sqlite3, nothing is saved
+                raise StoreError(f"{self.path}: GDAL read {table.num_rows} rows, the store holds more")
             if self._snapshot_key() == key:  # nothing was imported while we read
                 _columnar.save(path, table, key)
         return table
