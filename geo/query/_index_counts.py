@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from geo.admin1 import all_admin1
-from geo.query import _postings as P
 from geo.query.counts import sorted_counts
 from geo.query.summary import Summary
 from geo.query.timeline import timeline as frame_timeline
@@ -50,13 +49,8 @@ def _simple(codes_labels: tuple[np.ndarray, list], positions: np.ndarray) -> pd.
 
 def _listed(listed, positions: np.ndarray) -> pd.Series:
     counts = np.bincount(listed.codes[positions], minlength=len(listed.combos))
-    totals: dict[str, int] = {}
-    for i in np.flatnonzero(counts):
-        names = P.split_names(listed.combos[i])
-        names.discard("")
-        for name in names:
-            totals[name] = totals.get(name, 0) + int(counts[i])
-    return sorted_counts(totals)
+    per_name = np.bincount(listed.pair_name, weights=counts[listed.pair_combo], minlength=len(listed.names))
+    return sorted_counts({listed.names[i]: int(per_name[i]) for i in np.flatnonzero(per_name)})
 
 
 def region_counts(index: IndexedRows, positions: np.ndarray) -> pd.DataFrame:
