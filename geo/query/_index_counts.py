@@ -112,7 +112,15 @@ def timeline(index: IndexedRows, positions: np.ndarray, granularity: str = "week
         days = days - (days + 3) % 7  # 1970-01-01 was a Thursday; weeks start on Monday
     codes, labels = index.timeline_types
     chosen = codes[positions].astype(np.int64)
-    keys, counts = np.unique(days * len(labels) + chosen, return_counts=True)
+    first = int(days.min())
+    keys = (days - first) * len(labels) + chosen
+    if int(keys.max()) < 4 * len(keys) + 1_000_000:  # counted by bincount: no sort of every row
+        per_key = np.bincount(keys)
+        keys = np.flatnonzero(per_key)
+        counts = per_key[keys]
+    else:  # a very long span of days: sort instead of a huge count array
+        keys, counts = np.unique(keys, return_counts=True)
+    keys = keys + first * len(labels)
     periods, types = np.divmod(keys, len(labels))
     out = pd.DataFrame({"period": (np.datetime64("1970-01-01", "D") + periods).astype("datetime64[ns]"),
                         "event_type": [str(labels[t]) for t in types],
