@@ -125,3 +125,35 @@ def test_text_values_repeat_as_one_object(db):
     first = types.iloc[0]
     same = [v for v in types if v == first]
     assert len(same) > 1 and all(v is same[0] for v in same)
+
+
+def test_a_disk_full_half_way_leaves_no_file(db, monkeypatch):
+    import errno
+
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd, mode):
+            self._file = real_fdopen(fd, mode)
+            self.written = 0
+
+        def write(self, data):
+            self.written += len(data)
+            if self.written > 256:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self._file.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self._file, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._file.close()
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    with open_store(db) as store:
+        frame = store.read_frame()
+    pd.testing.assert_frame_equal(frame, _sqlite_read(db))
+    assert sorted(p.name for p in db.parent.iterdir() if "snapshot" in p.name) == []

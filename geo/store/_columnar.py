@@ -67,7 +67,7 @@ def save(path: Path, table, key: str) -> bool:
             writer.write_table(table, max_chunksize=1 << 20)
         os.replace(tmp, path)
         return True
-    except OSError:
+    except (OSError, pa.ArrowException):  # e.g. disk full half-way: the snapshot is only a speed-up
         if tmp is not None:
             try:
                 os.unlink(tmp)
