@@ -12,8 +12,10 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
 * first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
   blocked except localhost) from navigation until the map shows markers/clusters/count bubbles, then
   (second visit) from picking "Battles" in the event-type filter until the new map shows them, and the
-  Streamlit server's peak resident memory (VmHWM) after both visits; ``--previous`` measures a checkout
-  of the previous release on the same store in the same run.
+  Streamlit server's peak resident memory (VmHWM) after both visits and the page's JS heap; then one more
+  cold visit on a fresh server of this checkout (the first one, right after the import, also wrote the
+  store's columnar snapshot; this one reads it); ``--previous`` measures a checkout of the previous
+  release on the same store in the same run.
 * our payload above 20,000 incidents is the large-view map (geo.map.large_view: bubbles per cell).
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
@@ -223,8 +225,19 @@ def _paint(browser, url: str, change: bool = False) -> tuple[float, float]:
             changed = _wait_painted(page, t1, skip_marked=True)
         except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
             print(f"  (filter change not measured: {exc.__class__.__name__}: {str(exc)[:120]})", flush=True)
+    global _browser_heap_mb
+    try:  # the page's JS heap (the map iframe is same-origin, so it is counted in it)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        _browser_heap_mb = max(_browser_heap_mb, metrics.get("JSHeapUsedSize", 0) / 2 ** 20)
+    except Exception:  # noqa: BLE001 - a benchmark reports, it does not stop
+        pass
     page.close()
     return elapsed, changed
+
+
+_browser_heap_mb = 0.0
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -249,14 +262,38 @@ def import_store(frame, folder: Path) -> tuple[Path, float, float]:
     return db, time.perf_counter() - started, db.stat().st_size / 1e6
 
 
-def first_paint(db: Path, root: Path = ROOT) -> tuple[float, float, float, float]:
+def store_steps(db: Path) -> str:
+    """CPU seconds of what a dashboard's first visitor waits for on a file store: the full read that writes
+    the columnar snapshot (first read after an import), a read from the snapshot, the index build."""
+    from geo.query.index import IncidentIndex
+    from geo.store import open_store
+
+    out = []
+    for label in ("read, writing the snapshot", "read from the snapshot"):
+        with open_store(str(db)) as store:
+            started = time.process_time()
+            frame = store.read_frame()
+            out.append(f"{label} {time.process_time() - started:.2f} s")
+    started = time.process_time()
+    IncidentIndex(frame)
+    out.append(f"index build {time.process_time() - started:.2f} s (CPU)")
+    from geo.store._columnar import snapshot_path
+
+    size_mb = snapshot_path(db).stat().st_size / 1e6
+    snapshot_path(db).unlink()  # the first cold paint below starts, as after an import, without one
+    return ", ".join(out) + f"; snapshot {size_mb:.0f} MB"
+
+
+def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, float, float, float, float]:
     """Seconds from navigation to a map with markers in headless Chromium, for the dashboard.py of ``root``
     (this checkout, or a checkout of the previous release) on the store ``db``: (cold, warm, filter change
-    to map painted, server peak RSS MB).
+    to map painted, server peak RSS MB, browser page JS heap MB); with ``warm`` False only the cold visit.
 
     Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
     Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
     """
+    global _browser_heap_mb
+    _browser_heap_mb = 0.0
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="atlas-bench-user-") as tmp:
@@ -279,9 +316,9 @@ def first_paint(db: Path, root: Path = ROOT) -> tuple[float, float, float, float
                                       args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                             "--disable-component-update", "--disable-sync", "--no-first-run"])
                 cold, _ = _paint(b, url)
-                warm, change = _paint(b, url, change=True)
+                warm_s, change = _paint(b, url, change=True) if warm else (float("nan"), float("nan"))
                 b.close()
-            return cold, warm, change, _peak_rss_mb(proc.pid)
+            return cold, warm_s, change, _peak_rss_mb(proc.pid), _browser_heap_mb
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -321,17 +358,24 @@ def main() -> None:
                 times.append(seconds)
                 sizes.append(size)
             print(f"{n} | {name} | {len(todo)} | {np.median(times):.3f} | {max(times):.3f} | "
-                  f"{max(sizes) / 1e6:.2f} |", flush=True)
+                  f"{max(sizes) / 1e6:.2f} | | load average {os.getloadavg()[0]:.1f}", flush=True)
         if args.no_browser:
             continue
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
             db, seconds, size_mb = import_store(frame, Path(tmp))
             print(f"{n}: import {seconds:.1f} s ({n / seconds:,.0f} rows/s), store {size_mb:.0f} MB", flush=True)
+            print(f"{n}: {store_steps(db)}", flush=True)
             for label, root in [("this checkout", ROOT)] + ([(f"previous ({args.previous})", args.previous)]
                                                              if args.previous else []):
-                cold, warm, change, rss = first_paint(db, root)
+                cold, warm, change, rss, heap = first_paint(db, root)
                 print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
-                      f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB", flush=True)
+                      f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
+                      f"browser JS heap {heap:.0f} MB | load average {os.getloadavg()[0]:.1f}", flush=True)
+                if root == ROOT:  # again on a fresh server: the store's columnar snapshot is now on disk
+                    cold2, *_ = first_paint(db, root, warm=False)
+                    print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s | "
+                          f"load average {os.getloadavg()[0]:.1f}",
+                          flush=True)
 
 
 if __name__ == "__main__":

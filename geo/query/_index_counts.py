@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from geo.admin1 import all_admin1
-from geo.query import _postings as P
 from geo.query.counts import sorted_counts
 from geo.query.summary import Summary
 from geo.query.timeline import timeline as frame_timeline
@@ -50,13 +49,8 @@ def _simple(codes_labels: tuple[np.ndarray, list], positions: np.ndarray) -> pd.
 
 def _listed(listed, positions: np.ndarray) -> pd.Series:
     counts = np.bincount(listed.codes[positions], minlength=len(listed.combos))
-    totals: dict[str, int] = {}
-    for i in np.flatnonzero(counts):
-        names = P.split_names(listed.combos[i])
-        names.discard("")
-        for name in names:
-            totals[name] = totals.get(name, 0) + int(counts[i])
-    return sorted_counts(totals)
+    per_name = np.bincount(listed.pair_name, weights=counts[listed.pair_combo], minlength=len(listed.names))
+    return sorted_counts({listed.names[i]: int(per_name[i]) for i in np.flatnonzero(per_name)})
 
 
 def region_counts(index: IndexedRows, positions: np.ndarray) -> pd.DataFrame:
@@ -118,7 +112,15 @@ def timeline(index: IndexedRows, positions: np.ndarray, granularity: str = "week
         days = days - (days + 3) % 7  # 1970-01-01 was a Thursday; weeks start on Monday
     codes, labels = index.timeline_types
     chosen = codes[positions].astype(np.int64)
-    keys, counts = np.unique(days * len(labels) + chosen, return_counts=True)
+    first = int(days.min())
+    keys = (days - first) * len(labels) + chosen
+    if int(keys.max()) < 4 * len(keys) + 1_000_000:  # counted by bincount: no sort of every row
+        per_key = np.bincount(keys)
+        keys = np.flatnonzero(per_key)
+        counts = per_key[keys]
+    else:  # a very long span of days: sort instead of a huge count array
+        keys, counts = np.unique(keys, return_counts=True)
+    keys = keys + first * len(labels)
     periods, types = np.divmod(keys, len(labels))
     out = pd.DataFrame({"period": (np.datetime64("1970-01-01", "D") + periods).astype("datetime64[ns]"),
                         "event_type": [str(labels[t]) for t in types],

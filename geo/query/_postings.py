@@ -28,7 +28,8 @@ def codes_of(values: pd.Series, normalise: Callable[[object], object]) -> tuple[
 
 def postings(codes: np.ndarray, count: int) -> list[np.ndarray]:
     """Row positions per code (0..count-1), each sorted; code -1 (missing) is left out."""
-    order = np.argsort(codes, kind="stable")
+    small = codes.astype(np.int16) if count < 2 ** 15 else codes  # numpy radix-sorts 16-bit keys
+    order = np.argsort(small, kind="stable")
     sorted_codes = codes[order]
     starts = np.searchsorted(sorted_codes, np.arange(count + 1), side="left")
     return [order[starts[c]:starts[c + 1]].astype(np.int64) for c in range(count)]
@@ -65,12 +66,24 @@ def split_names(cell: str, sep: str = "\x1f") -> set[str]:
     return {name.strip() for part in cell.split(sep) for name in part.split(";")}
 
 
-def combined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    """The text of ``columns`` (missing as "") joined with the unit separator, one string per row."""
+def combined_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """``(codes, combos)``: each row's distinct combination of ``columns`` as a small integer (in order of
+    first appearance) and each combination's text, the columns' values (missing as "") joined with the
+    unit separator. Works on value codes, so only the distinct combinations become strings."""
     present = [c for c in columns if c in frame]
     if not present:
-        return pd.Series("", index=frame.index)
-    out = frame[present[0]].astype("object").fillna("").astype(str)
-    for column in present[1:]:
-        out = out + "\x1f" + frame[column].astype("object").fillna("").astype(str)
-    return out
+        return np.zeros(len(frame), dtype=np.int32), [""]
+    codes, parts = None, []
+    for column in present:
+        raw, uniques = pd.factorize(frame[column].astype("object").fillna("").astype(str)
+                                    if frame[column].dtype != object else frame[column].fillna(""))
+        uniques = [str(u) for u in uniques]
+        if codes is None:
+            codes, texts = raw.astype(np.int64), uniques
+        else:  # pair the combinations so far with this column, then renumber the pairs
+            key = codes * (len(uniques) + 1) + raw
+            pairs, first = pd.factorize(key)
+            texts = [texts[k // (len(uniques) + 1)] + "\x1f" + uniques[k % (len(uniques) + 1)] for k in first]
+            codes = pairs.astype(np.int64)
+        parts = texts
+    return codes.astype(np.int32), parts

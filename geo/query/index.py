@@ -73,13 +73,23 @@ class _Listed:
     """Posting lists of ``;``-separated names over one or more columns, via their distinct combinations."""
 
     def __init__(self, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-        codes, combos = pd.factorize(P.combined(frame, columns))
-        self.codes, self.combos = codes.astype(np.int32), [str(c) for c in combos]
+        self.codes, self.combos = P.combined_codes(frame, columns)
         self._lists = P.postings(self.codes, len(self.combos))
         self._combos_of: dict[str, list[int]] = {}
+        #: The names (as written, blanks left out) and the (combination, name) pairs, for counting names
+        #: with two bincounts instead of splitting every combination again on each count.
+        self.names: list[str] = []
+        name_codes: dict[str, int] = {}
+        pair_combo, pair_name = [], []
         for i, combo in enumerate(self.combos):
             for name in P.split_names(combo):
                 self._combos_of.setdefault(name.casefold(), []).append(i)
+                if name:
+                    pair_combo.append(i)
+                    pair_name.append(name_codes.setdefault(name, len(name_codes)))
+        self.names = list(name_codes)
+        self.pair_combo = np.array(pair_combo, dtype=np.int64)
+        self.pair_name = np.array(pair_name, dtype=np.int64)
         self._cache: dict[str, np.ndarray] = {}
 
     def find(self, folded_name: str) -> np.ndarray:

@@ -19,6 +19,7 @@ import pandas as pd
 from geo.errors import StoreError
 from geo.filters import Filters, region_isos
 from geo.schema import COLUMN_TYPES, COLUMNS
+from geo.store import _columnar
 from geo.store import _gpkg_layout as _gpkg
 from geo.store.frames import (  # noqa: F401
     _coerce,
@@ -268,7 +269,12 @@ class GeoPackageStore:
             parts.append(f"{stat.st_size}:{stat.st_mtime_ns}" if with_time else str(stat.st_size))
         return "|".join(parts)
 
-    def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
+    def _snapshot_key(self) -> str:
+        return f"{self.change_marker()}|{self.count()}"
+
+    def _sorted_table(self, where: str, encode: bool = False):
+        """Rows through GDAL's Arrow interface, sorted by date and id, one column at a time (the read
+        never holds a second sorted copy of the whole table); text dictionary-encoded if ``encode``."""
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyogrio
@@ -276,29 +282,43 @@ class GeoPackageStore:
         _meta, table = pyogrio.read_arrow(self.path, layer=TABLE, columns=list(COLUMNS), read_geometry=False,
                                           where=where.removeprefix(" WHERE ") or None)
         order = pc.sort_indices(table, sort_keys=[("event_date", "ascending"), ("event_id", "ascending")])
-        data: dict[str, pd.Series] = {}
-        for column, kind in COLUMN_TYPES.items():
-            # One column at a time, released once converted: the read never holds a second sorted copy
-            # of the whole table (at 1M incidents that copy was ~0.3 GB of the peak).
-            values = table.column(column).take(order)
-            table = table.drop_columns([column])
-            if kind == "date":
-                values = values.cast(pa.timestamp("s")) if not pa.types.is_timestamp(values.type) else values
-                series = values.to_pandas()
-                data[column] = series.dt.tz_convert(None) if series.dt.tz is not None else series
-            elif kind == "datetime":
-                series = values.to_pandas()
-                data[column] = series.dt.tz_convert(None) if series.dt.tz is not None else series
-            elif kind == "int":
-                data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64").astype("Int64")
-            elif kind == "float":
-                data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64")
-            else:
-                data[column] = pd.Series(_shared_strings(values), dtype=object)
-        for column, kind in COLUMN_TYPES.items():
-            if kind in ("date", "datetime"):
-                data[column] = data[column].astype("datetime64[ns]")
-        return with_geometry(pd.DataFrame(data))
+        fields, arrays = [], []
+        for field in table.schema:
+            values = table.column(field.name).take(order)
+            table = table.drop_columns([field.name])
+            if encode:
+                values = _columnar.encoded(pa.table({field.name: values})).column(0)
+            fields.append(pa.field(field.name, values.type, metadata=field.metadata))
+            arrays.append(values)
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+    def _whole_table(self):
+        """Every incident, sorted, from the columnar snapshot next to the store (rebuilt when missing or
+        written for another state of the store: see :mod:`geo.store._columnar`)."""
+        key = self._snapshot_key()
+        path = _columnar.snapshot_path(self.path)
+        table = _columnar.load(path, key)
+        if table is None:
+            table = self._sorted_table("", encode=True)
+            if table.num_rows != int(key.rsplit("|", 1)[1]):
+                # GDAL's own SQLite missed rows this connection sees (it committed them to a log GDAL
+                # does not read while we hold the file): read() falls back to sqlite3, nothing is saved
+                raise StoreError(f"{self.path}: GDAL read {table.num_rows} rows, the store holds more")
+            if self._snapshot_key() == key:  # nothing was imported while we read
+                _columnar.save(path, table, key)
+        return table
+
+    def read_frame(self) -> pd.DataFrame:
+        """Every incident as a plain DataFrame of the schema columns (no geometry), oldest first: what an
+        in-memory index needs, read from the columnar snapshot (milliseconds instead of a GDAL read)."""
+        try:
+            return _arrow_frame(self._whole_table())
+        except Exception:  # GDAL missing or the file unreadable through it: the sqlite3 path of read()
+            return pd.DataFrame(self.read().drop(columns="geometry"))
+
+    def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
+        table = self._whole_table() if not where else self._sorted_table(where)
+        return with_geometry(_arrow_frame(table))
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL into the file)."""
@@ -318,18 +338,32 @@ class GeoPackageStore:
         return f"GeoPackageStore({str(self.path)!r})"
 
 
-def _shared_strings(values) -> np.ndarray:
-    """An Arrow text column as an object array (None for nulls) in which equal values are one Python
-    object: types, actors, places and sources repeat a lot, so this holds a fraction of the memory of one
-    string object per row (1M incidents: ~1.1 GB of text objects before)."""
+def _arrow_frame(table) -> pd.DataFrame:
+    """A sorted Arrow table of the schema columns as a typed incident frame (without geometry); each
+    column is converted and released in turn. Text becomes object arrays in which equal values are one
+    Python object: types, actors, places and sources repeat a lot, so this holds a fraction of the memory
+    of one string object per row (1M incidents: ~1.1 GB of text objects before)."""
     import pyarrow as pa
 
-    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-        return array.to_numpy(zero_copy_only=False)
-    encoded = array.dictionary_encode()
-    uniques = np.append(encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
-    return uniques[encoded.indices.fill_null(-1).to_numpy()]
+    data: dict[str, pd.Series] = {}
+    for column, kind in COLUMN_TYPES.items():
+        values = table.column(column)
+        table = table.drop_columns([column])
+        if kind in ("date", "datetime"):
+            if kind == "date" and not pa.types.is_timestamp(values.type):
+                values = values.cast(pa.timestamp("s"))
+            series = values.to_pandas()
+            series = series.dt.tz_convert(None) if series.dt.tz is not None else series
+            data[column] = series.astype("datetime64[ns]")
+        elif kind == "int":
+            data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64").astype("Int64")
+        elif kind == "float":
+            data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64")
+        else:
+            data[column] = pd.Series(_columnar.text_objects(values), dtype=object)
+    # one block per column: pd.DataFrame(data) would copy the 20-odd text columns into one 2-D block
+    # (at 1M incidents ~1.5 s and a second copy of every pointer)
+    return pd.concat(data, axis=1) if data else pd.DataFrame(data)
 
 
 def _inline(where: str, params: list) -> str:

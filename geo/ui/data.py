@@ -60,7 +60,9 @@ def incident_index(db: str, token: str):
 
     _indexed_incidents.clear()
     with opened_store(db) as store:
-        return IncidentIndex(store.read())
+        # the store's columnar snapshot when it has one (no geometry objects: the map reads coordinates)
+        read = getattr(store, "read_frame", store.read)
+        return IncidentIndex(read())
 
 
 # Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.
