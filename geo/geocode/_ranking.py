@@ -23,6 +23,7 @@ SCORE_EXACT = 1.0      # the query is one of the place's names, letter for lette
 SCORE_KEY = 0.97       # same name key (diacritics, article, hyphens, Tell/Tal ... folded)
 SCORE_SOUND = 0.9      # same sound key; scaled down to SCORE_STRIPPED by spelling similarity when several
 SCORE_STRIPPED = 0.85  # the name without feature words ("Hmeimim air base", "Kafr Shams town")
+SCORE_ELIDED = 0.84    # the same consonants with short vowels left out on one side ("Ftireh" / "Fatirah")
 FEATURE_BONUS = 0.06   # ... and the place is of the kind the dropped word asked for (base, airport, camp)
 FUZZY_SOUND_WEIGHT = 0.4     # fuzzy score = 0.4 x sound-key ratio + 0.4 x spelling ratio: always below
 FUZZY_SPELLING_WEIGHT = 0.4  # SCORE_STRIPPED, so any structural reading wins over a fuzzy one
@@ -60,6 +61,8 @@ FUZZY_MIN_NAME_RATIO = 80   # a fuzzy match's spelling must also be close to one
 MIN_SOUND_KEY = 4           # shorter sound keys ("ara") are too ambiguous to match on sound alone
 SOUND_MIN_NAME_RATIO = 60   # a sound-key match needs this spelling similarity (Atil is not At-Tall: hidden
 #                             villages wrong governorate 5.2% -> 3.7%, synthetic recall unchanged)
+ELIDED_MIN_CONSONANTS = 3   # a vowel-elided match needs this many consonants ("Fakkeh" fk is too short)
+ELIDED_MAX_VOWELS = 2       # ... and at most this many vowels left out
 MAX_QUERY = 200             # longer "names" are sentences, not places: not found, at once
 
 # ---- places abroad and duplicates
