@@ -74,6 +74,7 @@ FEATURE_WORDS = frozenset(
     "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "
     "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital port harbour harbor "
     "factory school mosque market square roundabout junction plant refinery "
+    "idp idps refugee refugees heliport complex hill hills mountain mount locality pumping mill mills silos farm "
     "مطار قاعدة مخيم حقل سجن معبر سد حاجز مدينة بلدة قرية حي "
     "الجوية الجوي العسكري العسكرية النفطي الغازي الدولي المركزي".split()
 )

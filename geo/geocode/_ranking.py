@@ -69,6 +69,7 @@ MAX_QUERY = 200             # longer "names" are sentences, not places: not foun
 CHEAP_TIERS = 4           # exact home, exact abroad (big), sound home, exact abroad: all dict look-ups
 BIG_CITY = 150000         # an exact name abroad of a city this big beats a sound-alike at home ("Erbil")
 MIN_ABROAD = 20000        # smaller places abroad only answer when the country is given (context or "X, Turkey")
+EITHER_KM = 5.0           # "A/B", "A (B)": both names found this close together are one place (else not found)
 DUPLICATE_KM = 3.0        # candidates closer than this are one place (GeoNames and the project table)
 BORDER_DEG = 0.1          # a place this close (≈10 km) to the context governorate still counts as in it
 AREA_FEATURES = frozenset({"AREA", "MT"})  # plains, mountains, valleys: a point inside them is precision 2
