@@ -126,8 +126,9 @@ def acled_rows(path: str) -> list[dict]:
              "admin1": r["admin1"], "iso": _iso(r["admin1"])} for r in rows]
 
 
-def ucdp_rows(path: str, strip: bool) -> list[dict]:
-    """Distinct exact places of a UCDP GED table (``where_prec == 1``), first coordinates of each name."""
+def ucdp_rows(path: str, strip: bool, since: int | None = None) -> list[dict]:
+    """Distinct exact places of a UCDP GED table (``where_prec == 1``), first coordinates of each name; with
+    ``since``, only names first seen in that year or later (for an index built from the earlier years)."""
     seen: dict[str, dict] = {}
     with open(path, encoding="utf-8", newline="") as handle:
         for r in csv.DictReader(handle):
@@ -135,9 +136,10 @@ def ucdp_rows(path: str, strip: bool) -> list[dict]:
                 continue
             name = r["where_coordinates"].strip()
             query = UCDP_SUFFIX.sub("", name) if strip else name
-            seen.setdefault(query, {"query": query, "lat": float(r["latitude"]), "lon": float(r["longitude"]),
-                                    "admin1": r["adm_1"], "iso": _iso(r["adm_1"]), "year": r["year"]})
-    return list(seen.values())
+            row = seen.setdefault(query, {"query": query, "lat": float(r["latitude"]), "lon": float(r["longitude"]),
+                                          "admin1": r["adm_1"], "iso": _iso(r["adm_1"]), "year": int(r["year"])})
+            row["year"] = min(row["year"], int(r["year"]))
+    return [row for row in seen.values() if since is None or row["year"] >= since]
 
 
 def hidden_villages(geocoder, villages: list[dict], context: bool = False) -> dict:
@@ -279,8 +281,12 @@ def cold_start(root: Path) -> tuple[float, float, float]:
 
 def worker(args) -> dict:
     """All measurements for the geocoder importable from the current ``sys.path`` (one interpreter)."""
+    from functools import partial
+
     from geo.geocode import Geocoder
 
+    if args.index:
+        Geocoder = partial(Geocoder, index_path=args.index)  # noqa: N806 - the class, with another index
     geocoder = Geocoder()
     out: dict = {}
     if args.diagnose:
@@ -289,7 +295,7 @@ def worker(args) -> dict:
             out["acled"] = diagnose(geocoder, rows, 10)
             out["acled_context"] = diagnose(geocoder, rows, 10, context=True)
         if args.ucdp:
-            rows = ucdp_rows(args.ucdp, True)
+            rows = ucdp_rows(args.ucdp, True, args.ucdp_since)
             out["ucdp_stripped"] = diagnose(geocoder, rows, 5)
             out["ucdp_context"] = diagnose(geocoder, rows, 5, context=True)
         return out
@@ -299,7 +305,7 @@ def worker(args) -> dict:
         out["acled_context"] = score_rows(geocoder, rows, 10, context=True)
     if args.ucdp:
         for strip in (False, True):
-            rows = ucdp_rows(args.ucdp, strip)
+            rows = ucdp_rows(args.ucdp, strip, args.ucdp_since)
             out[f"ucdp_{'stripped' if strip else 'as_written'}"] = score_rows(geocoder, rows, 5)
         out["ucdp_context"] = score_rows(geocoder, rows, 5, context=True)
     out["synthetic"] = synthetic(geocoder)
@@ -352,6 +358,9 @@ def main() -> int:
     parser.add_argument("--baseline-root", help="a frozen copy of the previous geo/ and data/ to compare with")
     parser.add_argument("--hidden", type=int, default=1500, help="villages in the hidden-village sample")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--index", help="the index the new geocoder loads (default: data/gazetteer.json.gz), e.g. one "
+                        "built with --ucdp-until to score UCDP names of later years")
+    parser.add_argument("--ucdp-since", type=int, help="score only UCDP names first seen in this year or later")
     parser.add_argument("--diagnose", action="store_true",
                         help="classify the misses of this geocoder (ACLED, UCDP) by what the index holds near the truth")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -373,9 +382,9 @@ def main() -> int:
             continue
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--root", str(root),
                "--villages", str(villages_path)]
-        for flag in ("acled", "ucdp"):
+        for flag in ("acled", "ucdp", "ucdp_since") + (("index",) if label == "new" else ()):
             if getattr(args, flag):
-                cmd += [f"--{flag}", getattr(args, flag)]
+                cmd += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root,
                               env={**os.environ, "PYTHONPATH": str(root)})
         if proc.returncode:

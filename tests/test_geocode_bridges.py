@@ -166,3 +166,64 @@ def test_project_point_stays_when_the_namesake_is_elsewhere_or_not_alone(built):
     assert (tarbisun.lat, tarbisun.lon) == (33.0, 35.95)  # the namesake is in Quneitra
     (hawrun,) = _extra(geo, "Hawrun")
     assert (hawrun.lat, hawrun.lon) == (32.55, 36.0)      # two namesakes within 15 km: which one is unknown
+
+
+# ---- UCDP GED exact places as a name source (geo.geocode._ucdp)
+
+_GED_HEADER = "id,year,where_prec,where_coordinates,adm_1,latitude,longitude,country\n"
+
+
+def _ged(tmp_path, rows: list[str]):
+    path = tmp_path / "ged.csv"
+    path.write_text(_GED_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_ucdp_reader_keeps_exact_named_places(tmp_path):
+    from geo.geocode._ucdp import read_places
+
+    path = _ged(tmp_path, [
+        "1,2016,1,Qwarbun town,Daraa governorate,32.600,36.200,Syria",
+        "2,2017,1,Qwarbun village,Daraa governorate,32.602,36.202,Syria",  # same spot: one place, points averaged
+        "3,2017,1,Qwarbun,Hama governorate,35.100,36.700,Syria",           # a namesake far away: its own spot
+        "4,2016,2,Zimlat town,Daraa governorate,32.700,36.300,Syria",      # not an exact place
+        "5,2019,1,Late Hamlet village,Daraa governorate,32.800,36.300,Syria",
+        "6,2016,1,Southern Daraa Governorate,Daraa governorate,32.600,36.100,Syria",  # an area, not a name
+        "7,2016,1,Silos east of Zimlat,Daraa governorate,32.600,36.100,Syria",
+        "8,2016,1,Tall Ubar/Ubarun,Daraa governorate,32.650,36.250,Syria",  # two names of one spot
+        "9,2016,1,Irbid town,,32.55,35.85,Jordan",
+    ])
+    places = read_places(path, until=2018)
+    names = [p[0] for p in places]
+    assert names == ["Qwarbun", "Qwarbun", "Tall Ubar", "Ubarun"]
+    first = places[0] if places[0][1] < 33 else places[1]
+    assert first == ("Qwarbun", 32.601, 36.201, 2)
+    assert "Late Hamlet" in [p[0] for p in read_places(path)]  # every year when no limit
+
+
+def test_ucdp_reader_names_a_bad_table(tmp_path):
+    from geo.errors import GeocodeError
+    from geo.geocode._ucdp import read_places
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,year,where_coordinates\n1,2016,Qwarbun\n", encoding="utf-8")
+    with pytest.raises(GeocodeError, match="bad.csv.*where_prec"):
+        read_places(bad)
+    rows = _ged(tmp_path, ["1,2016,1,Qwarbun,Daraa governorate,north,36.2,Syria"])
+    with pytest.raises(GeocodeError, match=r"ged.csv:2:latitude"):
+        read_places(rows)
+
+
+def test_ucdp_names_join_nearby_places_or_become_hamlets():
+    from geo.geocode._normalize import name_key
+    from geo.geocode._ucdp import merge
+
+    places = [["Fatirqun", 32.60, 36.20, "SY", "SY-DR", 0, "PPL", 1, "geonames"]]
+    names_of = [{"Fatirqun"}]
+    counts = merge([("Fatiirqoun", 32.61, 36.21, 3),   # same sound, 1.4 km: one more name of Fatirqun
+                    ("Fatirqun", 33.10, 36.40, 1),     # same name 57 km away: another village
+                    ("Zimlat", 32.60, 36.20, 1)],      # another name at the same spot: its own place
+                   places, names_of, name_key, sound_key)
+    assert counts == {"ucdp_aliases": 1, "ucdp_added": 2}
+    assert names_of[0] == {"Fatirqun", "Fatiirqoun"}
+    assert [p[0] for p in places[1:]] == ["Fatirqun", "Zimlat"] and places[1][8] == "ucdp"

@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from geo.errors import GeocodeError
-from geo.geocode import _build_wof, _wof
+from geo.geocode import _build_wof, _ucdp, _wof
 from geo.geocode._normalize import KEY_VERSION, name_key, sound_key
 from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.paths import DATA_DIR
@@ -43,6 +43,8 @@ COUNTRY_NAMES = {
 }
 CREDIT = ("Places: GeoNames (geonames.org) and Who's On First (whosonfirst.org), CC BY 4.0; project table "
           "data/places_extra.csv; regions: Natural Earth (public domain); districts: Who's On First")
+UCDP_CREDIT = ("; place names: UCDP Georeferenced Event Dataset (GED), Syria release V 652.1601.1911, Uppsala "
+               "Conflict Data Program (ucdp.uu.se), CC BY 4.0")
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 REGIONS_PATH = DATA_DIR / "regions.geojson"
 EXTRA_PATH = DATA_DIR / "places_extra.csv"
@@ -199,14 +201,16 @@ def read_geonames_dump(path: Path, countries: tuple[str, ...]) -> list[dict]:
 
 
 def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
-          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None) -> dict:
+          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None,
+          ucdp: str | None = None, ucdp_until: int | None = None) -> dict:
     """Derive ``gazetteer.json.gz``, ``regions.geojson`` (and with ``wof`` ``districts.geojson``) in ``out_dir``;
     returns counts for the report.
 
     ``geonames_dumps``: optional GeoNames dump files (e.g. the full ``SY.txt``) whose places are added to
     ``cities500``; a place in both keeps one entry with the names of both. ``wof``: a Who's On First data
     tree for Syria (``whosonfirst-data-admin-sy``): its localities are joined to GeoNames rows by ``gn:id`` or
-    added, and its county polygons become the districts (admin-2)."""
+    added, and its county polygons become the districts (admin-2). ``ucdp``: a UCDP GED table whose exact places
+    (events of years up to ``ucdp_until``) add names to the places nearby or become hamlets (:mod:`._ucdp`)."""
     from shapely import union_all
     from shapely.geometry import mapping
 
@@ -322,6 +326,9 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                        None, "extra"])
         names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
 
+    ucdp_counts: dict[str, int] = {}
+    if ucdp:
+        ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
     _fill_admin1_by_polygon(places, units)
     for pid, names in enumerate(names_of):  # an Arabic name for every place that has one
         if pid not in name_ar:
@@ -350,7 +357,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
 
     index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
              "regions": regions, "region_keys": rkeys, "district_keys": district_keys,
-             "credit": CREDIT}
+             "credit": CREDIT + (UCDP_CREDIT if ucdp else "")}
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / INDEX_PATH.name,
                   gzip.compress(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
@@ -359,7 +366,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
     if units2:
         _build_wof.write_json(out_dir / "districts.geojson", _build_wof.districts_geojson(units2), _atomic_write)
-    return {**wof_counts, "places": len(places), "extra": len(extra), "merged": merged, "moved": moved, "names": len(k1), "regions": len(regions),
+    return {**wof_counts, **ucdp_counts, "places": len(places), "extra": len(extra), "merged": merged, "moved": moved, "names": len(k1), "regions": len(regions),
             "polygons": len(features), "from_dumps": len(dumped)}
 
 
