@@ -48,7 +48,8 @@ def built(tmp_path_factory):
         + _village(910006, "Qarmudun", 32.95, 36.16, "06")          # the extra row below lies 5.6 km west
         + _village(910007, "Tarbisun", 33.00, 35.80, "03")          # same name as an extra row, other governorate
         + _village(910008, "Hawrun", 32.50, 36.06, "06")            # two namesakes near one extra row
-        + _village(910009, "Hawrun", 32.50, 35.94, "06"),
+        + _village(910009, "Hawrun", 32.50, 35.94, "06")
+        + _village(910010, "Kafr Zabudan", 32.80, 36.45, "06"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text(
@@ -82,6 +83,12 @@ def test_leading_elision_without_context(built):
     _, geo = built
     found = geo.geocode("Ftirqun")
     assert found is not None and found.name == "Fatirqun" and found.score < 0.97
+
+
+def test_leading_elision_of_a_later_word(built):
+    _, geo = built
+    found = geo.geocode("Kafr Zbudan")  # "Kafr Nbudeh" style: the second word's first vowel left out
+    assert found is not None and found.name == "Kafr Zabudan"
 
 
 def test_medial_elision_needs_context(built):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from geo.geocode._normalize import elides, name_key, skeleton, sound_key, strip_feature_words
+from geo.geocode._normalize import elides, name_key, skeleton, sound_key, strip_feature_words, tokens
 from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
 from geo.geocode._ranking import (
     AREA_FEATURES,
@@ -40,6 +40,20 @@ from geo.geocode._ranking import (
 from geo.geocode.location import PLACE, Location
 
 SCOPE_COLUMNS = {"country": 3, "admin1": 4, "admin2": 9}
+_DIGRAPHS = ("sh", "kh", "gh", "th", "dh", "ch", "ph", "zh", "ts")
+_VOWELS = frozenset("aeiouyw")
+
+
+def _first_vowel_restored(text: str) -> list[str]:
+    """``text`` with a vowel put back after the first consonant of one word that starts with two consonants:
+    "Ftireh" → "Fatireh", "Kafr Nbudeh" → "Kafr Nabudeh" (one variant per such word)."""
+    words = tokens(text)
+    variants = []
+    for i, word in enumerate(words):
+        head = 2 if word[:2] in _DIGRAPHS else 1
+        if len(word) > head + 1 and word[0] not in _VOWELS and word[head] not in _VOWELS and word[head].isalpha():
+            variants.append(" ".join(words[:i] + [word[:head] + "a" + word[head:]] + words[i + 1:]))
+    return variants
 
 
 class PlaceMatcher:
@@ -175,20 +189,21 @@ class PlaceMatcher:
         return self._skeleton_keys
 
     def _elided(self, text: str, scope) -> dict[int, float]:
-        """Places whose sound key is the query's with short vowels added or left out (``elides``)."""
+        """Places whose sound key is the query's with short vowels left out (``elides``)."""
         key2 = sound_key(text)
         if len(skeleton(key2)) < ELIDED_MIN_CONSONANTS:
             return {}
-        # without a governorate or district, only the vowel after the first consonant ("Ftireh", "Sfuhen",
-        # "Mhemideh"): the common colloquial form; a vowel missing elsewhere is too often another village
-        leading_only = scope is None or scope[0] == "country"
-        if leading_only and (key2[0] == "a" or key2[1] == "a"):
-            return {}
         scored: dict[int, float] = {}
+        if scope is None or scope[0] == "country":
+            # without a governorate or district, only the vowel after a word's first consonant ("Ftireh",
+            # "Sfuhen", "Kafr Nbudeh"): the common colloquial form; a vowel missing elsewhere is too often
+            # another village
+            for variant in _first_vowel_restored(text):
+                key = sound_key(variant)
+                if key != key2:
+                    scored.update({pid: SCORE_ELIDED for pid in self._k2.get(key, ())})
+            return self._in_scope(scored, scope)
         for other in self._skeletons().get(skeleton(key2), ()):
-            if leading_only and (other[1] != "a" or not elides(key2[1:], other[2:], ELIDED_MAX_VOWELS - 1)
-                                 and key2[1:] != other[2:]):
-                continue
             if elides(key2, other, ELIDED_MAX_VOWELS):  # the query is the shorter spelling (see ELIDED_*)
                 scored.update({pid: SCORE_ELIDED for pid in self._k2[other]})
         return self._in_scope(scored, scope)

@@ -24,8 +24,8 @@ SCORE_KEY = 0.97       # same name key (diacritics, article, hyphens, Tell/Tal .
 SCORE_SOUND = 0.9      # same sound key; scaled down to SCORE_STRIPPED by spelling similarity when several
 SCORE_STRIPPED = 0.85  # the name without feature words ("Hmeimim air base", "Kafr Shams town")
 SCORE_ELIDED = 0.84    # the query is a place's name with 1-2 short vowels left out ("Ftireh" / "Fatirah"); without
-#                        a governorate or district only the vowel after the first consonant: anywhere in the word
-#                        it took hidden-village wrong answers 19.1% -> 21.6%, first vowel only -> 19.4% (ACLED
+#                        a governorate or district only the vowel after a word's first consonant: anywhere in the
+#                        word it took hidden-village wrong answers 19.1% -> 21.6%, first vowel only -> 19.4% (ACLED
 #                        dev with admin1 context 87.0% -> 91.1% either way)
 FEATURE_BONUS = 0.06   # ... and the place is of the kind the dropped word asked for (base, airport, camp)
 FUZZY_SOUND_WEIGHT = 0.4     # fuzzy score = 0.4 x sound-key ratio + 0.4 x spelling ratio: always below
