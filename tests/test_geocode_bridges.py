@@ -130,6 +130,11 @@ def test_a_region_in_parentheses_is_still_context(built):
     _, geo = built
     found = geo.geocode("Zuqlat (Quneitra)")
     assert found is not None and found.admin1_iso == "SY-QU"
+    # a region phrase in the second part is never read as a second name: no Zuqlat outside Quneitra
+    for query in ("Zuqlat (Quneitra countryside)", "Zuqlat/southern Quneitra"):
+        found = geo.geocode(query)
+        assert found is None or found.admin1_iso == "SY-QU", query
+        assert geo._either_name("Zuqlat", query.split("(")[-1].split("/")[-1].rstrip(")"), None, 0) == []
 
 
 # ---- feature words

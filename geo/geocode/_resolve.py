@@ -254,6 +254,8 @@ class QueryResolver:
         answers = []
         for name in (first, second):
             found = self._resolve(name, scope, depth + 1) if len(name_key(name)) >= 3 else []
+            if name is second and found and found[0].kind != "place":
+                return []  # "Nawa (Daraa countryside)": the second part is a region, i.e. context
             answers.append([loc for loc in found if loc.kind == "place" and loc.score >= SCORE_STRIPPED])
         one, two = answers
         if one and two:  # the candidates of the first name that one of the second confirms, closest pair first
