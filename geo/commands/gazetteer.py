@@ -22,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--wof", metavar="PATH",
                        help="a Who's On First data tree for Syria (the unpacked whosonfirst-data-admin-sy archive or "
                             "a checkout): ~10,000 localities joined to GeoNames by gn:id, and the district polygons")
+    build.add_argument("--ucdp", metavar="PATH",
+                       help="a UCDP GED table (CC BY 4.0): its exact places (where_prec 1) add names to the places "
+                            "nearby or become hamlets")
+    build.add_argument("--ucdp-until", metavar="YEAR", type=int,
+                       help="only UCDP events of this year or earlier (to benchmark on names of later years)")
     build.add_argument("--out", metavar="DIR", help="output directory (default: data/)")
 
 
@@ -41,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
     if "SY" not in countries:
         print("warning: without SY the governorate table and parts are not built", file=sys.stderr)
     counts = build(countries, args.natural_earth, Path(args.out) if args.out else DATA_DIR,
-                   tuple(args.geonames_dump), args.wof)
+                   tuple(args.geonames_dump), args.wof, args.ucdp, args.ucdp_until)
     print(json.dumps(counts))
     return 0

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from geo.geocode._normalize import name_key, sound_key, strip_feature_words
+from geo.geocode._normalize import elides, name_key, skeleton, sound_key, strip_feature_words, tokens
 from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
 from geo.geocode._ranking import (
     AREA_FEATURES,
     BIG_CITY,
     CHEAP_TIERS,
+    ELIDED_MAX_VOWELS,
+    ELIDED_MIN_CONSONANTS,
     FEATURE_BONUS,
     FUZZY_CUTOFF,
     FUZZY_MIN_LENGTH,
@@ -25,6 +27,7 @@ from geo.geocode._ranking import (
     MAX_CANDIDATES,
     MIN_ABROAD,
     MIN_SOUND_KEY,
+    SCORE_ELIDED,
     SCORE_EXACT,
     SCORE_KEY,
     SCORE_SOUND,
@@ -37,6 +40,20 @@ from geo.geocode._ranking import (
 from geo.geocode.location import PLACE, Location
 
 SCOPE_COLUMNS = {"country": 3, "admin1": 4, "admin2": 9}
+_DIGRAPHS = ("sh", "kh", "gh", "th", "dh", "ch", "ph", "zh", "ts")
+_VOWELS = frozenset("aeiouyw")
+
+
+def _first_vowel_restored(text: str) -> list[str]:
+    """``text`` with a vowel put back after the first consonant of one word that starts with two consonants:
+    "Ftireh" → "Fatireh", "Kafr Nbudeh" → "Kafr Nabudeh" (one variant per such word)."""
+    words = tokens(text)
+    variants = []
+    for i, word in enumerate(words):
+        head = 2 if word[:2] in _DIGRAPHS else 1
+        if len(word) > head + 1 and word[0] not in _VOWELS and word[head] not in _VOWELS and word[head].isalpha():
+            variants.append(" ".join(words[:i] + [word[:head] + "a" + word[head:]] + words[i + 1:]))
+    return variants
 
 
 class PlaceMatcher:
@@ -81,14 +98,15 @@ class PlaceMatcher:
             tiers = [lambda: self._exact(text, home), lambda: abroad(BIG_CITY), lambda: self._sound(text, home),
                      lambda: abroad(MIN_ABROAD)]
             if not exact_only:
-                tiers += [lambda: self._stripped(text, home), lambda: self._in_scope(self._fuzzy(text), home)]
+                tiers += [lambda: self._stripped(text, home), lambda: self._elided(text, home),
+                          lambda: self._in_scope(self._fuzzy(text), home)]
             else:
                 tiers = [tiers[0], tiers[3]]
         else:
             tiers = [lambda: self._exact(text, scope)]
             if not exact_only:
                 tiers += [lambda: self._sound(text, scope), lambda: self._stripped(text, scope),
-                          lambda: self._in_scope(self._fuzzy(text, scope), scope)]
+                          lambda: self._elided(text, scope), lambda: self._in_scope(self._fuzzy(text, scope), scope)]
         # The first tier that finds anything decides the answer; the later cheap tiers only add alternatives.
         ranked: list[tuple[int, float]] = []
         for number, tier in enumerate(tiers):
@@ -158,6 +176,36 @@ class PlaceMatcher:
         for pid in self._k1.get(name_key(stripped), ()) or sound:
             bonus = FEATURE_BONUS if wanted_feature and self.places[pid].feature_code != "PPL" else 0.0
             scored[pid] = SCORE_STRIPPED + bonus
+        return self._in_scope(scored, scope)
+
+    def _skeletons(self) -> dict[str, list[str]]:
+        """Consonant skeleton → sound keys having it; built once, on the first name that gets this far."""
+        if self._skeleton_keys is None:
+            table: dict[str, list[str]] = {}
+            for key in self._k2:
+                if len(skeleton(key)) >= ELIDED_MIN_CONSONANTS:
+                    table.setdefault(skeleton(key), []).append(key)
+            self._skeleton_keys = table
+        return self._skeleton_keys
+
+    def _elided(self, text: str, scope) -> dict[int, float]:
+        """Places whose sound key is the query's with short vowels left out (``elides``)."""
+        key2 = sound_key(text)
+        if len(skeleton(key2)) < ELIDED_MIN_CONSONANTS:
+            return {}
+        scored: dict[int, float] = {}
+        if scope is None or scope[0] == "country":
+            # without a governorate or district, only the vowel after a word's first consonant ("Ftireh",
+            # "Sfuhen", "Kafr Nbudeh"): the common colloquial form; a vowel missing elsewhere is too often
+            # another village
+            for variant in _first_vowel_restored(text):
+                key = sound_key(variant)
+                if key != key2:
+                    scored.update({pid: SCORE_ELIDED for pid in self._k2.get(key, ())})
+            return self._in_scope(scored, scope)
+        for other in self._skeletons().get(skeleton(key2), ()):
+            if elides(key2, other, ELIDED_MAX_VOWELS):  # the query is the shorter spelling (see ELIDED_*)
+                scored.update({pid: SCORE_ELIDED for pid in self._k2[other]})
         return self._in_scope(scored, scope)
 
     def _in_scope(self, scored: dict[int, float], scope) -> dict[int, float]:

@@ -74,6 +74,7 @@ FEATURE_WORDS = frozenset(
     "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "
     "gasfield prison dam bridge station plain neighbourhood neighborhood district hospital port harbour harbor "
     "factory school mosque market square roundabout junction plant refinery "
+    "idp idps refugee refugees heliport complex hill hills mountain mount locality pumping mill mills silos farm "
     "مطار قاعدة مخيم حقل سجن معبر سد حاجز مدينة بلدة قرية حي "
     "الجوية الجوي العسكري العسكرية النفطي الغازي الدولي المركزي".split()
 )
@@ -153,6 +154,25 @@ def sound_key(text: str) -> str:
     for pattern, repl in _SOUND_RULES:
         key = pattern.sub(repl, key)
     return key
+
+
+def skeleton(key2: str) -> str:
+    """The consonants of a sound key (its folded vowels removed): ``"fatara"`` → ``"ftr"``."""
+    return key2.replace("a", "")
+
+
+def elides(short: str, long: str, most: int = 2) -> bool:
+    """True when sound key ``short`` is ``long`` with 1..``most`` of its vowels left out, every consonant in
+    order: OCHA/ACLED-style spellings drop short vowels ("Ftireh" ftara / "Fatirah" fatara, "Mhemideh" /
+    "Muhaymidah", "Sfuhen" / "Safuhun"), but never move or change a consonant."""
+    extra = len(long) - len(short)
+    if not 1 <= extra <= most or skeleton(short) != skeleton(long):
+        return False
+    i = 0
+    for char in long:  # ``short`` must be a subsequence of ``long``: only vowels left out, none moved
+        if i < len(short) and short[i] == char:
+            i += 1
+    return i == len(short)
 
 
 def strip_feature_words(text: str) -> str | None:

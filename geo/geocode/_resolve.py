@@ -39,6 +39,7 @@ from geo.geocode._ranking import (
     AROUND_FACTOR,
     BORDER_DEG,
     CURATED_FLOOR,
+    EITHER_KM,
     LEADING_NAME_FACTOR,
     LEADING_NEEDS_NO_ARTICLE,
     NEAR_FACTOR,
@@ -211,7 +212,12 @@ class QueryResolver:
             return self._resolve(match.group(1), scope, depth + 1)
         match = PARENTHESES.match(text)
         if match:
-            return self._resolve(f"{match.group(1)}, {match.group(2) or match.group(3)}", scope, depth + 1)
+            first, second = match.group(1), match.group(2) or match.group(3)
+            if self._region_id(second) is None:  # not "Nawa (Daraa)": perhaps two names of one place
+                either = self._either_name(first, second, scope, depth)
+                if either:
+                    return either
+            return self._resolve(f"{first}, {second}", scope, depth + 1)
         match = ROAD.match(text)
         if match:
             return [replace(loc, geo_precision=2, score=round(loc.score * AROUND_FACTOR, 3))
@@ -245,6 +251,23 @@ class QueryResolver:
         # a fuzzy match is the last resort: structure first
         return (self._resolve_compound(text, scope, depth) or self._without_qualifier(text, scope) or places
                 or self._with_qualifier(text, scope) or self._leading_name(text, scope))
+
+    def _either_name(self, first: str, second: str, scope, depth: int) -> list[Location]:
+        """"Jurniyah/Bash Jurn", "Qastal (Kastal)": two names of one place. Each is looked up; the answer is the
+        one that alone is found, or the first name's place that a place of the second confirms (within
+        :data:`EITHER_KM`, which also settles namesakes); [] for two different places (the caller then reads
+        the second name as context, as before)."""
+        answers = []
+        for name in (first, second):
+            found = self._resolve(name, scope, depth + 1) if len(name_key(name)) >= 3 else []
+            if name is second and found and found[0].kind != "place":
+                return []  # "Nawa (Daraa countryside)": the second part is a region, i.e. context
+            answers.append([loc for loc in found if loc.kind == "place" and loc.score >= SCORE_STRIPPED])
+        one, two = answers
+        if one and two:  # the candidates of the first name that one of the second confirms, closest pair first
+            pairs = sorted((km(a, b), i) for i, a in enumerate(one) for b in two if km(a, b) <= EITHER_KM)
+            return [one[pairs[0][1]]] if pairs else []
+        return one or two
 
     def _trailing_region(self, text: str) -> tuple[str, str] | None:
         """"Taybeh Homs" → ("Taybeh", "Homs"): the last words name a governorate or a country."""

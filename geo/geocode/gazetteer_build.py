@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from geo.errors import GeocodeError
-from geo.geocode import _build_wof, _wof
+from geo.geocode import _build_wof, _ucdp, _wof
 from geo.geocode._normalize import KEY_VERSION, name_key, sound_key
 from geo.geocode._regions_def import AREAS, PARTS, part_box
 from geo.paths import DATA_DIR
@@ -43,6 +43,8 @@ COUNTRY_NAMES = {
 }
 CREDIT = ("Places: GeoNames (geonames.org) and Who's On First (whosonfirst.org), CC BY 4.0; project table "
           "data/places_extra.csv; regions: Natural Earth (public domain); districts: Who's On First")
+UCDP_CREDIT = ("; place names: UCDP Georeferenced Event Dataset (GED), Syria release V 652.1601.1911, Uppsala "
+               "Conflict Data Program (ucdp.uu.se), CC BY 4.0")
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 REGIONS_PATH = DATA_DIR / "regions.geojson"
 EXTRA_PATH = DATA_DIR / "places_extra.csv"
@@ -199,14 +201,16 @@ def read_geonames_dump(path: Path, countries: tuple[str, ...]) -> list[dict]:
 
 
 def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
-          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None) -> dict:
+          out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None,
+          ucdp: str | None = None, ucdp_until: int | None = None) -> dict:
     """Derive ``gazetteer.json.gz``, ``regions.geojson`` (and with ``wof`` ``districts.geojson``) in ``out_dir``;
     returns counts for the report.
 
     ``geonames_dumps``: optional GeoNames dump files (e.g. the full ``SY.txt``) whose places are added to
     ``cities500``; a place in both keeps one entry with the names of both. ``wof``: a Who's On First data
     tree for Syria (``whosonfirst-data-admin-sy``): its localities are joined to GeoNames rows by ``gn:id`` or
-    added, and its county polygons become the districts (admin-2)."""
+    added, and its county polygons become the districts (admin-2). ``ucdp``: a UCDP GED table whose exact places
+    (events of years up to ``ucdp_until``) add names to the places nearby or become hamlets (:mod:`._ucdp`)."""
     from shapely import union_all
     from shapely.geometry import mapping
 
@@ -292,18 +296,22 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     else:
         district_keys = {}
     extra = _read_extra(EXTRA_PATH, countries)
+    _fill_admin1_by_polygon(places, units)  # the far-twin rule below compares governorates
     gn_keys: dict[str, list[int]] = defaultdict(list)
     for pid, names in enumerate(names_of):
         for name in sorted(names):
             gn_keys[name_key(name)].append(pid)
-    merged = 0
+    merged = moved = 0
     for row in extra:
         same = re.match(r"GeoNames (\d+)", row["source"])
         if same and int(same.group(1)) in by_geonameid:  # only more spellings for a GeoNames place
             names_of[by_geonameid[int(same.group(1))]] |= {row["name"], *filter(None, row["aliases"].split("|"))}
             continue
-        twin = _geonames_twin(row, places, names_of, gn_keys)
-        if twin is not None:  # the same town under another spelling: one place with both sets of names; the
+        twin, far = _geonames_twin(row, places, names_of, gn_keys)
+        if twin is not None and far:  # the project's approximate point, 3-15 km off: moved onto the GeoNames /
+            row = {**row, "lat": places[twin][1], "lon": places[twin][2]}  # WOF point; both places stay as
+            moved += 1  # they were (names and ranking unchanged: merging them changed who wins among namesakes)
+        elif twin is not None:  # the same town under another spelling: one place with both sets of names; the
             names_of[twin] |= {row["name"], *filter(None, row["aliases"].split("|"))}  # project's point wins
             places[twin][1:3] = [round(row["lat"], 5), round(row["lon"], 5)]
             places[twin][8] = "extra"  # curated: ranks as a project place (see _ranking.CURATED_FLOOR)
@@ -318,6 +326,9 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                        None, "extra"])
         names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
 
+    ucdp_counts: dict[str, int] = {}
+    if ucdp:
+        ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
     _fill_admin1_by_polygon(places, units)
     for pid, names in enumerate(names_of):  # an Arabic name for every place that has one
         if pid not in name_ar:
@@ -346,7 +357,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
 
     index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
              "regions": regions, "region_keys": rkeys, "district_keys": district_keys,
-             "credit": CREDIT}
+             "credit": CREDIT + (UCDP_CREDIT if ucdp else "")}
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / INDEX_PATH.name,
                   gzip.compress(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
@@ -355,7 +366,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
                   json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode())
     if units2:
         _build_wof.write_json(out_dir / "districts.geojson", _build_wof.districts_geojson(units2), _atomic_write)
-    return {**wof_counts, "places": len(places), "extra": len(extra), "merged": merged, "names": len(k1), "regions": len(regions),
+    return {**wof_counts, **ucdp_counts, "places": len(places), "extra": len(extra), "merged": merged, "moved": moved, "names": len(k1), "regions": len(regions),
             "polygons": len(features), "from_dumps": len(dumped)}
 
 
@@ -391,19 +402,33 @@ def _fill_admin1_by_polygon(places: list[list], units: list[dict]) -> None:
             place[4] = units[index]["id"]
 
 
-def _geonames_twin(row: dict, places: list[list], names_of: list[set[str]], gn_keys: dict) -> int | None:
-    """The GeoNames town within 3 km that shares a name with an extra row (only for towns, not bases)."""
+TWIN_KM = 3.0       # an extra row and a GeoNames / WOF place of the same name this close are one place
+FAR_TWIN_KM = 15.0  # ... and so is the only one of that name in the same governorate this close; its point is kept:
+#                     checked against UCDP GED and ACLED points of the same name, the GeoNames / WOF point was the
+#                     closer in 74 of 78 such pairs (the project's village points are approximate, ~0.01°)
+
+
+def _geonames_twin(row: dict, places: list[list], names_of: list[set[str]], gn_keys: dict) -> tuple[int | None, bool]:
+    """The GeoNames / Who's On First place that an extra row describes (only for towns and villages, not bases):
+    (its index, False) for one within :data:`TWIN_KM` sharing a name; (its index, True) for the only one in the
+    row's governorate within :data:`FAR_TWIN_KM`; (None, False) otherwise."""
     from math import cos, radians
 
     if (row["feature"] or "PPL") != "PPL":
-        return None
+        return None, False
+    far: set[int] = set()
     for name in (row["name"], *row["aliases"].split("|")):
         for pid in gn_keys.get(name_key(name), ()) if name else ():
             place = places[pid]
             dy, dx = place[1] - row["lat"], (place[2] - row["lon"]) * cos(radians(row["lat"]))
-            if place[3] == row["country"] and (dy * dy + dx * dx) ** 0.5 * 111 <= 3:
-                return pid
-    return None
+            dist = (dy * dy + dx * dx) ** 0.5 * 111
+            if place[3] == row["country"] and dist <= TWIN_KM:
+                return pid, False
+            if place[3] == row["country"] and row["admin1_iso"] and place[4] == row["admin1_iso"] and dist <= FAR_TWIN_KM:
+                far.add(pid)
+    if len(far) == 1:
+        return far.pop(), True
+    return None, False
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -22,13 +22,14 @@ from typing import Sequence
 from geo.geocode._aliases import AliasFile
 from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
-from geo.geocode._normalize import name_key, strip_feature_words
+from geo.geocode._normalize import elides, name_key, sound_key, strip_feature_words
 from geo.geocode._phrases import QUALIFIERS, km
 from geo.geocode._ranking import (
     DUPLICATE_KM,
     MAX_QUERY,
     NAMESAKE_MARGIN,
     REGION_AFTER_TOWN,
+    SCORE_ELIDED,
     ambiguous,
     near_order,
     prominence,
@@ -53,6 +54,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
         self._pid_at: dict[tuple, int] | None = None
+        self._skeleton_keys: dict[str, list[str]] | None = None
         self._qualified: dict[str, set[int]] | None = None  # "mukharram" -> places named "Mukharram Fawqani"...
         self.home_country = "SY"
         # Project aliases ship read-only with the code; the user's corrections live in their own file and win.
@@ -150,7 +152,10 @@ class Geocoder(QueryResolver, PlaceMatcher):
         keys.add(name_key(strip_feature_words(best.query) or best.query))
         keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}
         keys.discard("")
-        spelling = max((fuzz.ratio(key, k) for key in keys for k in self._keys_of_places().get(pid, ())), default=0.0)
+        place_keys = self._keys_of_places().get(pid, ())
+        spelling = max((fuzz.ratio(key, k) for key in keys for k in place_keys), default=0.0)
+        if spelling < 100 and best.score == SCORE_ELIDED and _elided_spelling(keys, place_keys):
+            spelling = 100.0  # the same consonants, short vowels left out: as close as spellings get
         return unsure_guess(best.score, prominence(self.places[pid], None), spelling)
 
     def _pid_of(self, loc: Location) -> int | None:
@@ -210,6 +215,12 @@ class Geocoder(QueryResolver, PlaceMatcher):
                         kind=REGION, geo_precision=precision, score=1.0, region_id=region_id,
                         source="whosonfirst" if region["level"] == "admin2" else "naturalearth",
                         admin2=region_id if region["level"] == "admin2" else None)
+
+def _elided_spelling(query_keys, place_keys) -> bool:
+    """True when a query key is a name key of the place with short vowels left out."""
+    sounds = {sound_key(k) for k in place_keys}
+    return any(elides(sound_key(q), s) for q in query_keys for s in sounds)
+
 
 def _near_points(near: Sequence) -> tuple[tuple[str, float, float], ...]:
     """``near`` as a hashable tuple of (name, lat, lon); Locations without a point are skipped."""
