@@ -271,9 +271,9 @@ def test_ucdp_incidents_are_credited_in_html_and_static_pictures(tmp_path):
     assert "UCDP GED" in html and "CC BY 4.0" in html
     from geo.map.static_render import attribution_for
 
-    assert "UCDP GED" in attribution_for(frame) and "UCDP" not in attribution_for(frame.iloc[1:])
+    assert "Incidents: UCDP GED" in attribution_for(frame) and "Incidents: UCDP" not in attribution_for(frame.iloc[1:])
     plain = at_points([DARAA])
-    assert "UCDP" not in map_html(plain).split('"attribution":', 1)[1][:400]
+    assert "Incidents: UCDP" not in map_html(plain).split('"attribution":', 1)[1][:400]
 
 
 def test_bundled_sample_is_real_ucdp_and_seed_report_incidents():

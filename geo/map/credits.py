@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 BASE_CREDIT = "Boundaries: Natural Earth (public domain)"
-PLACES_CREDIT = "Places: GeoNames (CC BY 4.0)"
-CONTEXT_CREDIT = ("Places: GeoNames, Who's On First (CC BY 4.0) | Districts: Who's On First | "
+# the gazetteer that placed the incidents: GeoNames, Who's On First and UCDP GED's exact-place names
+PLACES_CREDIT = "Places: GeoNames, Who's On First, UCDP GED (CC BY 4.0)"
+CONTEXT_CREDIT = (PLACES_CREDIT + " | Districts: Who's On First | "
                   "Rivers, lakes: GSHHG (LGPL), \u00a9 OpenStreetMap contributors (ODbL)")
 UCDP_CREDIT = "Incidents: UCDP GED, Uppsala Conflict Data Program (ucdp.uu.se), CC BY 4.0"
 OTHER_INCIDENTS = "Incidents: sources listed per incident"
