@@ -520,3 +520,13 @@ def test_governorate_spellings_outside_the_table_still_name_the_governorate():
     assert resolve_admin1("Home") is None and resolve_admin1("Door") is None and resolve_admin1("Hum") is None
     (inc,) = extract(_doc("On 18 May 2021, shelling hit villages in the eastern countryside of Deir e-Zor."))
     assert inc.location.admin1_iso == "SY-DY" and inc.geo_precision == 3
+
+
+def test_a_governorate_spelled_otherwise_in_a_list_of_towns_is_its_capital():
+    # "Dera" (Daraa) among towns of other governorates: never a look-alike village of the document's governorate
+    text = "On 18 May 2021, protests took place in Binnish, as well as Suwayda and Dera."
+    places = sorted((i.location.admin1_iso, i.geo_precision) for i in extract(_doc(text)))
+    assert places == [("SY-DR", 1), ("SY-ID", 1), ("SY-SU", 1)], places
+    from geo.geocode import get_geocoder
+
+    assert get_geocoder().geocode("Daraa", context="Idlib").admin1_iso == "SY-DR"

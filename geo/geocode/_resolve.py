@@ -119,6 +119,11 @@ class QueryResolver:
         if rid is None:
             stripped = re.sub(r"^(?:the\s+)", "", text, flags=re.IGNORECASE)
             rid = self._region_keys.get(name_key(stripped))
+        if rid is None:
+            from geo.admin1 import resolve_admin1
+
+            unit = resolve_admin1(text, loose=False)  # a spelling only the governorate table knows ("Dera")
+            rid = unit.iso if unit is not None and unit.iso in self.regions else None
         return rid
 
     def _admin1_of(self, text: str, towns: bool = True) -> str | None:
@@ -131,7 +136,7 @@ class QueryResolver:
         if rid is None:
             from geo.admin1 import resolve_admin1
 
-            unit = resolve_admin1(text)  # a spelling of the governorate's table only ("Deir e-Zor")
+            unit = resolve_admin1(text)  # its consonants: "Deir e-Zor", "Deir al-Zor"
             if unit is not None and unit.iso in self.regions:
                 return unit.iso
         if not towns:
@@ -146,8 +151,11 @@ class QueryResolver:
         rid = self._region_id(text)
         if rid is not None:
             level = self.regions[rid]["level"]
-            if level in ("country", "area", "part") or not self._places(text, ("admin1", rid), exact_only=True):
+            own = self._places(text, ("admin1", rid), exact_only=True) if level == "admin1" else []
+            if level in ("country", "area", "part") or not own:
                 return [self.region_location(rid, text, 3)] + self._places(text, scope)[:4]
+            if scope and scope[0] in ("admin1", "admin2") and not self._places(text, scope, exact_only=True):
+                return own  # "Daraa" asked with Idlib as context: the governorate's town, not a look-alike in Idlib
         # "Izra district", "the district of Izra", "منطقة إزرع": the district (precision 2)
         did = self._district_phrase(text)
         if did:
