@@ -119,11 +119,6 @@ class QueryResolver:
         if rid is None:
             stripped = re.sub(r"^(?:the\s+)", "", text, flags=re.IGNORECASE)
             rid = self._region_keys.get(name_key(stripped))
-        if rid is None:
-            from geo.admin1 import resolve_admin1
-
-            unit = resolve_admin1(text, loose=False)  # a spelling only the governorate table knows ("Dera")
-            rid = unit.iso if unit is not None and unit.iso in self.regions else None
         return rid
 
     def _admin1_of(self, text: str, towns: bool = True) -> str | None:

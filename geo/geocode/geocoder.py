@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
+from geo.admin1 import all_admin1
 from geo.geocode._aliases import AliasFile
 from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
@@ -49,7 +50,11 @@ class Geocoder(QueryResolver, PlaceMatcher):
         self._k1: dict[str, list[int]] = index.k1
         self._k2: dict[str, list[int]] = index.k2
         self.regions: dict[str, dict] = index.regions
-        self._region_keys: dict[str, str] = index.region_keys
+        self._region_keys: dict[str, str] = dict(index.region_keys)
+        for unit in all_admin1():  # spellings only the governorate table knows ("Dera")
+            for spelling in unit.aliases:
+                if unit.iso in self.regions:
+                    self._region_keys.setdefault(name_key(spelling), unit.iso)
         self._district_keys: dict[str, str] = index.district_keys
         self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
