@@ -16,7 +16,7 @@ with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 
@@ -146,6 +146,60 @@ class PostgisStore:
             sql.SQL(_pg_frames.select_list()), sql.Identifier(TABLE), clause)
         data = self._copy_out(query, params, _pg_frames.NULL_MARK)
         return _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK) if data else empty_frame()
+
+    def read_chunks(self, filters: Filters | None = None, rows: int = 50_000) -> "Iterator[gpd.GeoDataFrame]":
+        """Incidents passing ``filters``, oldest first, in frames of at most ``rows`` whose concatenation
+        equals :meth:`read` (for exports of any size; see :mod:`geo.store.chunks`).
+
+        Read on a connection of its own in one REPEATABLE READ, READ ONLY transaction (one snapshot: an
+        import committed meanwhile is wholly in or out), page by page with a keyset on the read order
+        (``(event_date, event_id) > last``) fetched by COPY; the shared connection stays free meanwhile.
+        """
+        import psycopg
+        from psycopg import sql
+
+        if rows < 1:
+            raise ValueError("rows must be at least 1")
+        clause, params = _pg_filters.where(filters)
+        conn = connect(self.db)
+        try:
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            with conn.transaction():
+                last: tuple | None = None
+                while True:
+                    # the plain >= lets the event_date index serve the keyset
+                    after = sql.SQL("event_date >= %s::date AND (event_date, event_id) > (%s::date, %s)") \
+                        if last else sql.SQL("TRUE")
+                    query = sql.SQL("SELECT {} FROM {} WHERE ({}) AND {} ORDER BY event_date, event_id "
+                                    "LIMIT {}").format(sql.SQL(_pg_frames.select_list()), sql.Identifier(TABLE),
+                                                       clause, after, sql.Literal(int(rows)))
+                    statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(
+                        query, sql.Literal(_pg_frames.NULL_MARK))
+                    data = bytearray()
+                    with conn.cursor() as cursor:
+                        with cursor.copy(statement, [*params, *((last[0], *last) if last else ())]) as copy:
+                            for block in copy:
+                                data += block
+                    if not data:
+                        return
+                    frame = _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK)
+                    del data
+                    yield frame
+                    if len(frame) < rows:
+                        return
+                    last = (frame["event_date"].iloc[-1].date(), frame["event_id"].iloc[-1])
+        except psycopg.Error as exc:
+            raise StoreError(f"{redact(self.db)}: could not read incidents: {_reason(exc)}") from None
+        finally:
+            conn.close()
+
+    def count_matching(self, filters: Filters | None = None) -> int:
+        """Number of incidents passing ``filters`` (one SQL count)."""
+        from psycopg import sql
+
+        clause, params = _pg_filters.where(filters)
+        return int(self._fetch(sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(clause), params)[0][0])
 
     def count(self) -> int:
         """Number of incidents stored."""
