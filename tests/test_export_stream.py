@@ -97,7 +97,7 @@ def test_progress_is_called_with_increasing_counts(store, tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_failure_midway_leaves_nothing_behind(store, tmp_path, monkeypatch, fmt):
-    import geo.store.chunks as chunks
+    from geo.store import chunks
 
     real = chunks.read_chunks
     passes = {"n": 0}

@@ -23,7 +23,7 @@ import pandas as pd
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.schema import COLUMNS
-from geo.store import _pg_filters, _pg_frames, _pg_migrate
+from geo.store import _pg_filters, _pg_frames, _pg_migrate, _pg_view
 from geo.store.location import is_server_url
 
 if TYPE_CHECKING:
@@ -216,6 +216,40 @@ class PostgisStore:
 
     def _fetch(self, query, params: list) -> list[tuple]:
         return self._query(lambda conn: conn.execute(query, params).fetchall(), "query failed")
+
+    # -- the dashboard's numbers for one filter state (geo.ui.server_view) --------------------------------
+    def view_stats(self, filters: Filters | None = None) -> "_pg_view.Stats":
+        """Incidents, fatalities, event-date span and coordinate extent of the filtered set (one scan)."""
+        clause, params = _pg_filters.where(filters)
+        return _pg_view.stats(self._fetch, clause, params)
+
+    def summary(self, filters: Filters | None = None, *, top: int = 3):
+        """The metrics row, computed in SQL: equal to ``geo.query.summarize(self.read(filters), top=top)``."""
+        from geo.query.summary import Summary
+
+        clause, params = _pg_filters.where(filters)
+        totals = _pg_view.stats(self._fetch, clause, params)
+        if not totals.incidents:
+            return Summary(0, 0, None, None, (), ())
+        actors = _pg_view.actor_counts(self._fetch, clause, params).head(top)
+        regions = self.counts_by_admin1(filters).head(top)
+        return Summary(incidents=totals.incidents, fatalities=totals.fatalities, first_date=totals.first_date,
+                       last_date=totals.last_date, top_actors=tuple((str(k), int(v)) for k, v in actors.items()),
+                       top_regions=tuple((str(r.name), int(r.incidents)) for r in regions.itertuples()))
+
+    def timeline(self, filters: Filters | None = None, granularity: str = "week") -> pd.DataFrame:
+        """Incidents per day/week and event type, grouped in SQL: ``geo.query.timeline(self.read(filters))``."""
+        clause, params = _pg_filters.where(filters)
+        return _pg_view.timeline(self._fetch, clause, params, granularity)
+
+    def read_recent(self, filters: Filters | None = None, limit: int = 20_000) -> "gpd.GeoDataFrame":
+        """The newest ``limit`` incidents passing ``filters`` (a table page), newest first."""
+        from geo.store.frames import empty_frame
+
+        clause, params = _pg_filters.where(filters)
+        data = self._copy_out(_pg_view.recent_query(_pg_frames.select_list(), clause, limit), params,
+                              _pg_frames.NULL_MARK)
+        return _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK) if data else empty_frame()
 
     # -- aggregations for the density view ---------------------------------------------------------------
     def counts_by_admin1(self, filters: Filters | None = None) -> pd.DataFrame:
