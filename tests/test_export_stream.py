@@ -134,3 +134,28 @@ def test_cli_export_streams_with_progress_on_stderr(tmp_path, capsys):
     assert json.loads(captured.out) == {"out": str(out), "format": "geojson", "count": 120}
     assert "exporting: 120 / 120 (100%) incidents" in captured.err
     assert out.read_bytes() == want
+
+
+def test_dashboard_export_tab_streams_from_a_file_store(tmp_path, monkeypatch):
+    """The Export tab writes the data file from the store (progress bar), then offers it for download."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_dashboard_apptest import APP
+
+    db = tmp_path / "atlas.gpkg"
+    with open_store(db) as store:
+        store.upsert(_frame(60))
+        want = export(store.read(Filters(types=("Battles",))), "kml", tmp_path / "one.kml").read_bytes()
+    monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
+    monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["type"] = ["Battles"]
+    at.run()
+    at.session_state["tab"] = "Export"
+    at.run()
+    at.button(key="write_kml").click().run()
+    assert not at.exception, at.exception
+    made = at.session_state["export_file"]
+    with open(made["path"], "rb") as handle:
+        assert handle.read() == want
+    assert made["count"] == int(Filters(types=("Battles",)).mask(_frame(60)).sum())
