@@ -49,7 +49,12 @@ class _Csv(_Writer):
         pd.DataFrame(columns=self.header).to_csv(self.handle, index=False, lineterminator="\r\n")
 
     def write(self, chunk: pd.DataFrame) -> None:
-        table = _ex.csv_table(chunk, self.header[len(_ex.csv_header([])):])
+        others = self.header[len(_ex.csv_header([])):]
+        if len(_ex.extra_columns(_ex._extras(chunk), dict.fromkeys(others))) > len(others):
+            from geo.errors import StoreError
+
+            raise StoreError("the store changed during the export (new extra columns); run it again")
+        table = _ex.csv_table(chunk, others)
         table.to_csv(self.handle, header=False, index=False, lineterminator="\r\n")
 
     def finish(self) -> None:
@@ -173,18 +178,20 @@ class _Gpkg(_Writer):
         self.store.close()
 
 
-def _extra_keys(chunks: Iterable[pd.DataFrame]) -> list[str]:
-    """The extra CSV columns of all chunks, in order of first appearance (a first, cheap pass)."""
+def _extra_keys(extras: Iterable[list]) -> list[str]:
+    """The extra CSV columns of every ``extra`` value, in order of first appearance (a first pass)."""
     found: dict[str, None] = {}
-    for chunk in chunks:
-        _ex.extra_columns(_ex._extras(chunk), found)
+    for values in extras:
+        _ex.extra_columns(_ex._extras(pd.DataFrame({"extra": pd.Series(values, dtype=object)})), found)
     return list(found)
 
 
 def write_chunks(fmt: str, path: Path, chunks: Callable[[], Iterator[pd.DataFrame]], *,
-                 progress: Progress | None = None, total: int | None = None) -> int:
-    """Write the incidents of ``chunks()`` (called once, or twice for CSV whose header needs every
-    ``extra`` key first) to ``path`` in format ``fmt`` through a temporary file renamed at the end.
+                 extras: Callable[[], Iterable[list]] | None = None, progress: Progress | None = None,
+                 total: int | None = None) -> int:
+    """Write the incidents of ``chunks()`` to ``path`` in format ``fmt`` through a temporary file renamed
+    at the end. A CSV header needs every ``extra`` key first: ``extras()`` yields the rows' ``extra``
+    values in lists (default: taken from a first pass of ``chunks()``).
 
     Returns the number written. On any failure nothing is left at ``path`` (an existing file there is
     kept) nor beside it, and the error says how far the export got.
@@ -197,7 +204,8 @@ def write_chunks(fmt: str, path: Path, chunks: Callable[[], Iterator[pd.DataFram
         nonlocal done
         writer: _Writer
         if fmt == "csv":
-            writer = _Csv(tmp, _extra_keys(chunks()))
+            writer = _Csv(tmp, _extra_keys(extras() if extras is not None
+                                           else (chunk["extra"].tolist() for chunk in chunks())))
         elif fmt == "geojson":
             writer = _GeoJson(tmp)
         elif fmt == "kml":

@@ -61,7 +61,7 @@ def export_store(store, fmt: str, out: str | os.PathLike, filters=None, *,
     tell, else None). Returns ``(path, count)``. A failure midway leaves no file behind.
     """
     from geo._export_stream import write_chunks
-    from geo.store.chunks import CHUNK_ROWS, count_matching, read_chunks
+    from geo.store.chunks import CHUNK_ROWS, count_matching, read_chunks, read_extras
 
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
@@ -71,7 +71,8 @@ def export_store(store, fmt: str, out: str | os.PathLike, filters=None, *,
     rows = chunk_rows or CHUNK_ROWS
     if total is None and progress is not None:
         total = count_matching(store, filters)
-    count = write_chunks(fmt, path, lambda: read_chunks(store, filters, rows), progress=progress, total=total)
+    count = write_chunks(fmt, path, lambda: read_chunks(store, filters, rows),
+                         extras=lambda: read_extras(store, filters, rows), progress=progress, total=total)
     return path, count
 
 

@@ -39,6 +39,19 @@ def read_chunks(store, filters: Filters | None = None, rows: int = CHUNK_ROWS) -
     return store.read_chunks(filters, rows)
 
 
+def read_extras(store, filters: Filters | None = None, rows: int = CHUNK_ROWS) -> Iterator[list]:
+    """The ``extra`` values (JSON text or None) of the incidents passing ``filters`` in read order, in
+    lists of at most ``rows``: what a CSV export needs to know its columns before writing, without
+    reading the other columns where the store can filter exactly in SQL."""
+    from geo.store.gpkg import GeoPackageStore
+
+    if isinstance(store, GeoPackageStore):
+        if filters is not None and not filters.is_empty():  # part of the filtering runs in pandas
+            return (chunk["extra"].tolist() for chunk in _gpkg_chunks(store, filters, rows))
+        return _gpkg_extras(store, rows)
+    return store.read_extras(filters, rows)
+
+
 def count_matching(store, filters: Filters | None = None) -> int | None:
     """How many incidents pass ``filters``, when the store can tell without reading them (else None)."""
     from geo.store.gpkg import GeoPackageStore
@@ -76,6 +89,27 @@ def _gpkg_chunks(store, filters: Filters | None, rows: int) -> Iterator["gpd.Geo
                 frame = filters.apply(frame).reset_index(drop=True)
             if len(frame):
                 yield frame
+    except sqlite3.Error as exc:
+        raise StoreError(f"{store.path}: could not read incidents ({exc})") from None
+    finally:
+        conn.close()
+
+
+def _gpkg_extras(store, rows: int) -> Iterator[list]:
+    from geo.store.gpkg import BUSY_TIMEOUT_MS, TABLE
+
+    try:
+        conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{store.path}: cannot open for reading ({exc})") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor = conn.execute(f"SELECT extra FROM {TABLE} WHERE extra IS NOT NULL ORDER BY event_date, event_id")
+        while True:
+            batch = cursor.fetchmany(rows)
+            if not batch:
+                break
+            yield [row[0] for row in batch]
     except sqlite3.Error as exc:
         raise StoreError(f"{store.path}: could not read incidents ({exc})") from None
     finally:

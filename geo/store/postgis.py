@@ -194,6 +194,28 @@ class PostgisStore:
         finally:
             conn.close()
 
+    def read_extras(self, filters: Filters | None = None, rows: int = 50_000) -> Iterator[list]:
+        """The non-null ``extra`` values of the incidents passing ``filters``, in read order, in lists of
+        at most ``rows`` (a server-side cursor on a connection of its own; see :mod:`geo.store.chunks`)."""
+        import psycopg
+        from psycopg import sql
+
+        clause, params = _pg_filters.where(filters)
+        conn = connect(self.db)
+        try:
+            with conn.transaction(), conn.cursor(name="atlas_extras") as cursor:
+                cursor.execute(sql.SQL("SELECT extra FROM incidents WHERE ({}) AND extra IS NOT NULL "
+                                       "ORDER BY event_date, event_id").format(clause), params)
+                while True:
+                    batch = cursor.fetchmany(rows)
+                    if not batch:
+                        return
+                    yield [row[0] for row in batch]
+        except psycopg.Error as exc:
+            raise StoreError(f"{redact(self.db)}: could not read incidents: {_reason(exc)}") from None
+        finally:
+            conn.close()
+
     def count_matching(self, filters: Filters | None = None) -> int:
         """Number of incidents passing ``filters`` (one SQL count)."""
         from psycopg import sql
