@@ -92,6 +92,8 @@ class _GeoJson(_Writer):
 
 
 class _Kml(_Writer):
+    SLICE = 2000  # placemarks serialised at a time
+
     # The placemarks go to a body file first: the UCDP credit belongs in the document head, and whether
     # it is needed is known only after the last chunk.
     def __init__(self, tmp: Path) -> None:
@@ -110,13 +112,14 @@ class _Kml(_Writer):
         from geo.map.credits import has_ucdp
 
         self.ucdp = self.ucdp or has_ucdp(chunk)
-        root = ET.Element(f"{{{_ex.KML_NS}}}kml")
-        doc = ET.SubElement(root, f"{{{_ex.KML_NS}}}Document")
-        _ex._add_placemarks(doc, chunk)
-        text = ET.tostring(root, encoding="unicode")
-        if not (text.startswith(self.open_tag) and text.endswith("</Document></kml>")):
-            raise AssertionError("unexpected KML serialisation")
-        self.body.write(text[len(self.open_tag):-len("</Document></kml>")])
+        for start in range(0, len(chunk), self.SLICE):  # small trees and strings: memory stays flat
+            root = ET.Element(f"{{{_ex.KML_NS}}}kml")
+            doc = ET.SubElement(root, f"{{{_ex.KML_NS}}}Document")
+            _ex._add_placemarks(doc, chunk.iloc[start:start + self.SLICE])
+            text = ET.tostring(root, encoding="unicode")
+            if not (text.startswith(self.open_tag) and text.endswith("</Document></kml>")):
+                raise AssertionError("unexpected KML serialisation")
+            self.body.write(text[len(self.open_tag):-len("</Document></kml>")])
 
     def finish(self) -> None:
         from xml.sax.saxutils import escape
