@@ -113,6 +113,7 @@ def test_dashboard_on_a_large_postgis_store_reads_no_rows(postgis_db, tmp_path, 
     monkeypatch.setattr(PostgisStore, "read", lambda self, filters=None: reads.append(filters) or real_read(
         self, filters))
     monkeypatch.setattr(server_view, "LARGE_VIEW_THRESHOLD", 50)
+    monkeypatch.setattr(server_view, "TABLE_PAGE", 100)
     monkeypatch.setenv("INCIDENT_ATLAS_DB", postgis_db)
     monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
     from tests.test_dashboard_apptest import APP, incidents, widget
@@ -130,6 +131,11 @@ def test_dashboard_on_a_large_postgis_store_reads_no_rows(postgis_db, tmp_path, 
         at.session_state["tab"] = tab
         at.run()
         assert not at.exception, at.exception
+        if tab == "Table":
+            assert any(c.value == "Showing the 100 most recent of 400 incidents." for c in at.caption)
+            table = next(d.value for d in at.dataframe if "event_id" in d.value.columns)
+            newest = typed.sort_values(["event_date", "event_id"], ascending=False)["event_id"].head(100)
+            assert sorted(table["event_id"]) == sorted(newest)
     assert reads == []
     at.session_state["tab"] = "Export"  # streamed from the store with a progress bar, then offered
     at.run()

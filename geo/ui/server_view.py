@@ -34,9 +34,12 @@ def is_large(db: str, token: str, filters: Filters) -> bool:
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the newest incidents…")
 def page(db: str, token: str, filters_key: str, _filters: Filters):
-    """The newest :data:`TABLE_PAGE` incidents passing the filters, oldest first like a full read."""
+    """The newest :data:`TABLE_PAGE` incidents passing the filters, oldest first like a full read;
+    ``attrs["incidents"]`` holds how many pass them in all."""
     with opened_store(db) as store:
-        return store.read_recent(_filters, TABLE_PAGE).iloc[::-1].reset_index(drop=True)
+        rows = store.read_recent(_filters, TABLE_PAGE).iloc[::-1].reset_index(drop=True)
+    rows.attrs["incidents"] = _stats(db, token, filters_key, _filters).incidents  # the table says "of N"
+    return rows
 
 
 class ServerSelection:

@@ -120,8 +120,9 @@ def timeline_section(frame, state: query.ViewState, selection=None) -> None:
 def table_section(frame) -> tuple[str, ...]:
     """Sortable, searchable table; returns the event_ids of selected rows."""
     shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
-    if len(shown) > TABLE_LIMIT:
-        st.caption(f"Showing the {TABLE_LIMIT:,} most recent of {len(shown):,} incidents.")
+    total = max(len(shown), int(frame.attrs.get("incidents", 0)))  # a server store's page knows its total
+    if total > min(len(shown), TABLE_LIMIT):
+        st.caption(f"Showing the {min(len(shown), TABLE_LIMIT):,} most recent of {total:,} incidents.")
         shown = shown.sort_values("event_date", ascending=False).head(TABLE_LIMIT)
     shown = pd.DataFrame(shown).reset_index(drop=True)
     for column in ("event_date", "date_end"):
