@@ -166,3 +166,16 @@ def test_dashboard_export_tab_streams_from_a_file_store(tmp_path, monkeypatch):
     with open(made["path"], "rb") as handle:
         assert handle.read() == want
     assert made["count"] == int(Filters(types=("Battles",)).mask(_frame(60)).sum())
+
+
+def test_chunks_come_from_one_snapshot(store):
+    """An import committed while the chunks are read is not half in the export."""
+    chunks = read_chunks(store, None, 50)
+    first = next(chunks)
+    late = make_incidents(30, seed=4, prefix="LATE")
+    late["event_date"] = pd.Timestamp("2030-01-01")  # after every read row: a keyset page would see them
+    store.upsert(late)
+    rest = list(chunks)
+    ids = [*first["event_id"], *(i for c in rest for i in c["event_id"])]
+    assert len(ids) == 230 and not any(i.startswith("LATE") for i in ids)
+    assert store.count() == 260
