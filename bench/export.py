@@ -11,7 +11,7 @@ Part 2 — the dashboard's work for a view of a PostGIS store, without Streamlit
     of the frame (what the dashboard did when a user chose the whole period);
   * rows, last 30 days (before: what the dashboard opened on above 200k incidents);
   * SQL (now, geo.ui.server_view): ``view_stats``, then above 20,000 incidents ``summary`` +
-    ``timeline`` in SQL, the map's cells via ``store_large_map`` and a 20k-row table page
+    ``timeline`` in SQL, the map's cells via ``store_large_map`` and a 5k-row table page
     (``read_recent``); at or below it the rows path as before.
   Each process opens the whole period, then changes the filter (event type "Battles", then + one
   governorate); time per step and peak RSS.
@@ -84,6 +84,7 @@ def _child_view(mode: str, db: str) -> dict:
     import numpy as np  # noqa: I001 - imported before the timings
     from geo.map.aggregate import LARGE_VIEW_THRESHOLD, fitting_view
     from geo.map.large_view import large_map, store_large_map
+    from geo.ui.server_view import TABLE_PAGE
 
     store = open_store(db)
     bounds = store.facets()["dates"]  # the sidebar's options (cached by the dashboard; not timed here)
@@ -95,14 +96,14 @@ def _child_view(mode: str, db: str) -> dict:
         started, cpu = time.perf_counter(), _cpu()
         stats = store.view_stats(filters) if mode == "sql" else None
         if stats is not None and stats.incidents > LARGE_VIEW_THRESHOLD:  # as dashboard.py: few rows travel
-            summary = store.summary(filters)
+            summary = store.summary(filters, stats=stats)
             granularity = query.choose_granularity(*bounds)
             store.timeline(filters, granularity)
             south, west, north, east = stats.extent
             view = fitting_view(np.array([south, north]), np.array([west, east]))  # as geo.ui.server_view
             fmap = store_large_map(store, filters, view, total=stats.incidents)
             args = component_args(fmap)
-            page = store.read_recent(filters, 20_000)
+            page = store.read_recent(filters, TABLE_PAGE)
             rows_moved = len(page)
         else:
             frame = store.read(filters)
@@ -147,6 +148,7 @@ def main() -> int:
                         help="formats also exported one-shot (default: all of --formats)")
     parser.add_argument("--pg", default=None, help="an existing EMPTY PostGIS database (default: temporary server)")
     parser.add_argument("--skip-view", action="store_true", help="skip part 2 (the dashboard view)")
+    parser.add_argument("--skip-exports", action="store_true", help="skip part 1 (the exports)")
     parser.add_argument("--child-export", nargs=4, metavar=("MODE", "DB", "FMT", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--child-view", nargs=2, metavar=("MODE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,10 +171,10 @@ def main() -> int:
             server = TempPostgres().start()
             pg = server.new_database()
         try:
-            print(json.dumps({"load_s": {"gpkg": round(_load(gpkg, args.rows), 1),
+            print(json.dumps({"load_s": {"gpkg": round(_load(gpkg, args.rows), 1) if not args.skip_exports else None,
                                          "postgis": round(_load(pg, args.rows), 1)},
                               "rows": args.rows, "uptime": os.getloadavg()}), flush=True)
-            for name, db in (("gpkg", gpkg), ("postgis", pg)):
+            for name, db in (("gpkg", gpkg), ("postgis", pg)) if not args.skip_exports else ():
                 for fmt in args.formats:
                     for mode in ("oneshot", "streamed"):
                         if mode == "oneshot" and fmt not in oneshot:

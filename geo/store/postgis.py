@@ -245,12 +245,13 @@ class PostgisStore:
         clause, params = _pg_filters.where(filters)
         return _pg_view.stats(self._fetch, clause, params)
 
-    def summary(self, filters: Filters | None = None, *, top: int = 3):
-        """The metrics row, computed in SQL: equal to ``geo.query.summarize(self.read(filters), top=top)``."""
+    def summary(self, filters: Filters | None = None, *, top: int = 3, stats: "_pg_view.Stats | None" = None):
+        """The metrics row, computed in SQL: equal to ``geo.query.summarize(self.read(filters), top=top)``.
+        ``stats``: :meth:`view_stats` of the same filters when the caller has them (saves a scan)."""
         from geo.query.summary import Summary
 
         clause, params = _pg_filters.where(filters)
-        totals = _pg_view.stats(self._fetch, clause, params)
+        totals = stats if stats is not None else _pg_view.stats(self._fetch, clause, params)
         if not totals.incidents:
             return Summary(0, 0, None, None, (), ())
         actors = _pg_view.actor_counts(self._fetch, clause, params).head(top)

@@ -18,7 +18,7 @@ from geo.map.aggregate import LARGE_VIEW_THRESHOLD
 from geo.ui.data import is_server, opened_store
 
 #: Rows the table gets when the filtered set is large (newest first).
-TABLE_PAGE = 20_000
+TABLE_PAGE = 5_000
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -69,8 +69,9 @@ def selection(db: str, token: str, filters: Filters) -> ServerSelection:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _summary(db: str, token: str, filters_key: str, _filters: Filters, top: int):
+    stats = _stats(db, token, filters_key, _filters)  # cached: one scan fewer
     with opened_store(db) as store:
-        return store.summary(_filters, top=top)
+        return store.summary(_filters, top=top, stats=stats)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
