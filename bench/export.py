@@ -76,14 +76,14 @@ def _child_view(mode: str, db: str) -> dict:
     import dataclasses
     import datetime as dt
 
+    import numpy as np
+
     from geo import query
     from geo.filters import Filters
-    from geo.map.streamlit_args import component_args
-    from geo.store import open_store
-
-    import numpy as np  # noqa: I001 - imported before the timings
     from geo.map.aggregate import LARGE_VIEW_THRESHOLD, fitting_view
     from geo.map.large_view import large_map, store_large_map
+    from geo.map.streamlit_args import component_args
+    from geo.store import open_store
     from geo.ui.server_view import TABLE_PAGE
 
     store = open_store(db)
