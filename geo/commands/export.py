@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"cannot tell the format from {args.out!r}: add --format csv|geojson|gpkg|kml")
     filters = filters_from_args(args)
     with open_store(db_from_args(args), create=False) as store:
-        path, count = export_store(store, fmt, args.out, filters, progress=_progress_printer(sys.stderr))
+        try:
+            path, count = export_store(store, fmt, args.out, filters, progress=_progress_printer(sys.stderr))
+        finally:
+            if sys.stderr.isatty():
+                print(file=sys.stderr)  # end the updating progress line
     print(f"wrote {count} incident(s) to {path}", file=sys.stderr)
     print(json.dumps({"out": str(path), "format": fmt, "count": count}, ensure_ascii=False))
     return 0
@@ -63,7 +67,7 @@ def _progress_printer(stream):
     def show(done: int, total: int | None) -> None:
         text = f"exporting: {done:,}" + (f" / {total:,} ({100 * done // total}%)" if total else "") + " incidents"
         if tty:
-            print("\r" + text, end="\n" if total is not None and done >= total else "", file=stream, flush=True)
+            print("\r" + text, end="", file=stream, flush=True)
         elif done:
             print(text, file=stream, flush=True)
 

@@ -79,7 +79,9 @@ def streamed_section(db: str, frame, state: query.ViewState, count: int) -> None
             return
         bar.empty()
         made = ss.export_file = {"key": wanted.key, "path": str(path), "view": view_key, "count": written,
-                                 "name": export_buttons.file_name_for(wanted.key, frame, state.filters),
+                                 # a page of a large server view would name only its own dates
+                                 "name": export_buttons.file_name_for(wanted.key, frame if written == len(frame)
+                                                                      else None, state.filters),
                                  "mime": wanted.mime, "label": wanted.label}
     if made and made["view"] == view_key and Path(made["path"]).exists():
         col = cols[2 * [s.key for s in specs].index(made["key"]) + 1]
