@@ -16,6 +16,7 @@ from geo import query
 from geo.errors import GeoError
 from geo.ingest import session as ingest_session
 from geo.paths import default_db
+from geo.ui import server_view
 from geo.ui.data import facets, index_selection, load_incidents, show_error, store_token
 from geo.ui.density import density_section
 from geo.ui.exports import export_section
@@ -73,25 +74,28 @@ def main() -> None:
     write_url(state, store_name_of(db, stores) if db != stores[0] else None)  # the default store goes unnamed
     map_filters = query.without_bbox(state.filters)  # the map-view restriction is applied here, below
     try:
-        map_frame = load_incidents(db, token, repr(map_filters), map_filters)
+        large = server_view.is_large(db, token, map_filters)  # a big server store: SQL numbers, a table page
+        map_frame = (server_view.page if large else load_incidents)(db, token, repr(map_filters), map_filters)
+        view = (server_view.page(db, token, repr(state.filters), state.filters) if large and state.filters.bbox
+                else state.filters.apply(map_frame) if state.filters.bbox else map_frame)
     except (GeoError, ImportError, OSError) as exc:
         show_error(exc)
         return
-    view = state.filters.apply(map_frame) if state.filters.bbox else map_frame
 
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
     if ss.get("store_warning"):
         st.warning(ss.pop("store_warning"))
     import_notice(notice, repr(state.filters))
-    selection = index_selection(db, token, state.filters)
+    selection = server_view.selection(db, token, state.filters) if large else index_selection(db, token,
+                                                                                               state.filters)
     metrics(selection.summary() if selection is not None else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
-    map_section(token, state, map_frame, selected)
+    map_section(token, state, map_frame, selected, server=db if large else None)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state, selection), lambda: table_and_highlight(view, selected),
                 lambda: density_section(db, token, state, view, selection), lambda: import_section(db),
-                lambda: export_section(view, state)]
+                lambda: export_section(view, state, db, len(selection) if large else None)]
     for tab, section in zip(tabs, sections):
         if tab.open:  # only the open tab's content runs
             with tab:

@@ -50,6 +50,32 @@ def export(frame: pd.DataFrame, fmt: str, out: str | os.PathLike) -> Path:
     return path
 
 
+def export_store(store, fmt: str, out: str | os.PathLike, filters=None, *,
+                 progress: Callable[[int, "int | None"], None] | None = None, chunk_rows: int | None = None,
+                 total: int | None = None) -> tuple[Path, int]:
+    """Stream the incidents of ``store`` passing ``filters`` to ``out`` in format ``fmt``, chunk by chunk
+    (never every row in memory): the same file :func:`export` writes for ``store.read(filters)``.
+
+    ``progress(done, total)`` is called before the first chunk and after each one with the incidents
+    written so far; ``total`` is the number to expect (counted by the store when not given and it can
+    tell, else None). Returns ``(path, count)``. A failure midway leaves no file behind.
+    """
+    from geo._export_stream import write_chunks
+    from geo.store.chunks import CHUNK_ROWS, count_matching, read_chunks, read_extras
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
+    path = Path(out)
+    if path.parent and not path.parent.exists():
+        raise InputError(f"the folder {str(path.parent)!r} does not exist", file=str(path))
+    rows = chunk_rows or CHUNK_ROWS
+    if total is None and progress is not None:
+        total = count_matching(store, filters)
+    count = write_chunks(fmt, path, lambda: read_chunks(store, filters, rows),
+                         extras=lambda: read_extras(store, filters, rows), progress=progress, total=total)
+    return path, count
+
+
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Run ``write(tmp)`` on a temporary file beside ``path``, then move it into place."""
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
@@ -117,18 +143,12 @@ def neutralise(value):
     return value
 
 
-def csv_table(frame: pd.DataFrame) -> pd.DataFrame:
+def csv_table(frame: pd.DataFrame, others: list[str] | None = None) -> pd.DataFrame:
     """The CSV export as a table: ACLED's columns in ACLED's order, then our other record columns,
-    then any other source columns kept in ``extra``. Text cells are neutralised (see module doc)."""
+    then any other source columns kept in ``extra`` (``others``: those columns, found in ``frame`` when
+    None). Text cells are neutralised (see module doc)."""
     records, extras = _records(frame), _extras(frame)
-    acled_set = set(ACLED_COLUMNS)
-    ours = [c for c in COLUMNS if c not in acled_set and c not in _ACLED_FROM_RECORD.values() and c != "extra"]
-    others: dict[str, None] = {}
-    for extra in extras:
-        for key in extra:
-            if key not in acled_set and key not in COLUMNS:
-                others.setdefault(key, None)
-    header = [*ACLED_COLUMNS, *ours, *others]
+    header = csv_header(extra_columns(extras) if others is None else others)
     rows = []
     for record, extra in zip(records, extras):
         row = []
@@ -148,6 +168,25 @@ def csv_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def extra_columns(extras, found: dict[str, None] | None = None) -> list[str]:
+    """Keys of the parsed ``extra`` objects that are neither ACLED nor record columns, in order of first
+    appearance (added to ``found`` when given, so several chunks can be collected in turn)."""
+    found = {} if found is None else found
+    acled_set = set(ACLED_COLUMNS)
+    for extra in extras:
+        for key in extra:
+            if key not in acled_set and key not in COLUMNS:
+                found.setdefault(key, None)
+    return list(found)
+
+
+def csv_header(others: list[str]) -> list[str]:
+    """The CSV columns: ACLED's, then our other record columns, then ``others``."""
+    acled_set = set(ACLED_COLUMNS)
+    ours = [c for c in COLUMNS if c not in acled_set and c not in _ACLED_FROM_RECORD.values() and c != "extra"]
+    return [*ACLED_COLUMNS, *ours, *others]
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """CSV, UTF-8, ISO dates, ACLED column names and order first (see :func:`csv_table`)."""
     table = csv_table(frame)
@@ -156,9 +195,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 # -------------------------------------------------------------------------------------------- GeoJSON
-def geojson_dict(frame: pd.DataFrame) -> dict:
-    """A GeoJSON FeatureCollection: one Point feature per incident, record columns as properties
-    (ISO dates, ``extra`` as a nested object)."""
+def geojson_features(frame: pd.DataFrame) -> list[dict]:
+    """One GeoJSON Point feature per incident, record columns as properties (ISO dates, ``extra`` as a
+    nested object)."""
     features = []
     for record, extra in zip(_records(frame), _extras(frame)):
         properties = {c: v for c, v in record.items() if c != "extra"}
@@ -169,7 +208,12 @@ def geojson_dict(frame: pd.DataFrame) -> dict:
             "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
             "properties": properties,
         })
-    return {"type": "FeatureCollection", "features": features}
+    return features
+
+
+def geojson_dict(frame: pd.DataFrame) -> dict:
+    """A GeoJSON FeatureCollection of :func:`geojson_features`."""
+    return {"type": "FeatureCollection", "features": geojson_features(frame)}
 
 
 def write_geojson(frame: pd.DataFrame, path: Path) -> None:
@@ -228,9 +272,12 @@ def _description(record: dict) -> str:
                         for label, value in lines if value not in (None, ""))
 
 
-def kml_tree(frame: pd.DataFrame) -> ET.ElementTree:
-    """The KML document: a style per ACLED event type, one placemark per incident."""
-    ns = "http://www.opengis.net/kml/2.2"
+KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+def _kml_document() -> tuple[ET.Element, ET.Element]:
+    """The KML root and its Document holding the name and a style per ACLED event type."""
+    ns = KML_NS
     ET.register_namespace("", ns)
     root = ET.Element(f"{{{ns}}}kml")
     doc = ET.SubElement(root, f"{{{ns}}}Document")
@@ -239,6 +286,12 @@ def kml_tree(frame: pd.DataFrame) -> ET.ElementTree:
         style = ET.SubElement(doc, f"{{{ns}}}Style", id=f"type{index}")
         icon_style = ET.SubElement(style, f"{{{ns}}}IconStyle")
         ET.SubElement(icon_style, f"{{{ns}}}color").text = _kml_color(taxonomy.color_of(event_type))
+    return root, doc
+
+
+def _add_placemarks(doc: ET.Element, frame: pd.DataFrame) -> None:
+    """One placemark per incident of ``frame`` appended to ``doc``."""
+    ns = KML_NS
     style_of = {t: f"#type{i + 1}" for i, t in enumerate(taxonomy.event_types())}
     for record in _records(frame):
         mark = ET.SubElement(doc, f"{{{ns}}}Placemark")
@@ -262,6 +315,12 @@ def kml_tree(frame: pd.DataFrame) -> ET.ElementTree:
                 ET.SubElement(item, f"{{{ns}}}value").text = _xml_text(record[column])
         point = ET.SubElement(mark, f"{{{ns}}}Point")
         ET.SubElement(point, f"{{{ns}}}coordinates").text = f"{record['longitude']!r},{record['latitude']!r}"
+
+
+def kml_tree(frame: pd.DataFrame) -> ET.ElementTree:
+    """The KML document: a style per ACLED event type, one placemark per incident."""
+    root, doc = _kml_document()
+    _add_placemarks(doc, frame)
     return ET.ElementTree(root)
 
 

@@ -3,7 +3,7 @@
 A recording store stands in for a shared (PostGIS-like) store: it answers from a real GeoPackage of
 invented incidents but notes every call. The dashboard must read with the current filters (never the
 whole store once a filter is set), take its sidebar options from ``facets()``, and let the store
-aggregate the density tab. Large stores open on a recent date window instead of everything.
+aggregate the density tab. Large stores open on their whole period too.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class RecordingStore:
         self.reads: list[Filters | None] = []
         self.facet_calls: list[Filters | None] = []
         self.density_calls: list[tuple[str, Filters | None]] = []
+        self.stats_calls: list[Filters | None] = []
         self.pretend_total = pretend_total
 
     def read(self, filters: Filters | None = None):
@@ -48,6 +49,16 @@ class RecordingStore:
     def grid_counts(self, filters: Filters | None = None, cell_deg: float = 0.25):
         self.density_calls.append(("grid", filters))
         return query.grid_counts(self.inner.read(filters), cell_deg)
+
+    def view_stats(self, filters: Filters | None = None):
+        from geo.store._pg_view import Stats
+
+        rows = self.inner.read(filters)
+        self.stats_calls.append(filters)
+        extent = (rows["latitude"].min(), rows["longitude"].min(), rows["latitude"].max(),
+                  rows["longitude"].max()) if len(rows) else None
+        summary = query.summarize(rows)
+        return Stats(len(rows), summary.fatalities, summary.first_date, summary.last_date, extent)
 
     def change_marker(self) -> str:
         return "1"
@@ -129,14 +140,15 @@ def test_density_tab_is_aggregated_by_the_store(recording):
     assert any("Grid cell density" in m.value for m in at.markdown)
 
 
-def test_large_store_opens_on_its_last_weeks(recording):
+def test_large_store_opens_on_its_whole_period(recording):
+    """No 30-day opening window any more: a store counted as large still opens on everything (a large
+    server store is answered by SQL aggregations, see tests/test_server_view.py)."""
     _url, fake = recording
     fake.pretend_total = query.LARGE_STORE + 1
     at = run()
-    lo, hi = widget(at, "slider", "Date range").value
-    assert hi == dt.date(2026, 4, 18) and lo == hi - dt.timedelta(days=query.RECENT_DAYS - 1)
-    assert fake.reads[-1] is not None and fake.reads[-1].since == lo
-    assert at.query_params["since"] in (lo.isoformat(), [lo.isoformat()])
+    assert widget(at, "slider", "Date range").value == (dt.date(2026, 3, 2), dt.date(2026, 4, 18))
+    assert incidents(at) == 8 and "since" not in at.query_params
+    assert fake.stats_calls and fake.stats_calls[0] in (None, Filters())
 
 
 def test_initial_since_only_narrows_large_stores():

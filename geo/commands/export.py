@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.commands._common import add_db_argument, add_filter_arguments, read_incidents
+from geo.commands._common import add_db_argument, add_filter_arguments
 
 _DESCRIPTION = """\
 Export incidents from the store (all of them, or those passing the filters) to a file:
@@ -37,16 +37,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the filtered incidents and write them in the chosen format."""
+    """Stream the filtered incidents from the store to the chosen format, with progress on stderr."""
+    from geo.commands._common import db_from_args, filters_from_args
     from geo.errors import InputError
-    from geo.export import export
+    from geo.export import export_store
+    from geo.store import open_store
 
     fmt = args.format or {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
                           ".kml": "kml"}.get(Path(args.out).suffix.lower())
     if fmt is None:
         raise InputError(f"cannot tell the format from {args.out!r}: add --format csv|geojson|gpkg|kml")
-    frame = read_incidents(args)
-    path = export(frame, fmt, args.out)
-    print(f"wrote {len(frame)} incident(s) to {path}", file=sys.stderr)
-    print(json.dumps({"out": str(path), "format": fmt, "count": len(frame)}, ensure_ascii=False))
+    filters = filters_from_args(args)
+    with open_store(db_from_args(args), create=False) as store:
+        try:
+            path, count = export_store(store, fmt, args.out, filters, progress=_progress_printer(sys.stderr))
+        finally:
+            if sys.stderr.isatty():
+                print(file=sys.stderr)  # end the updating progress line
+    print(f"wrote {count} incident(s) to {path}", file=sys.stderr)
+    print(json.dumps({"out": str(path), "format": fmt, "count": count}, ensure_ascii=False))
     return 0
+
+
+def _progress_printer(stream):
+    """A ``progress(done, total)`` callback printing to ``stream``: one updating line on a terminal,
+    else a line per chunk."""
+    tty = stream.isatty()
+
+    def show(done: int, total: int | None) -> None:
+        text = f"exporting: {done:,}" + (f" / {total:,} ({100 * done // total}%)" if total else "") + " incidents"
+        if tty:
+            print("\r" + text, end="", file=stream, flush=True)
+        elif done:
+            print(text, file=stream, flush=True)
+
+    return show

@@ -16,14 +16,14 @@ with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 
 from geo.errors import StoreError
 from geo.filters import Filters
 from geo.schema import COLUMNS
-from geo.store import _pg_filters, _pg_frames, _pg_migrate
+from geo.store import _pg_filters, _pg_frames, _pg_migrate, _pg_view
 from geo.store.location import is_server_url
 
 if TYPE_CHECKING:
@@ -147,6 +147,82 @@ class PostgisStore:
         data = self._copy_out(query, params, _pg_frames.NULL_MARK)
         return _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK) if data else empty_frame()
 
+    def read_chunks(self, filters: Filters | None = None, rows: int = 50_000) -> "Iterator[gpd.GeoDataFrame]":
+        """Incidents passing ``filters``, oldest first, in frames of at most ``rows`` whose concatenation
+        equals :meth:`read` (for exports of any size; see :mod:`geo.store.chunks`).
+
+        Read on a connection of its own in one REPEATABLE READ, READ ONLY transaction (one snapshot: an
+        import committed meanwhile is wholly in or out), page by page with a keyset on the read order
+        (``(event_date, event_id) > last``) fetched by COPY; the shared connection stays free meanwhile.
+        """
+        import psycopg
+        from psycopg import sql
+
+        if rows < 1:
+            raise ValueError("rows must be at least 1")
+        clause, params = _pg_filters.where(filters)
+        conn = connect(self.db)
+        try:
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            with conn.transaction():
+                last: tuple | None = None
+                while True:
+                    # the plain >= lets the event_date index serve the keyset
+                    after = sql.SQL("event_date >= %s::date AND (event_date, event_id) > (%s::date, %s)") \
+                        if last else sql.SQL("TRUE")
+                    query = sql.SQL("SELECT {} FROM {} WHERE ({}) AND {} ORDER BY event_date, event_id "
+                                    "LIMIT {}").format(sql.SQL(_pg_frames.select_list()), sql.Identifier(TABLE),
+                                                       clause, after, sql.Literal(int(rows)))
+                    statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, NULL {})").format(
+                        query, sql.Literal(_pg_frames.NULL_MARK))
+                    data = bytearray()
+                    with conn.cursor() as cursor:
+                        with cursor.copy(statement, [*params, *((last[0], *last) if last else ())]) as copy:
+                            for block in copy:
+                                data += block
+                    if not data:
+                        return
+                    frame = _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK)
+                    del data
+                    yield frame
+                    if len(frame) < rows:
+                        return
+                    last = (frame["event_date"].iloc[-1].date(), frame["event_id"].iloc[-1])
+        except psycopg.Error as exc:
+            raise StoreError(f"{redact(self.db)}: could not read incidents: {_reason(exc)}") from None
+        finally:
+            conn.close()
+
+    def read_extras(self, filters: Filters | None = None, rows: int = 50_000) -> Iterator[list]:
+        """The non-null ``extra`` values of the incidents passing ``filters``, in read order, in lists of
+        at most ``rows`` (a server-side cursor on a connection of its own; see :mod:`geo.store.chunks`)."""
+        import psycopg
+        from psycopg import sql
+
+        clause, params = _pg_filters.where(filters)
+        conn = connect(self.db)
+        try:
+            with conn.transaction(), conn.cursor(name="atlas_extras") as cursor:
+                cursor.execute(sql.SQL("SELECT extra FROM incidents WHERE ({}) AND extra IS NOT NULL "
+                                       "ORDER BY event_date, event_id").format(clause), params)
+                while True:
+                    batch = cursor.fetchmany(rows)
+                    if not batch:
+                        return
+                    yield [row[0] for row in batch]
+        except psycopg.Error as exc:
+            raise StoreError(f"{redact(self.db)}: could not read incidents: {_reason(exc)}") from None
+        finally:
+            conn.close()
+
+    def count_matching(self, filters: Filters | None = None) -> int:
+        """Number of incidents passing ``filters`` (one SQL count)."""
+        from psycopg import sql
+
+        clause, params = _pg_filters.where(filters)
+        return int(self._fetch(sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(clause), params)[0][0])
+
     def count(self) -> int:
         """Number of incidents stored."""
         return int(self._fetch("SELECT count(*) FROM incidents", [])[0][0])
@@ -162,6 +238,41 @@ class PostgisStore:
 
     def _fetch(self, query, params: list) -> list[tuple]:
         return self._query(lambda conn: conn.execute(query, params).fetchall(), "query failed")
+
+    # -- the dashboard's numbers for one filter state (geo.ui.server_view) --------------------------------
+    def view_stats(self, filters: Filters | None = None) -> "_pg_view.Stats":
+        """Incidents, fatalities, event-date span and coordinate extent of the filtered set (one scan)."""
+        clause, params = _pg_filters.where(filters)
+        return _pg_view.stats(self._fetch, clause, params)
+
+    def summary(self, filters: Filters | None = None, *, top: int = 3, stats: "_pg_view.Stats | None" = None):
+        """The metrics row, computed in SQL: equal to ``geo.query.summarize(self.read(filters), top=top)``.
+        ``stats``: :meth:`view_stats` of the same filters when the caller has them (saves a scan)."""
+        from geo.query.summary import Summary
+
+        clause, params = _pg_filters.where(filters)
+        totals = stats if stats is not None else _pg_view.stats(self._fetch, clause, params)
+        if not totals.incidents:
+            return Summary(0, 0, None, None, (), ())
+        actors = _pg_view.actor_counts(self._fetch, clause, params).head(top)
+        regions = self.counts_by_admin1(filters).head(top)
+        return Summary(incidents=totals.incidents, fatalities=totals.fatalities, first_date=totals.first_date,
+                       last_date=totals.last_date, top_actors=tuple((str(k), int(v)) for k, v in actors.items()),
+                       top_regions=tuple((str(r.name), int(r.incidents)) for r in regions.itertuples()))
+
+    def timeline(self, filters: Filters | None = None, granularity: str = "week") -> pd.DataFrame:
+        """Incidents per day/week and event type, grouped in SQL: ``geo.query.timeline(self.read(filters))``."""
+        clause, params = _pg_filters.where(filters)
+        return _pg_view.timeline(self._fetch, clause, params, granularity)
+
+    def read_recent(self, filters: Filters | None = None, limit: int = 20_000) -> "gpd.GeoDataFrame":
+        """The newest ``limit`` incidents passing ``filters`` (a table page), newest first."""
+        from geo.store.frames import empty_frame
+
+        clause, params = _pg_filters.where(filters)
+        data = self._copy_out(_pg_view.recent_query(_pg_frames.select_list(), clause, limit), params,
+                              _pg_frames.NULL_MARK)
+        return _pg_frames.frame_from_csv(data, _pg_frames.NULL_MARK) if data else empty_frame()
 
     # -- aggregations for the density view ---------------------------------------------------------------
     def counts_by_admin1(self, filters: Filters | None = None) -> pd.DataFrame:

@@ -13,8 +13,7 @@ import streamlit as st
 from geo import query
 from geo.filters import Filters
 from geo.ingest import session as ingest_session
-from geo.paths import default_db
-from geo.ui.data import governorate_shapes, is_server
+from geo.ui.data import governorate_shapes
 
 #: URL key of the store, by *name* (see :func:`store_names`): a link never carries a path or database URL.
 STORE_KEY = "store"
@@ -91,11 +90,9 @@ def init_from_url(facet: dict) -> None:
 
 
 def opening_since(facet: dict) -> dt.date | None:
-    """First day the dashboard opens on: the whole period for a file store (its index answers any range);
-    a large server store still opens on its last weeks (its rows are read per filter state)."""
-    if not is_server(st.session_state.get("db") or default_db()):
-        return None
-    return query.initial_since(facet["dates"], facet["incidents"])
+    """First day the dashboard opens on: always the whole period (None). A file store's index answers any
+    range; a large server store answers from SQL aggregations (geo.ui.server_view), reading no rows."""
+    return None
 
 
 def reset_filters(facet: dict) -> None:

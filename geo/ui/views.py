@@ -34,12 +34,14 @@ def metrics(summary: query.Summary) -> None:
         st.markdown("  \n".join(f"{query.escape_markdown(n)} — {c}" for n, c in summary.top_regions) or "—")
 
 
-def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str, ...]) -> None:
+def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str, ...],
+                server: str | None = None) -> None:
     """The incident map (filtered set without the map-view restriction, so panning never redraws it).
 
     Only clicks (and the bounds, when "only what is in the map view" is on) come back from the
     browser, so panning and zooming cause no reruns; except above ``LARGE_VIEW_THRESHOLD`` incidents,
     where the map shows counts per cell and bounds/zoom come back so the next run counts the new view.
+    ``server``: the URL of a large server store, which counts the cells in SQL (``frame`` is a page then).
     """
     from streamlit_folium import _component_func
 
@@ -47,11 +49,17 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
 
     static_assets_ready()
     filters_key = repr(query.without_bbox(state.filters))
-    large = len(frame) > LARGE_VIEW_THRESHOLD  # large-view mode: counts per cell, new ones on pan/zoom
+    large = server is not None or len(frame) > LARGE_VIEW_THRESHOLD  # counts per cell, new ones on pan/zoom
     st.session_state.large_map = large
     if large:
         view = st.session_state.get("large_view")
-        args = cached_large_map_args(token, filters_key, highlight, repr(view), frame, view)
+        if server is not None:
+            from geo.ui.server_view import large_map_args
+
+            args = large_map_args(server, token, filters_key, highlight, repr(view),
+                                  query.without_bbox(state.filters), view)
+        else:
+            args = cached_large_map_args(token, filters_key, highlight, repr(view), frame, view)
         st.session_state.large_view_shown = args["view"]
         key = map_key(token, filters_key, highlight, state.in_view, repr(args["view"]))
     else:
@@ -112,8 +120,9 @@ def timeline_section(frame, state: query.ViewState, selection=None) -> None:
 def table_section(frame) -> tuple[str, ...]:
     """Sortable, searchable table; returns the event_ids of selected rows."""
     shown = frame[[c for c in TABLE_COLUMNS if c in frame]]
-    if len(shown) > TABLE_LIMIT:
-        st.caption(f"Showing the {TABLE_LIMIT:,} most recent of {len(shown):,} incidents.")
+    total = max(len(shown), int(frame.attrs.get("incidents", 0)))  # a server store's page knows its total
+    if total > min(len(shown), TABLE_LIMIT):
+        st.caption(f"Showing the {min(len(shown), TABLE_LIMIT):,} most recent of {total:,} incidents.")
         shown = shown.sort_values("event_date", ascending=False).head(TABLE_LIMIT)
     shown = pd.DataFrame(shown).reset_index(drop=True)
     for column in ("event_date", "date_end"):

@@ -1,0 +1,105 @@
+"""The dashboard on a large PostGIS store: every number from SQL, rows only a page or a few.
+
+Above :data:`~geo.map.aggregate.LARGE_VIEW_THRESHOLD` filtered incidents a server store is never asked
+for all of its rows: the metrics, the timeline and the density come from SQL aggregations, the map's
+counts per cell from ``store.cell_type_counts`` for the current view (``geo.map.large_view.
+store_large_map``, the same cells and colours as the embedded store's bubbles), and the table gets the
+newest :data:`TABLE_PAGE` incidents. Below the threshold the usual path (rows read per filter state)
+is kept. Streamlit code, imported only by ``dashboard.py`` and ``geo.ui.views``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from geo.filters import Filters
+from geo.map.aggregate import LARGE_VIEW_THRESHOLD
+from geo.ui.data import is_server, opened_store
+
+#: Rows the table gets when the filtered set is large (newest first).
+TABLE_PAGE = 5_000
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stats(db: str, token: str, filters_key: str, _filters: Filters):
+    with opened_store(db) as store:
+        return store.view_stats(_filters)
+
+
+def is_large(db: str, token: str, filters: Filters) -> bool:
+    """True for a server store with more than the large-view threshold of incidents passing ``filters``."""
+    return is_server(db) and _stats(db, token, repr(filters), filters).incidents > LARGE_VIEW_THRESHOLD
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the newest incidents…")
+def page(db: str, token: str, filters_key: str, _filters: Filters):
+    """The newest :data:`TABLE_PAGE` incidents passing the filters, oldest first like a full read;
+    ``attrs["incidents"]`` holds how many pass them in all."""
+    with opened_store(db) as store:
+        rows = store.read_recent(_filters, TABLE_PAGE).iloc[::-1].reset_index(drop=True)
+    rows.attrs["incidents"] = _stats(db, token, filters_key, _filters).incidents  # the table says "of N"
+    return rows
+
+
+class ServerSelection:
+    """What the dashboard asks of a filter state (like a file store's index selection), answered in SQL
+    and cached per store change and filter state."""
+
+    def __init__(self, db: str, token: str, filters: Filters) -> None:
+        self.db, self.token, self.filters, self.key = db, token, filters, repr(filters)
+
+    def __len__(self) -> int:
+        return _stats(self.db, self.token, self.key, self.filters).incidents
+
+    def summary(self, top: int = 3):
+        return _summary(self.db, self.token, self.key, self.filters, top)
+
+    def timeline(self, granularity: str = "week"):
+        return _timeline(self.db, self.token, self.key, self.filters, granularity)
+
+    def region_counts(self):
+        return _regions(self.db, self.token, self.key, self.filters)
+
+
+def selection(db: str, token: str, filters: Filters) -> ServerSelection:
+    """The SQL-answered selection of ``filters`` on the server store ``db``."""
+    return ServerSelection(db, token, filters)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _summary(db: str, token: str, filters_key: str, _filters: Filters, top: int):
+    stats = _stats(db, token, filters_key, _filters)  # cached: one scan fewer
+    with opened_store(db) as store:
+        return store.summary(_filters, top=top, stats=stats)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _timeline(db: str, token: str, filters_key: str, _filters: Filters, granularity: str):
+    with opened_store(db) as store:
+        return store.timeline(_filters, granularity)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _regions(db: str, token: str, filters_key: str, _filters: Filters):
+    with opened_store(db) as store:
+        return store.counts_by_admin1(_filters)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Counting the map…")
+def large_map_args(db: str, token: str, filters_key: str, highlight: tuple[str, ...], view_key: str,
+                   _filters: Filters, _view) -> dict:
+    """Like ``geo.ui.data.cached_large_map_args`` with the counting done by the server store: the map at
+    ``_view`` (None = the filtered set's extent) as component arguments plus ``"view"`` and ``"mode"``."""
+    from geo.map.aggregate import fitting_view
+    from geo.map.large_view import store_large_map
+    from geo.map.streamlit_args import component_args
+
+    stats = _stats(db, token, filters_key, _filters)
+    if _view is None and stats.extent is not None:
+        south, west, north, east = stats.extent
+        _view = fitting_view(np.array([south, north]), np.array([west, east]))
+    with opened_store(db) as store:
+        fmap = store_large_map(store, _filters, _view, total=stats.incidents, highlight_ids=highlight,
+                               threshold=LARGE_VIEW_THRESHOLD)
+    return {**component_args(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
