@@ -144,21 +144,11 @@ def test_large_store_opens_on_its_whole_period(recording):
     """No 30-day opening window any more: a store counted as large still opens on everything (a large
     server store is answered by SQL aggregations, see tests/test_server_view.py)."""
     _url, fake = recording
-    fake.pretend_total = query.LARGE_STORE + 1
+    fake.pretend_total = 1_000_000
     at = run()
     assert widget(at, "slider", "Date range").value == (dt.date(2026, 3, 2), dt.date(2026, 4, 18))
     assert incidents(at) == 8 and "since" not in at.query_params
     assert fake.stats_calls and fake.stats_calls[0] in (None, Filters())
-
-
-def test_initial_since_only_narrows_large_stores():
-    bounds = (dt.date(2020, 1, 1), dt.date(2024, 12, 31))
-    assert query.initial_since(bounds, query.LARGE_STORE) is None
-    assert query.initial_since(None, 10 ** 7) is None
-    assert query.initial_since(bounds, query.LARGE_STORE + 1) == dt.date(2024, 12, 31) - dt.timedelta(
-        days=query.RECENT_DAYS - 1)
-    short = (dt.date(2024, 12, 20), dt.date(2024, 12, 31))  # shorter than the window: everything
-    assert query.initial_since(short, 10 ** 7) == short[0]
 
 
 @pytest.mark.postgis
@@ -210,14 +200,12 @@ def test_district_filter_from_the_sidebar_and_the_url(tmp_path, monkeypatch):
 
 
 def test_a_file_store_opens_on_its_whole_period_however_large(tmp_path, monkeypatch):
-    """The 30-day opening window is for server stores only: a file store is indexed in memory, so even a
-    store counted as large opens on everything (the window rule is forced on here to prove it is unused)."""
+    """A file store opens on its whole period (there is no opening window for any store any more)."""
     db = tmp_path / "atlas.gpkg"
     with open_store(str(db)) as s:
         s.upsert(sample_frame())
     monkeypatch.setenv("INCIDENT_ATLAS_DB", str(db))
     monkeypatch.setenv("INCIDENT_ATLAS_USER_DB", str(tmp_path / "user.gpkg"))
-    monkeypatch.setattr(query, "initial_since", lambda bounds, incidents, **kw: bounds[1])  # "large": last day
     at = run()
     assert widget(at, "slider", "Date range").value == (dt.date(2026, 3, 2), dt.date(2026, 4, 18))
     assert incidents(at) == 8 and "since" not in at.query_params

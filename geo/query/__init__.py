@@ -26,10 +26,7 @@ from geo.query.density import grid_counts, hex_counts, region_counts, region_iso
 from geo.query.mapclick import bbox_from_bounds, governorate_from_click
 from geo.query.markdown import escape_markdown
 from geo.query.summary import (
-                              LARGE_STORE,
-                              RECENT_DAYS,
                               Summary,
-                              initial_since,
                               summarize,
 )
 from geo.query.timeline import choose_granularity, span_dates, timeline
@@ -43,8 +40,8 @@ from geo.query.urlstate import (
                               without_bbox,
 )
 
-__all__ = ["FACET_KEYS", "IN_VIEW_KEY", "KEYS", "LARGE_STORE", "RECENT_DAYS", "Summary", "ViewState",
+__all__ = ["FACET_KEYS", "IN_VIEW_KEY", "KEYS", "Summary", "ViewState",
            "actor_counts", "bbox_from_bounds", "choose_granularity", "date_bounds", "describe_filters",
            "escape_markdown", "facets", "from_query_params", "governorate_from_click", "grid_counts",
-           "hex_counts", "initial_since", "label_with_count", "region_counts", "region_iso", "sorted_counts",
+           "hex_counts", "label_with_count", "region_counts", "region_iso", "sorted_counts",
            "span_dates", "summarize", "timeline", "to_query_params", "value_counts", "without_bbox"]

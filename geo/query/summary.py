@@ -40,18 +40,3 @@ def summarize(frame: pd.DataFrame, *, top: int = 3) -> Summary:
         top_actors=tuple((str(k), int(v)) for k, v in actors.items()),
         top_regions=tuple((str(r.name), int(r.incidents)) for r in regions.itertuples()),
     )
-
-
-#: A store holding more incidents than this opens on its last :data:`RECENT_DAYS` days instead of
-#: everything (a million incidents need gigabytes in one dashboard process); widening the range still works.
-LARGE_STORE = 200_000
-RECENT_DAYS = 30
-
-
-def initial_since(bounds: tuple[dt.date, dt.date] | None, incidents: int, *, limit: int = LARGE_STORE,
-                  days: int = RECENT_DAYS) -> dt.date | None:
-    """First day of the date range a dashboard opens on: None (everything) unless the store is large."""
-    if not bounds or incidents <= limit:
-        return None
-    first, last = bounds
-    return max(first, last - dt.timedelta(days=days - 1))

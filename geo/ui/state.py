@@ -68,8 +68,7 @@ def init_from_url(facet: dict) -> None:
     state = query.from_query_params(params)
     f = state.filters
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    first = opening_since(facet) if not (f.since or f.until) else None
-    since = min(max(f.since or first or lo, lo), hi)
+    since = min(max(f.since or lo, lo), hi)  # every store opens on its whole period
     until = max(min(f.until or hi, hi), since)
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (since, until), since, until
@@ -89,15 +88,8 @@ def init_from_url(facet: dict) -> None:
     ss.initialised = True
 
 
-def opening_since(facet: dict) -> dt.date | None:
-    """First day the dashboard opens on: always the whole period (None). A file store's index answers any
-    range; a large server store answers from SQL aggregations (geo.ui.server_view), reading no rows."""
-    return None
-
-
 def reset_filters(facet: dict) -> None:
     lo, hi = facet["dates"] or (dt.date.today(), dt.date.today())
-    lo = opening_since(facet) or lo
     ss = st.session_state
     ss.f_dates, ss.f_from, ss.f_to = (lo, hi), lo, hi
     ss.f_actors, ss.f_types, ss.f_regions, ss.f_prec, ss.f_sources = [], [], [], [], []
