@@ -64,15 +64,16 @@ def test_an_import_makes_the_old_snapshot_unused(db):
 
 
 def test_rows_imported_through_the_same_open_store_are_read(db):
-    """GDAL's SQLite does not see a commit this connection just made: the read falls back to sqlite3
-    (before the snapshot a fast read returned the old rows) and no snapshot is saved for it."""
+    """A commit this connection just made is in the next read (GDAL's SQLite once missed it), and a
+    snapshot saved for the store's state holds every row of it."""
     with open_store(db) as store:
         store.read_frame()
         more = sample_frame()
         more["event_id"] = more["event_id"] + "-b"
         store.upsert(more)
         assert len(store.read_frame()) == len(store.read()) == 2 * len(sample_frame())
-        assert _columnar.load(_columnar.snapshot_path(db), store._snapshot_key()) is None
+        saved = _columnar.load(_columnar.snapshot_path(db), store._snapshot_key())
+        assert saved is None or saved.num_rows == 2 * len(sample_frame())
 
 
 def test_a_replaced_row_is_read_from_the_store_not_the_snapshot(db):

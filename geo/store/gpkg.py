@@ -77,22 +77,36 @@ class GeoPackageStore:
         #: Read through GDAL/Arrow when possible (tests switch it off to check the sqlite3 path).
         self.fast_read = True
         try:
-            if self.path.exists() and not os.access(self.path, os.W_OK):
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-                self._readonly = True
-            else:
+            self._readonly = self.path.exists() and not os.access(self.path, os.W_OK)
+            if not self._readonly:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-                self._readonly = False
-            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            _gpkg.register_functions(self._conn)
+            self._conn = self._connect()
             if not self._readonly:
                 self._ensure_schema()
             elif not self._has_table():
                 raise StoreError(f"{self.path}: read-only file without an incidents table")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable GeoPackage ({exc})") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._readonly:
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _gpkg.register_functions(conn)
+        return conn
+
+    def _after_gdal(self) -> None:
+        """Reconnect after GDAL opened the file: GDAL links its own copy of SQLite, whose closing of the file
+        drops this process's locks and may reset the write-ahead log under our connection (SQLite's
+        "multiple copies of SQLite in one process" hazard); a fresh connection maps the log's index anew."""
+        with self._lock:
+            if self._conn.in_transaction:
+                return
+            self._conn.close()
+            self._conn = self._connect()
 
     # -- schema -----------------------------------------------------------------------------------
     def _has_table(self) -> bool:
@@ -279,8 +293,11 @@ class GeoPackageStore:
         import pyarrow.compute as pc
         import pyogrio
 
-        _meta, table = pyogrio.read_arrow(self.path, layer=TABLE, columns=list(COLUMNS), read_geometry=False,
-                                          where=where.removeprefix(" WHERE ") or None)
+        try:
+            _meta, table = pyogrio.read_arrow(self.path, layer=TABLE, columns=list(COLUMNS), read_geometry=False,
+                                              where=where.removeprefix(" WHERE ") or None)
+        finally:
+            self._after_gdal()
         order = pc.sort_indices(table, sort_keys=[("event_date", "ascending"), ("event_id", "ascending")])
         fields, arrays = [], []
         for field in table.schema:
@@ -300,12 +317,13 @@ class GeoPackageStore:
         table = _columnar.load(path, key)
         if table is None:
             table = self._sorted_table("", encode=True)
+            if self._snapshot_key() != key:
+                return table  # another process imported while we read: GDAL's read is whole, just not saved
             if table.num_rows != int(key.rsplit("|", 1)[1]):
                 # GDAL's own SQLite missed rows this connection sees (it committed them to a log GDAL
                 # does not read while we hold the file): read() falls back to sqlite3, nothing is saved
                 raise StoreError(f"{self.path}: GDAL read {table.num_rows} rows, the store holds more")
-            if self._snapshot_key() == key:  # nothing was imported while we read
-                _columnar.save(path, table, key)
+            _columnar.save(path, table, key)
         return table
 
     def read_frame(self) -> pd.DataFrame:
