@@ -2,11 +2,12 @@
 
 For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
 * server time per filter change = the rows, summary metrics and timeline from the in-memory index
-  (geo.query.index, as dashboard.py does for a file store) + build_map + the map's component arguments
-  (render, leaflet script, header, html; geo.map.streamlit_args, cached by the dashboard per filter state)
+  (geo.query.index, as dashboard.py does for a file store) + build_map + the incidents' script the
+  dashboard sends on a filter change (geo.map.streamlit_args.layer_script, cached per filter state)
   — what happens between a widget change and the map being ready to send; the previous release's
   pipeline (Filters.apply on every loaded row + metrics + timeline + the same map) runs side by side;
-* payload = bytes of the st_folium arguments (script + header + html);
+* payload = bytes sent per filter change: ours, the incidents' script (the map page itself, ~0.5 MB of
+  basemap and context, is sent once per store); the previous pipeline's, the whole st_folium arguments;
 * baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
   rendered as st_folium does;
 * first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
@@ -119,16 +120,16 @@ def _map_bytes(view) -> int:
 
 
 def _our_map_bytes(view) -> int:
-    """The map as this dashboard draws it: count bubbles for the opening view above the large-view
-    threshold (geo.map.large_view), every incident below it."""
+    """What this dashboard sends on a filter change: the script of the incidents only (count bubbles for
+    the opening view above the large-view threshold, every incident below it), drawn in the map page the
+    browser already has (geo.map.streamlit_args.layer_script; that page is sent once per store)."""
     from geo.map.aggregate import LARGE_VIEW_THRESHOLD
     from geo.map.large_view import large_map
-    from geo.map.streamlit_args import component_args
+    from geo.map.page import build_map
+    from geo.map.streamlit_args import layer_script
 
-    if len(view) <= LARGE_VIEW_THRESHOLD:
-        return _map_bytes(view)
-    args = component_args(large_map(view))
-    return sum(len(args[k].encode()) for k in ("script", "header", "html"))
+    fmap = build_map(view, target="streamlit", tiles=False) if len(view) <= LARGE_VIEW_THRESHOLD else large_map(view)
+    return len(layer_script(fmap).encode())
 
 
 def ours(index, filters: Filters) -> tuple[float, int, int]:
@@ -182,14 +183,24 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PAINTED_JS = "() => document.querySelectorAll('.leaflet-marker-pane > *, .ia-agg').length"
 
 
+# a map page that redraws in place (assets/atlas/swap.js) counts its drawings; a remounted one starts anew
+RENDERS_JS = "() => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders') || 0)"
+DRAWN_JS = ("(n) => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders')"
+            " || 0) > n && document.querySelector('.ia-map').hasAttribute('data-atlas-ready')")
+
+
 def _wait_painted(page, t0: float, skip_marked: bool = False) -> float:
-    """Seconds since ``t0`` until a map iframe (not one marked old, if ``skip_marked``) shows markers."""
+    """Seconds since ``t0`` until a map iframe (not one marked old, if ``skip_marked``) shows markers,
+    or a marked one has drawn again in place (its ``data-atlas-renders`` went up)."""
     while time.perf_counter() - t0 < 120:
         for handle in page.query_selector_all(MAP_IFRAME):
             try:
-                if skip_marked and handle.evaluate("e => e.__benchOld === true"):
-                    continue
                 frame_ = handle.content_frame()
+                if skip_marked and handle.evaluate("e => e.__benchOld === true"):
+                    seen = handle.evaluate("e => e.__benchRenders")
+                    if frame_ and frame_.evaluate(DRAWN_JS, seen) and frame_.evaluate(PAINTED_JS) > 0:
+                        return time.perf_counter() - t0
+                    continue
                 if frame_ and frame_.evaluate(PAINTED_JS) > 0:
                     return time.perf_counter() - t0
             except Exception:  # the iframe is still loading or was just replaced
@@ -213,7 +224,8 @@ def _paint(browser, url: str, change: bool = False) -> tuple[float, float]:
             page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                    timeout=60000)
             for handle in page.query_selector_all(MAP_IFRAME):
-                handle.evaluate("e => { e.__benchOld = true; }")
+                renders = handle.content_frame().evaluate(RENDERS_JS)
+                handle.evaluate("(e, n) => { e.__benchOld = true; e.__benchRenders = n; }", renders)
             box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
                 has_text="Event type")
             box.locator("input").click()
