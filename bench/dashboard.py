@@ -20,6 +20,7 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
 * our payload above 20,000 incidents is the large-view map (geo.map.large_view: bubbles per cell).
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
+                                          [--stores DIR_WITH_SIZE_SUBDIRS] [--no-server]
                                           [--previous /path/to/checkout-of-the-previous-release]
 """
 
@@ -185,8 +186,7 @@ PAINTED_JS = "() => document.querySelectorAll('.leaflet-marker-pane > *, .ia-agg
 
 # a map page that redraws in place (assets/atlas/swap.js) counts its drawings; a remounted one starts anew
 RENDERS_JS = "() => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders') || 0)"
-DRAWN_JS = ("(n) => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders')"
-            " || 0) > n && document.querySelector('.ia-map').hasAttribute('data-atlas-ready')")
+DRAWN_JS = "(n) => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders') || 0) > n"
 
 
 def _wait_painted(page, t0: float, skip_marked: bool = False) -> float:
@@ -344,6 +344,10 @@ def main() -> None:
     parser.add_argument("--baseline-changes", type=int, default=2,
                         help="above 20k incidents the (slow) baseline runs only this many filter changes")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium first-paint measurement")
+    parser.add_argument("--stores", metavar="DIR", type=Path,
+                        help="reuse DIR/<size>/bench.gpkg (a store this script imported before) instead of importing")
+    parser.add_argument("--no-server", action="store_true",
+                        help="skip the server-side filter-change pipelines (browser measurements only)")
     parser.add_argument("--previous", metavar="DIR", type=Path,
                         help="a checkout of the previous release: its dashboard's first paint is measured on the "
                              "same store in the same run")
@@ -352,6 +356,9 @@ def main() -> None:
     from geo.query.index import IncidentIndex
 
     for n in args.sizes:
+        if args.no_server and args.stores:
+            _browser_rows(n, args.stores / str(n) / "bench.gpkg", args.previous)
+            continue
         frame = synthetic(n).sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
         changes = filter_changes(frame)
         started = time.perf_counter()
@@ -373,21 +380,29 @@ def main() -> None:
                   f"{max(sizes) / 1e6:.2f} | | load average {os.getloadavg()[0]:.1f}", flush=True)
         if args.no_browser:
             continue
+        if args.stores:
+            _browser_rows(n, args.stores / str(n) / "bench.gpkg", args.previous)
+            continue
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
             db, seconds, size_mb = import_store(frame, Path(tmp))
             print(f"{n}: import {seconds:.1f} s ({n / seconds:,.0f} rows/s), store {size_mb:.0f} MB", flush=True)
             print(f"{n}: {store_steps(db)}", flush=True)
-            for label, root in [("this checkout", ROOT)] + ([(f"previous ({args.previous})", args.previous)]
-                                                             if args.previous else []):
-                cold, warm, change, rss, heap = first_paint(db, root)
-                print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
-                      f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
-                      f"browser JS heap {heap:.0f} MB | load average {os.getloadavg()[0]:.1f}", flush=True)
-                if root == ROOT:  # again on a fresh server: the store's columnar snapshot is now on disk
-                    cold2, *_ = first_paint(db, root, warm=False)
-                    print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s | "
-                          f"load average {os.getloadavg()[0]:.1f}",
-                          flush=True)
+            _browser_rows(n, db, args.previous)
+
+
+def _browser_rows(n: int, db: Path, previous_root: Path | None) -> None:
+    """First paint (cold/warm), filter change -> map painted and memory for this checkout and the previous."""
+    for label, root in [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)]
+                                                     if previous_root else []):
+        cold, warm, change, rss, heap = first_paint(db, root)
+        print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
+              f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
+              f"browser JS heap {heap:.0f} MB | load average {os.getloadavg()[0]:.1f}", flush=True)
+        if root == ROOT:  # again on a fresh server: the store's columnar snapshot is now on disk
+            cold2, *_ = first_paint(db, root, warm=False)
+            print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s | "
+                  f"load average {os.getloadavg()[0]:.1f}",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,15 @@
   function base(map, cfg) {
     own(map);
     map.__iaBase = cfg;
+    // streamlit-folium runs initComponent right after this script: it hooks clicks/moves on the layers
+    // present and reports the map's bounds at once. Hold it back until the first swap has drawn (and
+    // fitted) the incidents, as it ran after the drawing when the incidents were part of the page.
+    var init = window.initComponent;
+    if (typeof init === 'function' && !init.__iaHeld) {
+      var held = function (m, hover) { m.__iaInit = function () { init(m, hover); }; };
+      held.__iaHeld = true;
+      window.initComponent = held;
+    }
     return map;
   }
 
@@ -70,6 +79,11 @@
       var api = window.IncidentAtlas.render(map, cfg);
     } finally {
       delete map.on;
+    }
+    if (map.__iaInit) {  // the component's own set-up, held back by base() until the first drawing is in
+      var init = map.__iaInit;
+      map.__iaInit = null;
+      init();
     }
     owned.renders += 1;
     map.getContainer().setAttribute('data-atlas-renders', String(owned.renders));

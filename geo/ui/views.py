@@ -59,11 +59,16 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
         st.session_state.large_view_shown = args["view"]
     else:
         args = cached_map_args(token, filters_key, highlight, frame)
-    # One map page per store, mode and what comes back: a filter change, a table selection or a new
-    # large view only sends the incidents' script (``feature_group``), which the page draws in place.
-    key = map_key(token, large, state.in_view)
-    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or large else [])
-    wanted += ["zoom"] if large else []
+    # One map page per store and per what comes back: a filter change, a table selection or a new large
+    # view only sends the incidents' script (``feature_group``), which the page draws in place. Once this
+    # store has shown a large view, the page keeps reporting bounds/zoom, so that narrowing the filters to
+    # points (and back) keeps the page too (a pan then reruns the app, which redraws nothing).
+    tracks_view = large or st.session_state.get("map_tracks_view") == token
+    if large:
+        st.session_state.map_tracks_view = token
+    key = map_key(token, tracks_view, state.in_view)
+    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or tracks_view else [])
+    wanted += ["zoom"] if tracks_view else []
     defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": base["bounds"], "zoom": None}
     _component_func(script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=key,
                     height=560, width=None, returned_objects=wanted,
