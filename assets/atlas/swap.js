@@ -65,7 +65,7 @@
 
   /** Draw ``dataCfg`` (data, regions, options, meta, agg) on ``map`` in place of the previous drawing. */
   function swap(map, dataCfg) {
-    var owned = own(map), cfg = {}, k;
+    var owned = own(map), cfg = {}, k, t0 = Date.now();
     var baseCfg = map.__iaBase || {};
     for (k in baseCfg) cfg[k] = baseCfg[k];
     for (k in dataCfg) cfg[k] = dataCfg[k];
@@ -87,6 +87,7 @@
     }
     owned.renders += 1;
     map.getContainer().setAttribute('data-atlas-renders', String(owned.renders));
+    map.getContainer().setAttribute('data-atlas-swap-ms', String(Date.now() - t0));  // clear + draw, for benchmarks
     return api;
   }
 
