@@ -4,7 +4,7 @@
 Streamlit rerun (~2 s for 100k incidents), even when the map did not change. :func:`component_args`
 does that work once per map (the dashboard caches the result per data/filter state) and
 :func:`map_key` names the map by its inputs instead of hashing a multi-megabyte script.
-The dashboard keeps one map page per store and map mode: :func:`base_args` is that page (no incidents)
+The dashboard keeps one map page per store (and per what the page reports back): :func:`base_args` is that page (no incidents)
 and :func:`layer_script` the incidents of one filter state, sent as the component's ``feature_group``
 (streamlit-folium evaluates it in the page it already has, so a filter change reloads no scripts).
 Written against streamlit-folium 0.27.4 (pinned in requirements.txt), whose ``st_folium`` it mirrors.

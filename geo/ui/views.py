@@ -37,8 +37,8 @@ def metrics(summary: query.Summary) -> None:
 def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str, ...]) -> None:
     """The incident map (filtered set without the map-view restriction, so panning never redraws it).
 
-    The map page stays across filter changes (its key names the store and mode only); each change sends
-    the new incidents, drawn in place by ``assets/atlas/swap.js``.
+    The map page stays across filter changes (its key names the store and what comes back only); each
+    change sends the new incidents, drawn in place by ``assets/atlas/swap.js``.
 
     Only clicks (and the bounds, when "only what is in the map view" is on) come back from the
     browser, so panning and zooming cause no reruns; except above ``LARGE_VIEW_THRESHOLD`` incidents,
