@@ -2,11 +2,12 @@
 
 For 10k and 100k synthetic incidents (invented, random over Syria's bounding box):
 * server time per filter change = the rows, summary metrics and timeline from the in-memory index
-  (geo.query.index, as dashboard.py does for a file store) + build_map + the map's component arguments
-  (render, leaflet script, header, html; geo.map.streamlit_args, cached by the dashboard per filter state)
+  (geo.query.index, as dashboard.py does for a file store) + build_map + the incidents' script the
+  dashboard sends on a filter change (geo.map.streamlit_args.layer_script, cached per filter state)
   — what happens between a widget change and the map being ready to send; the previous release's
   pipeline (Filters.apply on every loaded row + metrics + timeline + the same map) runs side by side;
-* payload = bytes of the st_folium arguments (script + header + html);
+* payload = bytes sent per filter change: ours, the incidents' script (the map page itself, ~0.5 MB of
+  basemap and context, is sent once per store); the previous pipeline's, the whole st_folium arguments;
 * baseline in the same run: a plain folium.Map with one folium.Marker (with popup) per incident,
   rendered as st_folium does;
 * first paint: `streamlit run dashboard.py` on a store of N incidents, headless Chromium (network
@@ -19,6 +20,7 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
 * our payload above 20,000 incidents is the large-view map (geo.map.large_view: bubbles per cell).
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
+                                          [--stores DIR_WITH_SIZE_SUBDIRS] [--no-server]
                                           [--previous /path/to/checkout-of-the-previous-release]
 """
 
@@ -119,16 +121,16 @@ def _map_bytes(view) -> int:
 
 
 def _our_map_bytes(view) -> int:
-    """The map as this dashboard draws it: count bubbles for the opening view above the large-view
-    threshold (geo.map.large_view), every incident below it."""
+    """What this dashboard sends on a filter change: the script of the incidents only (count bubbles for
+    the opening view above the large-view threshold, every incident below it), drawn in the map page the
+    browser already has (geo.map.streamlit_args.layer_script; that page is sent once per store)."""
     from geo.map.aggregate import LARGE_VIEW_THRESHOLD
     from geo.map.large_view import large_map
-    from geo.map.streamlit_args import component_args
+    from geo.map.page import build_map
+    from geo.map.streamlit_args import layer_script
 
-    if len(view) <= LARGE_VIEW_THRESHOLD:
-        return _map_bytes(view)
-    args = component_args(large_map(view))
-    return sum(len(args[k].encode()) for k in ("script", "header", "html"))
+    fmap = build_map(view, target="streamlit", tiles=False) if len(view) <= LARGE_VIEW_THRESHOLD else large_map(view)
+    return len(layer_script(fmap).encode())
 
 
 def ours(index, filters: Filters) -> tuple[float, int, int]:
@@ -182,14 +184,23 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PAINTED_JS = "() => document.querySelectorAll('.leaflet-marker-pane > *, .ia-agg').length"
 
 
+# a map page that redraws in place (assets/atlas/swap.js) counts its drawings; a remounted one starts anew
+RENDERS_JS = "() => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders') || 0)"
+DRAWN_JS = "(n) => +((document.querySelector('.ia-map') || {getAttribute: () => 0}).getAttribute('data-atlas-renders') || 0) > n"
+
+
 def _wait_painted(page, t0: float, skip_marked: bool = False) -> float:
-    """Seconds since ``t0`` until a map iframe (not one marked old, if ``skip_marked``) shows markers."""
+    """Seconds since ``t0`` until a map iframe (not one marked old, if ``skip_marked``) shows markers,
+    or a marked one has drawn again in place (its ``data-atlas-renders`` went up)."""
     while time.perf_counter() - t0 < 120:
         for handle in page.query_selector_all(MAP_IFRAME):
             try:
-                if skip_marked and handle.evaluate("e => e.__benchOld === true"):
-                    continue
                 frame_ = handle.content_frame()
+                if skip_marked and handle.evaluate("e => e.__benchOld === true"):
+                    seen = handle.evaluate("e => e.__benchRenders")
+                    if frame_ and frame_.evaluate(DRAWN_JS, seen) and frame_.evaluate(PAINTED_JS) > 0:
+                        return time.perf_counter() - t0
+                    continue
                 if frame_ and frame_.evaluate(PAINTED_JS) > 0:
                     return time.perf_counter() - t0
             except Exception:  # the iframe is still loading or was just replaced
@@ -213,7 +224,8 @@ def _paint(browser, url: str, change: bool = False) -> tuple[float, float]:
             page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                    timeout=60000)
             for handle in page.query_selector_all(MAP_IFRAME):
-                handle.evaluate("e => { e.__benchOld = true; }")
+                renders = handle.content_frame().evaluate(RENDERS_JS)
+                handle.evaluate("(e, n) => { e.__benchOld = true; e.__benchRenders = n; }", renders)
             box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
                 has_text="Event type")
             box.locator("input").click()
@@ -332,6 +344,10 @@ def main() -> None:
     parser.add_argument("--baseline-changes", type=int, default=2,
                         help="above 20k incidents the (slow) baseline runs only this many filter changes")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium first-paint measurement")
+    parser.add_argument("--stores", metavar="DIR", type=Path,
+                        help="reuse DIR/<size>/bench.gpkg (a store this script imported before) instead of importing")
+    parser.add_argument("--no-server", action="store_true",
+                        help="skip the server-side filter-change pipelines (browser measurements only)")
     parser.add_argument("--previous", metavar="DIR", type=Path,
                         help="a checkout of the previous release: its dashboard's first paint is measured on the "
                              "same store in the same run")
@@ -340,6 +356,9 @@ def main() -> None:
     from geo.query.index import IncidentIndex
 
     for n in args.sizes:
+        if args.no_server and args.stores:
+            _browser_rows(n, args.stores / str(n) / "bench.gpkg", args.previous)
+            continue
         frame = synthetic(n).sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
         changes = filter_changes(frame)
         started = time.perf_counter()
@@ -361,21 +380,29 @@ def main() -> None:
                   f"{max(sizes) / 1e6:.2f} | | load average {os.getloadavg()[0]:.1f}", flush=True)
         if args.no_browser:
             continue
+        if args.stores:
+            _browser_rows(n, args.stores / str(n) / "bench.gpkg", args.previous)
+            continue
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
             db, seconds, size_mb = import_store(frame, Path(tmp))
             print(f"{n}: import {seconds:.1f} s ({n / seconds:,.0f} rows/s), store {size_mb:.0f} MB", flush=True)
             print(f"{n}: {store_steps(db)}", flush=True)
-            for label, root in [("this checkout", ROOT)] + ([(f"previous ({args.previous})", args.previous)]
-                                                             if args.previous else []):
-                cold, warm, change, rss, heap = first_paint(db, root)
-                print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
-                      f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
-                      f"browser JS heap {heap:.0f} MB | load average {os.getloadavg()[0]:.1f}", flush=True)
-                if root == ROOT:  # again on a fresh server: the store's columnar snapshot is now on disk
-                    cold2, *_ = first_paint(db, root, warm=False)
-                    print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s | "
-                          f"load average {os.getloadavg()[0]:.1f}",
-                          flush=True)
+            _browser_rows(n, db, args.previous)
+
+
+def _browser_rows(n: int, db: Path, previous_root: Path | None) -> None:
+    """First paint (cold/warm), filter change -> map painted and memory for this checkout and the previous."""
+    for label, root in [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)]
+                                                     if previous_root else []):
+        cold, warm, change, rss, heap = first_paint(db, root)
+        print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
+              f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
+              f"browser JS heap {heap:.0f} MB | load average {os.getloadavg()[0]:.1f}", flush=True)
+        if root == ROOT:  # again on a fresh server: the store's columnar snapshot is now on disk
+            cold2, *_ = first_paint(db, root, warm=False)
+            print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s | "
+                  f"load average {os.getloadavg()[0]:.1f}",
+                  flush=True)
 
 
 if __name__ == "__main__":

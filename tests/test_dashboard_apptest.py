@@ -37,10 +37,13 @@ def fatalities(at: AppTest) -> int:
 
 
 def map_markers(at: AppTest) -> int:
-    """Incidents in the main map: the payload count inside st_folium's generated script."""
-    maps = [c for c in at.get("component_instance") if "IncidentAtlas.render" in c.proto.json_args]
+    """Incidents in the main map: the payload count inside the incidents' script the map page draws
+    (the component's ``feature_group``; its ``script`` is the page without incidents)."""
+    maps = [c for c in at.get("component_instance") if "IncidentAtlas.swap" in c.proto.json_args]
     assert maps, "no st_folium map on the page"
-    script = json.loads(maps[0].proto.json_args)["script"]
+    args = json.loads(maps[0].proto.json_args)
+    assert '"data":' not in args["script"]  # the page itself carries no incidents
+    script = args["feature_group"]
     counts = re.findall(r'"data":\{"n":(\d+)', script)
     assert len(counts) == 1
     return int(counts[0])

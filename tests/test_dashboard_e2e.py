@@ -207,6 +207,36 @@ def test_map_shows_incidents_and_filters_keep_markers_equal_to_metric(server, pa
     assert page.external == [] and page.failed == [] and page.errors == []
 
 
+def test_filter_change_keeps_the_map_page_and_redraws_only_the_incidents(server, page):
+    """A filter change sends only the incidents: the map iframe, its window and its Leaflet map stay
+    (a property set on them survives), and the markers still equal the filtered count."""
+    page.goto(server["url"], wait_until="load")
+    map_frame(page)
+    assert settled(page, 8) == (8, 8)
+    handle = page.query_selector(MAP_IFRAME)
+    handle.evaluate("e => { e.__testMark = 'kept'; }")
+    frame = handle.content_frame()
+    frame.evaluate("() => { window.__testMark = 'kept'; window.__atlas.map.__testMark = 'kept'; }")
+    renders = int(frame.evaluate("() => document.querySelector('.ia-map').getAttribute('data-atlas-renders')"))
+
+    pick(page, "Event type", "Battles")  # T1, T5, T8
+    assert settled(page, 3) == (3, 3)
+    pick(page, "Actors", "Red Front")  # T1, T8
+    assert settled(page, 2) == (2, 2)
+
+    iframes = page.query_selector_all(MAP_IFRAME)
+    assert len(iframes) == 1 and iframes[0].evaluate("e => e.__testMark") == "kept"
+    frame = iframes[0].content_frame()
+    assert frame.evaluate("() => window.__testMark") == "kept"  # the same page: never reloaded
+    state = frame.evaluate("""() => ({map: window.__atlas.map.__testMark, ready: window.__atlasReady,
+        renders: +document.querySelector('.ia-map').getAttribute('data-atlas-renders'),
+        legends: document.querySelectorAll('.leaflet-control-layers').length})""")
+    assert state["map"] == "kept" and state["ready"] is True  # the same Leaflet map, redrawn
+    assert state["renders"] >= renders + 2, state  # once per filter change
+    assert state["legends"] == 1  # the previous drawing's controls were removed, not stacked
+    assert page.external == [] and page.failed == [] and page.errors == []
+
+
 def _click_latlon(pg, lat: float, lon: float) -> None:
     handle = pg.query_selector(MAP_IFRAME)
     handle.scroll_into_view_if_needed()

@@ -362,6 +362,7 @@
     var t0 = Date.now(), timings = {};
     var rows = new Rows(data), icons = new IconMaker(cfg);
     var container = map.getContainer();
+    var gen = map.__iaGen = (map.__iaGen || 0) + 1;  // a later drawing on the same map (swap.js) supersedes this one
     container.classList.add('ia-map');
     if (opts.snapshot) container.classList.add('ia-snapshot');
 
@@ -567,6 +568,7 @@
     var group, loading = false;  // markercluster also reports progress (0 of 0) when it is added to the map
     var beforeReady = null;
     function ready() {
+      if (map.__iaGen !== gen) return;  // replaced while its clusters were still loading
       if (beforeReady) { var hook = beforeReady; beforeReady = null; hook(); }
       timings.ready = Date.now() - t0;
       window.__atlasTimings = timings;
@@ -641,13 +643,15 @@
     });
     if (typeof ResizeObserver === 'function') {
       var lastSize = container.clientWidth + 'x' + container.clientHeight;
-      new ResizeObserver(function () {
+      if (container.__iaResize) container.__iaResize.disconnect();
+      container.__iaResize = new ResizeObserver(function () {
         var size = container.clientWidth + 'x' + container.clientHeight;
         if (size === lastSize || !container.clientWidth || !container.clientHeight) return;
         lastSize = size;
         map.invalidateSize({pan: false});
         if (!touched) fit();
-      }).observe(container);
+      });
+      container.__iaResize.observe(container);
     }
 
     if (clustered && opts.snapshot) {

@@ -40,6 +40,7 @@ from geo.map.basemap import outlines, region_shapes
 from geo.map.context import context_json
 from geo.map.credits import attribution_for
 from geo.map.payload import encode_incidents, json_for_script
+from geo.paths import ASSETS_DIR
 
 __all__ = ["build_map", "ensure_static_assets", "map_html", "ATTRIBUTION"]
 
@@ -177,22 +178,12 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
         options["view"] = [float(view[0]), float(view[1]), float(view[2])]
     if playback_window:
         options["playbackState"] = {"start": _day_number(playback_window[0]), "unit": str(playback_window[1])}
-    data_json = json_for_script(encoded.payload)
-    config_json = ('{"data":' + data_json + ',"outlines":' + _outlines_json() + ',"regions":' +
-                   json_for_script(shapes) + ',"options":' + json_for_script(options) + ',"meta":' +
-                   json_for_script(meta) + (',"context":' + context_json() if context else '') +
-                   (',"agg":' + json_for_script(aggregates) if aggregates is not None else '') + ',' +
-                   _static_json()[1:])
+    data_part = ('"data":' + json_for_script(encoded.payload) + ',"regions":' + json_for_script(shapes) +
+                 ',"options":' + json_for_script(options) + ',"meta":' + json_for_script(meta) +
+                 (',"agg":' + json_for_script(aggregates) if aggregates is not None else ''))
+    config_json = "{" + data_part + "," + _base_part(context) + "}"
 
-    map_options = {"zoom_snap": 0.5}  # half steps let the data fill the frame more closely
-    if snapshot:
-        map_options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
-                           zoom_snap=0.25)
-    m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=False,
-                   zoom_control=not snapshot, height=height, **map_options)
-    # markercluster needs a maxZoom without tiles, and builds one cluster level per zoom: 5..16 keeps the
-    # whole region reachable and the 100k-incident load about twice as fast as Leaflet's 0..18.
-    m.options.update(max_zoom=16, min_zoom=5)
+    m = _folium_map(snapshot=snapshot, height=height)
     if target == "streamlit":
         ensure_static_assets()
         js, css = static_links()
@@ -207,6 +198,49 @@ def build_map(incidents: pd.DataFrame, *, target: Literal["streamlit", "standalo
     m.atlas_count = encoded.count
     m.atlas_dropped = encoded.dropped
     m.atlas_payload_bytes = len(config_json.encode("utf-8"))
+    m.atlas_data_json = "{" + data_part + "}"  # the incident part alone (geo.map.streamlit_args swaps it in)
+    return m
+
+
+def _folium_map(*, snapshot: bool = False, height: str | int = "100%") -> folium.Map:
+    map_options = {"zoom_snap": 0.5}  # half steps let the data fill the frame more closely
+    if snapshot:
+        map_options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
+                           zoom_snap=0.25)
+    m = folium.Map(location=list(DEFAULT_CENTER), zoom_start=7, tiles=None, control_scale=False,
+                   zoom_control=not snapshot, height=height, **map_options)
+    # markercluster needs a maxZoom without tiles, and builds one cluster level per zoom: 5..16 keeps the
+    # whole region reachable and the 100k-incident load about twice as fast as Leaflet's 0..18.
+    m.options.update(max_zoom=16, min_zoom=5)
+    return m
+
+
+def _base_part(context: bool) -> str:
+    """The configuration that does not depend on the incidents (outlines, context layers, icons, colours),
+    as JSON members without braces."""
+    return ('"outlines":' + _outlines_json() + (',"context":' + context_json() if context else '') + ',' +
+            _static_json()[1:-1])
+
+
+class _AtlasBase(AtlasLayer):
+    """The dashboard map's unchanging part: ``swap.js`` and ``IncidentAtlas.base``; the incidents come
+    later through ``IncidentAtlas.swap`` (see :mod:`geo.map.streamlit_args`)."""
+
+    @property
+    def script_text(self) -> str:
+        return f"{self.pre_script}\nIncidentAtlas.base({self._parent.get_name()}, {self.config_json});\n"
+
+
+def base_map() -> folium.Map:
+    """The dashboard's map without incidents (streamlit target): the map, its basemap and context
+    configuration and the swap script; every drawing of incidents on it is an ``IncidentAtlas.swap``."""
+    ensure_static_assets()
+    m = _folium_map()
+    js, css = static_links()
+    m.default_js, m.default_css = js, css
+    swap_js = (ASSETS_DIR / "atlas" / "swap.js").read_text(encoding="utf-8")
+    pre = f"L.Icon.Default.imagePath = {json.dumps(STATIC_URL + '/leaflet/images/')};\n{swap_js}"
+    m.add_child(_AtlasBase("{" + _base_part(True) + "}", pre_script=pre))
     return m
 
 

@@ -4,6 +4,9 @@
 Streamlit rerun (~2 s for 100k incidents), even when the map did not change. :func:`component_args`
 does that work once per map (the dashboard caches the result per data/filter state) and
 :func:`map_key` names the map by its inputs instead of hashing a multi-megabyte script.
+The dashboard keeps one map page per store (and per what the page reports back): :func:`base_args` is that page (no incidents)
+and :func:`layer_script` the incidents of one filter state, sent as the component's ``feature_group``
+(streamlit-folium evaluates it in the page it already has, so a filter change reloads no scripts).
 Written against streamlit-folium 0.27.4 (pinned in requirements.txt), whose ``st_folium`` it mirrors.
 """
 
@@ -53,3 +56,18 @@ def _walk(element):
         yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
+
+
+def base_args() -> dict[str, Any]:
+    """Component arguments of the dashboard's map page without incidents (:func:`geo.map.page.base_map`)."""
+    from geo.map.page import base_map
+
+    return component_args(base_map())
+
+
+def layer_script(fmap, *, zoom_to_selection: bool = True) -> str:
+    """The script that draws ``fmap``'s incidents (a :func:`geo.map.page.build_map` result) on the page of
+    :func:`base_args`, in place of what it showed; ``zoom_to_selection`` zooms to highlighted incidents."""
+    flag = "true" if zoom_to_selection else "false"
+    return (f"window.__iaZoomToSelection = {flag};\n"
+            f"IncidentAtlas.swap(window.map, {fmap.atlas_data_json});\n")

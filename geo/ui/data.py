@@ -115,25 +115,35 @@ def server_density(db: str, token: str, filters_key: str, _filters: Filters, cel
         return store.counts_by_admin1(_filters), store.grid_counts(_filters, cell_deg)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def cached_base_args() -> dict:
+    """The dashboard map's page without incidents (streamlit-folium component arguments), built once per
+    server: a filter change keeps this page and sends only the incidents (:func:`cached_map_args`)."""
+    from geo.map.streamlit_args import base_args
+
+    return base_args()
+
+
 @st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
 def cached_map_args(token: str, filters_key: str, highlight: tuple[str, ...], _frame) -> dict:
-    """The map of a filtered set, rendered to streamlit-folium's component arguments; rebuilt only
-    when the data, filters or highlight change (reruns for anything else reuse it)."""
-    from geo.map.streamlit_args import component_args
+    """The incidents of a filtered set as the script that draws them on the map page (``"layer"``);
+    rebuilt only when the data, filters or highlight change (reruns for anything else reuse it)."""
+    from geo.map.streamlit_args import layer_script
 
-    return component_args(build_incident_map(_frame, highlight))
+    return {"layer": layer_script(build_incident_map(_frame, highlight))}
 
 
 @st.cache_resource(max_entries=4, show_spinner="Drawing the map…")
 def cached_large_map_args(token: str, filters_key: str, highlight: tuple[str, ...], view_key: str, _frame,
                           _view) -> dict:
-    """Large-view mode (geo.map.large_view): the map of ``_frame`` at ``_view`` (None = whole data) as
-    component arguments, plus ``"view"`` (the View drawn) and ``"mode"`` ("aggregate" or "points")."""
+    """Large-view mode (geo.map.large_view): the drawing of ``_frame`` at ``_view`` (None = whole data)
+    as ``"layer"`` (see :func:`cached_map_args`), plus ``"view"`` (the View drawn) and ``"mode"``
+    ("aggregate" or "points")."""
     from geo.map.large_view import large_map
-    from geo.map.streamlit_args import component_args
+    from geo.map.streamlit_args import layer_script
 
     fmap = large_map(_frame, _view, highlight_ids=highlight)
-    return {**component_args(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
+    return {"layer": layer_script(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
 
 
 def build_incident_map(frame, highlight: tuple[str, ...] = ()):

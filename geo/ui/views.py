@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo import query
 from geo.map.aggregate import LARGE_VIEW_THRESHOLD
-from geo.ui.data import cached_large_map_args, cached_map_args, static_assets_ready
+from geo.ui.data import cached_base_args, cached_large_map_args, cached_map_args, static_assets_ready
 from geo.ui.state import map_changed, timeline_selected
 
 TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
@@ -38,6 +38,9 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
                 server: str | None = None) -> None:
     """The incident map (filtered set without the map-view restriction, so panning never redraws it).
 
+    The map page stays across filter changes (its key names the store and what comes back only); each
+    change sends the new incidents, drawn in place by ``assets/atlas/swap.js``.
+
     Only clicks (and the bounds, when "only what is in the map view" is on) come back from the
     browser, so panning and zooming cause no reruns; except above ``LARGE_VIEW_THRESHOLD`` incidents,
     where the map shows counts per cell and bounds/zoom come back so the next run counts the new view.
@@ -48,6 +51,7 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     from geo.map.streamlit_args import map_key
 
     static_assets_ready()
+    base = cached_base_args()
     filters_key = repr(query.without_bbox(state.filters))
     large = server is not None or len(frame) > LARGE_VIEW_THRESHOLD  # counts per cell, new ones on pan/zoom
     st.session_state.large_map = large
@@ -61,20 +65,24 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
         else:
             args = cached_large_map_args(token, filters_key, highlight, repr(view), frame, view)
         st.session_state.large_view_shown = args["view"]
-        key = map_key(token, filters_key, highlight, state.in_view, repr(args["view"]))
     else:
         args = cached_map_args(token, filters_key, highlight, frame)
-        key = map_key(token, filters_key, highlight, state.in_view)  # remount when what comes back changes
-    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or large else [])
-    wanted += ["zoom"] if large else []
-    defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": args["bounds"], "zoom": None}
-    # this map zooms to selected table rows (other maps with a highlight, e.g. the import fix map, do not)
-    script = "window.__iaZoomToSelection = true;\n" + args["script"]
-    _component_func(script=script, header=args["header"], html=args["html"], id=args["id"], key=key,
+    # One map page per store and per what comes back: a filter change, a table selection or a new large
+    # view only sends the incidents' script (``feature_group``), which the page draws in place. Once this
+    # store has shown a large view, the page keeps reporting bounds/zoom, so that narrowing the filters to
+    # points (and back) keeps the page too (a pan then reruns the app, which redraws nothing).
+    tracks_view = large or st.session_state.get("map_tracks_view") == token
+    if large:
+        st.session_state.map_tracks_view = token
+    key = map_key(token, tracks_view, state.in_view)
+    wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or tracks_view else [])
+    wanted += ["zoom"] if tracks_view else []
+    defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": base["bounds"], "zoom": None}
+    _component_func(script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=key,
                     height=560, width=None, returned_objects=wanted,
                     default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
-                    feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
-                    css_links=args["css_links"], js_links=args["js_links"], wrap_longitude=False,
+                    feature_group=args["layer"], return_on_hover=False, layer_control=None, pixelated=False,
+                    css_links=base["css_links"], js_links=base["js_links"], wrap_longitude=False,
                     on_change=lambda: map_changed(key))
 
 
