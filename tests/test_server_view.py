@@ -92,9 +92,9 @@ def test_recent_page_is_the_newest_rows(pg):
 
 
 def _map_payload(at: AppTest) -> dict:
-    maps = [c for c in at.get("component_instance") if "IncidentAtlas.render" in c.proto.json_args]
-    script = json.loads(maps[0].proto.json_args)["script"]
-    found = re.search(r'"agg":(\{.*?\}),"', script)
+    maps = [c for c in at.get("component_instance") if "IncidentAtlas" in c.proto.json_args]
+    script = json.loads(maps[0].proto.json_args)["feature_group"]  # the incidents (the page has none)
+    found = re.search(r'"agg":(\{[^{}]*\})', script)  # the counts object (arrays, no nested objects)
     return json.loads(found.group(1)) if found else {}
 
 

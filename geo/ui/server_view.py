@@ -89,11 +89,11 @@ def _regions(db: str, token: str, filters_key: str, _filters: Filters):
 @st.cache_resource(max_entries=4, show_spinner="Counting the map…")
 def large_map_args(db: str, token: str, filters_key: str, highlight: tuple[str, ...], view_key: str,
                    _filters: Filters, _view) -> dict:
-    """Like ``geo.ui.data.cached_large_map_args`` with the counting done by the server store: the map at
-    ``_view`` (None = the filtered set's extent) as component arguments plus ``"view"`` and ``"mode"``."""
+    """Like ``geo.ui.data.cached_large_map_args`` with the counting done by the server store: the incidents
+    of the map at ``_view`` (None = the filtered set's extent) as ``"layer"``, plus ``"view"`` and ``"mode"``."""
     from geo.map.aggregate import fitting_view
     from geo.map.large_view import store_large_map
-    from geo.map.streamlit_args import component_args
+    from geo.map.streamlit_args import layer_script
 
     stats = _stats(db, token, filters_key, _filters)
     if _view is None and stats.extent is not None:
@@ -102,4 +102,4 @@ def large_map_args(db: str, token: str, filters_key: str, highlight: tuple[str, 
     with opened_store(db) as store:
         fmap = store_large_map(store, _filters, _view, total=stats.incidents, highlight_ids=highlight,
                                threshold=LARGE_VIEW_THRESHOLD)
-    return {**component_args(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
+    return {"layer": layer_script(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
