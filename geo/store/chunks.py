@@ -63,19 +63,27 @@ def count_matching(store, filters: Filters | None = None) -> int | None:
     return store.count_matching(filters)
 
 
+def _reading_connection(store) -> sqlite3.Connection:
+    """A connection of its own for a long read of a GeoPackage store (waits for writers, never blocks them)."""
+    from geo.store.gpkg import BUSY_TIMEOUT_MS
+
+    try:
+        conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{store.path}: cannot open for reading ({exc})") from None
+    return conn
+
+
 def _gpkg_chunks(store, filters: Filters | None, rows: int) -> Iterator["gpd.GeoDataFrame"]:
     from geo.store.frames import frame_from_rows
-    from geo.store.gpkg import BUSY_TIMEOUT_MS, TABLE, _where
+    from geo.store.gpkg import TABLE, _where
 
     where, params = _where(filters)
     quoted = ", ".join(f'"{c}"' for c in COLUMNS)
     sql = f"SELECT {quoted} FROM {TABLE}{where} ORDER BY event_date, event_id"
+    conn = _reading_connection(store)
     try:
-        conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{store.path}: cannot open for reading ({exc})") from None
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN")  # one snapshot for the whole read
         cursor = conn.execute(sql, params)
         pandas_filter = filters is not None and not filters.is_empty()
@@ -96,14 +104,10 @@ def _gpkg_chunks(store, filters: Filters | None, rows: int) -> Iterator["gpd.Geo
 
 
 def _gpkg_extras(store, rows: int) -> Iterator[list]:
-    from geo.store.gpkg import BUSY_TIMEOUT_MS, TABLE
+    from geo.store.gpkg import TABLE
 
+    conn = _reading_connection(store)
     try:
-        conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{store.path}: cannot open for reading ({exc})") from None
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor = conn.execute(f"SELECT extra FROM {TABLE} WHERE extra IS NOT NULL ORDER BY event_date, event_id")
         while True:
             batch = cursor.fetchmany(rows)
