@@ -13,6 +13,7 @@ Written against streamlit-folium 0.27.4 (pinned in requirements.txt), whose ``st
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 
@@ -58,8 +59,10 @@ def _walk(element):
         yield from _walk(child)
 
 
+@lru_cache(maxsize=1)
 def base_args() -> dict[str, Any]:
-    """Component arguments of the dashboard's map page without incidents (:func:`geo.map.page.base_map`)."""
+    """Component arguments of the dashboard's map page without incidents (:func:`geo.map.page.base_map`);
+    the same for every map of a server process, so built once (callers must not modify it)."""
     from geo.map.page import base_map
 
     return component_args(base_map())
