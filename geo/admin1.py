@@ -71,14 +71,14 @@ def _skeleton_index() -> dict[str, Admin1]:
     return {k: v for k, v in index.items() if v is not None}
 
 
-def resolve_admin1(name: str | None, *, loose: bool = True) -> Admin1 | None:
+def resolve_admin1(name: str | None) -> Admin1 | None:
     """The governorate named ``name`` in any known spelling or by ISO code, or None. A spelling not in the table
-    matches (``loose``) when its consonants are those of one governorate's name ("Deir al-Zor", "Hassakah")."""
+    matches when its consonants are those of one governorate's name ("Deir al-Zor", "Hassakah")."""
     if not name or not str(name).strip():
         return None
     key = _key(str(name))
     found = _index().get(key)
-    if found is None and loose and key.isascii():
+    if found is None and key.isascii():
         found = _skeleton_index().get(_skeleton(key))
     return found
 

@@ -235,10 +235,6 @@ def _make(name: str, s: int, e: int, left: str, right: str, offset: int) -> Topo
                                                   "border crossing") else None
     if full:
         top.queries.append((full, 1))
-    named = resolve_admin1(name, loose=False)
-    if named is not None and not full and named.name.casefold() != name.casefold() and name.isascii():
-        # "protests in Dera": a spelling of a governorate outside an admin slot is its capital, not a village
-        top.queries.append((named.name, precision))
     top.queries.append((name, precision))
     stripped = _STRIP_SUFFIX.sub("", name)
     if stripped != name and stripped:
