@@ -54,3 +54,14 @@ def serve_dashboard(db: Path, home: Path, start_timeout: float = 120) -> Iterato
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def serve_incidents(frame, home: Path) -> Iterator[dict]:
+    """The dashboard on a new store ``home/atlas.gpkg`` holding ``frame``; yields ``{"url", "db", "home"}``."""
+    from geo.store import open_store
+
+    db = home / "atlas.gpkg"
+    with open_store(str(db)) as store:
+        store.upsert(frame)
+    for url in serve_dashboard(db, home):
+        yield {"url": url, "db": db, "home": home}

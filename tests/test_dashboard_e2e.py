@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from geo.store import open_store
-from tests._dashboard_server import serve_dashboard
+from tests._dashboard_server import serve_dashboard, serve_incidents
 from tests.dashboard_fixtures import sample_frame
 
 pytestmark = pytest.mark.browser
@@ -37,13 +37,7 @@ REPORT = ("Local sources said that on Tuesday an air strike hit the outskirts of
 def server(tmp_path_factory):
     """The dashboard on a free port, on a new temporary store of the invented incidents (one per test, so
     one test's imports or clicks never change what the next one sees)."""
-    tmp = tmp_path_factory.mktemp("dash")
-    db = tmp / "atlas.gpkg"
-    store = open_store(str(db))
-    store.upsert(sample_frame())
-    store.close()
-    for url in serve_dashboard(db, tmp):
-        yield {"url": url, "db": db}
+    yield from serve_incidents(sample_frame(), tmp_path_factory.mktemp("dash"))
 
 
 @pytest.fixture(scope="module")
@@ -412,15 +406,9 @@ def district_server(tmp_path_factory):
     """The dashboard on the invented incidents with their districts filled (as an import fills them)."""
     from geo.geocode.regions import locate_districts
 
-    tmp = tmp_path_factory.mktemp("districts")
-    db = tmp / "atlas.gpkg"
     frame = sample_frame()
     frame["admin2"] = locate_districts(frame["latitude"].tolist(), frame["longitude"].tolist())
-    store = open_store(str(db))
-    store.upsert(frame)
-    store.close()
-    for url in serve_dashboard(db, tmp):
-        yield {"url": url, "db": db}
+    yield from serve_incidents(frame, tmp_path_factory.mktemp("districts"))
 
 
 def test_a_click_inside_a_chosen_governorate_filters_its_district(district_server, page):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo.store import open_store
-from tests._dashboard_server import serve_dashboard
+from tests._dashboard_server import serve_incidents
 from tests.dashboard_fixtures import sample_frame
 from tests.test_dashboard_e2e import MAP_IFRAME, browser, map_frame, page, set_date, settled  # noqa: F401
 
@@ -32,14 +32,10 @@ PASTED = ("On Tuesday, Russian and regime officers held an emergency meeting in 
 def server(tmp_path_factory, monkeypatch):
     """The dashboard on a fresh store, with its own (empty) alias file."""
     tmp = tmp_path_factory.mktemp("imports")
-    db = tmp / "atlas.gpkg"
-    store = open_store(str(db))
-    store.upsert(sample_frame())
-    store.close()
     aliases = tmp / "aliases.csv"
     monkeypatch.setenv("INCIDENT_ATLAS_ALIASES", str(aliases))
-    for url in serve_dashboard(db, tmp):
-        yield {"url": url, "db": db, "aliases": aliases}
+    for found in serve_incidents(sample_frame(), tmp):
+        yield {**found, "aliases": aliases}
 
 
 def _open(page, url: str) -> None:

@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo.store import open_store
-from tests._dashboard_server import serve_dashboard
+from tests._dashboard_server import serve_incidents
 from tests.dashboard_fixtures import sample_frame
 from tests.test_dashboard_e2e import (LOCAL, MAP_IFRAME, _wait_idle, browser, click_first_table_row, map_frame, metric, page,  # noqa: F401
                                       settled)
@@ -54,13 +54,7 @@ def _frame() -> gpd.GeoDataFrame:
 
 @pytest.fixture()
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("views")
-    db = tmp / "atlas.gpkg"
-    store = open_store(str(db))
-    store.upsert(_frame())
-    store.close()
-    for url in serve_dashboard(db, tmp):
-        yield {"url": url, "db": db, "home": tmp}
+    yield from serve_incidents(_frame(), tmp_path_factory.mktemp("views"))
 
 
 def _open(pg, url: str, expected: int | None = None) -> int:
