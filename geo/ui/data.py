@@ -115,15 +115,6 @@ def server_density(db: str, token: str, filters_key: str, _filters: Filters, cel
         return store.counts_by_admin1(_filters), store.grid_counts(_filters, cell_deg)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def cached_base_args() -> dict:
-    """The dashboard map's page without incidents (streamlit-folium component arguments), built once per
-    server: a filter change keeps this page and sends only the incidents (:func:`cached_map_args`)."""
-    from geo.map.streamlit_args import base_args
-
-    return base_args()
-
-
 @st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
 def cached_map_args(token: str, filters_key: str, highlight: tuple[str, ...], _frame) -> dict:
     """The incidents of a filtered set as the script that draws them on the map page (``"layer"``);

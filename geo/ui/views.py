@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo import query
 from geo.map.aggregate import LARGE_VIEW_THRESHOLD
-from geo.ui.data import cached_base_args, cached_large_map_args, cached_map_args, static_assets_ready
+from geo.ui.data import cached_large_map_args, cached_map_args, static_assets_ready
 from geo.ui.state import map_changed, timeline_selected
 
 TABLE_COLUMNS = ["event_id", "event_date", "date_end", "kind", "event_type", "sub_event_type", "actor1",
@@ -48,10 +48,10 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     """
     from streamlit_folium import _component_func
 
-    from geo.map.streamlit_args import map_key
+    from geo.map.streamlit_args import base_args, map_key
 
     static_assets_ready()
-    base = cached_base_args()
+    base = base_args()  # the page without incidents, built once per process
     filters_key = repr(query.without_bbox(state.filters))
     large = server is not None or len(frame) > LARGE_VIEW_THRESHOLD  # counts per cell, new ones on pan/zoom
     st.session_state.large_map = large
