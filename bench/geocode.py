@@ -248,6 +248,39 @@ def synthetic(geocoder) -> dict:
     return {"n": n, **{k: v / n for k, v in counts.items()}}
 
 
+_TWIN_NAME = re.compile(r"^(.+?)\s+(?:al|ash|as|at|ad|an|az|ar)[ -](gharbiyah|gharbi|sharqiyah|sharqi|shamaliyah|shamali|"
+                        r"janubiyah|janubi|fawqani|tahtani|kabirah|kabir|saghirah|saghir)$", re.IGNORECASE)
+_TWIN_ENGLISH = {"gharbi": "Western", "sharqi": "Eastern", "shamali": "Northern", "janubi": "Southern",
+                 "fawqani": "Upper", "tahtani": "Lower", "kabir": "Big", "saghir": "Small"}
+_TWIN_ENGLISH.update({word + ("yah" if word.endswith("i") else "ah"): english for word, english in list(_TWIN_ENGLISH.items())})
+
+
+def twins(geocoder) -> dict:
+    """Every Syrian place of the index named "X al-Gharbiyah", "X at-Tahtani", "X al-Kabir" ... asked as a report
+    writes it ("Western X", "Lower X", "Big X") with one seeded spelling change, no context: within 10 km and
+    right governorate / wrong governorate / not found (the twin villages of the held-out list)."""
+    import unicodedata
+
+    rnd = random.Random(3)
+    queries = []
+    for place in geocoder.places:
+        folded = "".join(c for c in unicodedata.normalize("NFKD", place.name) if not unicodedata.combining(c))
+        match = _TWIN_NAME.match(folded.replace("`", "").replace("‘", ""))
+        if place.country == "SY" and place.admin1_iso and match:
+            queries.append((f"{_TWIN_ENGLISH[match.group(2).lower()]} {match.group(1)}", place))
+    counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    for query, place in sorted(queries, key=lambda q: (q[0], q[1].lat)):
+        loc = geocoder.geocode(spelling_variant(query, rnd))
+        if loc is None or loc.lat is None:
+            counts["not_found"] += 1
+        elif loc.admin1_iso != place.admin1_iso:
+            counts["wrong_gov"] += 1
+        else:
+            counts["good" if km(loc.lat, loc.lon, place.lat, place.lon) <= 10 else "far"] += 1
+    n = max(len(queries), 1)
+    return {"n": len(queries), **{k: v / n for k, v in counts.items()}}
+
+
 def village_variants(geocoder, villages: list[dict]) -> dict:
     """One seeded report-style spelling of each sampled village (not hidden), no context: within 10 km and
     right governorate / wrong governorate / not found: the recall side of the hidden-village line."""
@@ -309,6 +342,7 @@ def worker(args) -> dict:
             out[f"ucdp_{'stripped' if strip else 'as_written'}"] = score_rows(geocoder, rows, 5)
         out["ucdp_context"] = score_rows(geocoder, rows, 5, context=True)
     out["synthetic"] = synthetic(geocoder)
+    out["twins"] = twins(geocoder)
     villages = json.loads(Path(args.villages).read_text()) if args.villages else []
     if villages:
         out["village_variants"] = village_variants(geocoder, villages)
@@ -401,6 +435,7 @@ def main() -> int:
                        ("ucdp_stripped", "UCDP exact places, ' town'/' village' removed ({n} names)"),
                        ("ucdp_context", "UCDP exact places, word removed, row's adm_1 as context"),
                        ("synthetic", "spelling variants of Syrian GeoNames towns ({n}): within 10 km / elsewhere / not found"),
+                       ("twins", "twin villages asked as \"Western X\", \"Lower X\" ({n}): within 10 km+gov / wrong gov / not found"),
                        ("village_variants", "one spelling variant of each sampled village ({n}), not hidden: within 10 km+gov / wrong gov / not found"),
                        ("hidden", "hidden villages ({n}): right / wrong gov / not found"),
                        ("hidden_context", "hidden villages, governorate as context: right / wrong gov / not found")):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from geo.geocode._guess import digits
 from geo.geocode._normalize import elides, name_key, skeleton, sound_key, strip_feature_words, tokens
 from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
 from geo.geocode._ranking import (
@@ -146,9 +147,10 @@ class PlaceMatcher:
             return found
         from rapidfuzz import fuzz
 
-        key = name_key(text)
+        # the spelling as written and with a leading qualifier moved ("Western X" is spelt "X al-Gharbiyah")
+        query = {name_key(text)} | {name_key(v) for v in word_order_variants(text)}
         keys = self._keys_of_places()
-        spelling = {pid: max((fuzz.ratio(key, k) for k in keys.get(pid, ())), default=0) for pid in found}
+        spelling = {pid: max((fuzz.ratio(q, k) for q in query for k in keys.get(pid, ())), default=0) for pid in found}
         # the same sound from a quite different spelling ("Atil" / "At Tall") is another village, not a variant
         found = {pid: s for pid, s in found.items() if spelling[pid] >= SOUND_MIN_NAME_RATIO}
         if len(found) > 1:
@@ -233,8 +235,11 @@ class PlaceMatcher:
                                score_cutoff=FUZZY_CUTOFF, limit=10)
         scored: dict[int, float] = {}
         key1, keys_of = name_key(text), self._keys_of_places()
+        numbers = digits(key1)
         for choice, ratio, _ in hits:
             for pid in self._k2[choice]:
+                if all(digits(k) != numbers for k in keys_of.get(pid, ())):
+                    continue  # "T2 Pumping Station" is not T3, "Brigade 135" not 137: numbers are never fuzzy
                 spelling = max((fuzz.ratio(key1, k) for k in keys_of.get(pid, ())), default=0)
                 if spelling >= FUZZY_MIN_NAME_RATIO:
                     scored[pid] = max(scored.get(pid, 0.0), round(FUZZY_SOUND_WEIGHT * ratio / 100 + FUZZY_SPELLING_WEIGHT * spelling / 100, 3))

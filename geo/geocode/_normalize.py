@@ -69,6 +69,12 @@ GENERIC_WORDS = frozenset(set(_WORDS.values()) | {"qaryat", "mazraat", "jisr", "
                                                     "hay", "madinat", "sheikh", "khirbat", "arab", "beni", "bani",
                                                     "rasm", "rujm", "jubb"})  # Rasm, Rujm, Jubb: village-site words
 
+# Name keys of the words that begin a name and say what kind of place it is (hill, well, spring, village of,
+# monastery, family of ...): a variant spelling keeps that word, only the rest of the name varies.
+HEAD_WORDS = frozenset({"tal", "dayr", "kafr", "shaykh", "jabal", "maarat", "qalaat", "ras", "bayt", "ayn", "abu",
+                        "umm", "khirba", "khan", "bir", "wadi", "qasr", "hamam", "marj", "mazraa", "rujm", "rasm",
+                        "jubb", "albu", "qaryat", "jisr", "nahr", "tulul", "bani", "beni"})
+
 # Feature words that describe the kind of place rather than name it ("Hmeimim air base").
 FEATURE_WORDS = frozenset(
     "airbase airport airfield base military camp town village city checkpoint crossing field oilfield "
@@ -187,3 +193,13 @@ def strip_feature_words(text: str) -> str | None:
     if (start, end) == (0, len(words)) or start >= end:
         return None
     return " ".join(words[start:end])
+
+
+def head_word(text: str) -> str | None:
+    """The name key of the first word of a name of two or more words when it is a head word (``HEAD_WORDS``):
+    ``"Tell el-Saed"`` → ``"tal"``, ``"Albu Badran"`` → ``"albu"``; None otherwise."""
+    words = _drop_articles(tokens(text))
+    if len(words) < 2:
+        return None
+    head = _WORDS.get(words[0], words[0])
+    return head if head in HEAD_WORDS else None

@@ -66,7 +66,7 @@ QUALIFIERS = DIRECTION_WORDS | {"fawqani", "tahtani", "jadid", "jadida", "qadim"
 ARTICLE_WORDS = frozenset({"al", "el", "ash", "as", "ad", "ar", "at", "az", "an"})
 # Qualifiers that tell twin villages apart: "Western X" lies beside "Eastern X", "X Kabir" beside "X Saghir".
 _TWIN_FAMILIES = ({"gharbi", "sharqi", "shamali", "janubi"}, {"kabir", "saghir"},
-                  {"fawqani", "tahtani", "wusta", "awsat"}, {"upper", "lower"},
+                  {"fawqani", "tahtani", "wusta", "awsat", "upper", "lower"},
                   {"jadid", "jadida", "qadim", "qadima", "new", "old"})
 
 
@@ -83,11 +83,18 @@ def part_of(side: str | None) -> str | None:
     return side.lower().replace("-", "") if side else None
 
 
+# English qualifiers whose Arabic word the gazetteer writes after the name ("Upper X" = "X al-Fawqani")
+_ARABIC_QUALIFIER = {"upper": "Fawqani", "lower": "Tahtani"}
+
+
 def word_order_variants(text: str) -> list[str]:
-    """"Western Ghariyeh" → ["Ghariyeh Western"]: Arabic puts the qualifier after the name."""
+    """"Western Ghariyeh" → ["Ghariyeh Western"]: Arabic puts the qualifier after the name; "Upper Nubl" →
+    ["Nubl Fawqani"]."""
     words = text.split()
     if len(words) >= 2 and name_key(words[0]) in DIRECTION_WORDS:
         return [" ".join(words[1:] + words[:1])]
+    if len(words) >= 2 and name_key(words[0]) in _ARABIC_QUALIFIER:
+        return [" ".join(words[1:] + [_ARABIC_QUALIFIER[name_key(words[0])]])]
     return []
 
 

@@ -23,14 +23,19 @@ from geo.admin1 import all_admin1
 from geo.geocode._aliases import AliasFile
 from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
-from geo.geocode._normalize import elides, name_key, sound_key, strip_feature_words
-from geo.geocode._phrases import QUALIFIERS, km
+from geo.geocode._normalize import elides, name_key, sound_key
+from geo.geocode._phrases import km
+from geo.geocode._guess import head_spelling, query_keys
 from geo.geocode._ranking import (
+    AMBIGUOUS_KM,
     DUPLICATE_KM,
+    GUESS_SAME_HEAD,
     MAX_QUERY,
     NAMESAKE_MARGIN,
     REGION_AFTER_TOWN,
+    RIVAL_SPELLING_MARGIN,
     SCORE_ELIDED,
+    SCORE_KEY,
     ambiguous,
     near_order,
     prominence,
@@ -146,22 +151,43 @@ class Geocoder(QueryResolver, PlaceMatcher):
         to back it (see :func:`~geo.geocode._ranking.unsure_guess`)."""
         best = found[0]
         pid = self._judged_place(best)
-        if pid is None:
+        if pid is None or best.score >= SCORE_KEY:
             return False
+        keys = query_keys(best.query)
+        spelling = self._spelling(keys, pid, best.score)
+        if unsure_guess(best.score, prominence(self.places[pid], None), spelling):
+            return True
         from rapidfuzz import fuzz
 
-        # the query's words that name the place: any run of its words ("near X", "X countryside", "City - Quarter"),
-        # the words without feature words ("Kafr Shams town"), a leading qualifier moved ("Western X" = "X Gharbi")
-        words = " ".join(best.query.split()).split(" ")
-        keys = {name_key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
-        keys.add(name_key(strip_feature_words(best.query) or best.query))
-        keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}
-        keys.discard("")
+        head = head_spelling(best.query, self._keys_of_places().get(pid, ()), fuzz.ratio) if GUESS_SAME_HEAD else None
+        if head is not None and unsure_guess(best.score, prominence(self.places[pid], None), head):
+            return True  # "Tall Saed" is not "Tall Aswad", "Bir Issa" not "Al Buraysah": the rest of the name differs
+        return self._is_rivalled(found, pid, keys, spelling)
+
+    def _is_rivalled(self, found: list[Location], pid: int, keys: set[str], spelling: float) -> bool:
+        """A guess that won on prominence alone: another candidate of about the same score in another governorate
+        is spelt closer to the query (see :data:`~geo.geocode._ranking.RIVAL_SPELLING_MARGIN`)."""
+        if RIVAL_SPELLING_MARGIN is None:
+            return False
+        best = found[0]
+        for loc in found[1:]:
+            if (loc.kind != "place" or loc.score < best.score - NAMESAKE_MARGIN or loc.country != best.country
+                    or loc.admin1_iso == best.admin1_iso or km(best, loc) <= AMBIGUOUS_KM):
+                continue
+            other = self._pid_of(loc)
+            if other is not None and self._spelling(keys, other, loc.score) > spelling + RIVAL_SPELLING_MARGIN:
+                return True
+        return False
+
+    def _spelling(self, keys: set[str], pid: int, score: float) -> float:
+        """The best spelling similarity (rapidfuzz ratio, 0-100) of the query's ``keys`` with the place's names."""
+        from rapidfuzz import fuzz
+
         place_keys = self._keys_of_places().get(pid, ())
         spelling = max((fuzz.ratio(key, k) for key in keys for k in place_keys), default=0.0)
-        if spelling < 100 and best.score == SCORE_ELIDED and _elided_spelling(keys, place_keys):
+        if spelling < 100 and score == SCORE_ELIDED and _elided_spelling(keys, place_keys):
             spelling = 100.0  # the same consonants, short vowels left out: as close as spellings get
-        return unsure_guess(best.score, prominence(self.places[pid], None), spelling)
+        return spelling
 
     def _pid_of(self, loc: Location) -> int | None:
         if self._pid_at is None:

@@ -1,0 +1,52 @@
+"""Judging a loose answer ("a guess": sound, feature words dropped, vowel elision, fuzzy) given without context.
+
+Pure helpers of :class:`geo.geocode.Geocoder`: which spellings of the query to compare with a place's names,
+and the structural checks that make a guess "not found" rather than a village in the wrong governorate
+(thresholds and their measurements in :mod:`geo.geocode._ranking`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.geocode._normalize import head_word, name_key, sound_key, strip_feature_words
+from geo.geocode._phrases import QUALIFIERS, word_order_variants
+
+_DIGITS = re.compile(r"\d+")
+
+
+def query_keys(query: str) -> set[str]:
+    """Name keys of the parts of ``query`` that may name the place: any run of its words ("near X", "X
+    countryside", "City - Quarter"), the words without feature words ("Kafr Shams town"), a leading qualifier
+    moved to the end ("Western X" = "X Gharbi")."""
+    words = " ".join(query.split()).split(" ")
+    keys = {name_key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    keys.add(name_key(strip_feature_words(query) or query))
+    keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}
+    keys |= {name_key(v) for v in word_order_variants(query)}
+    keys.discard("")
+    return keys
+
+
+def head_spelling(query: str, place_keys, ratio) -> float | None:
+    """For a query that begins with a head word: how close (``ratio``, 0-100) the rest of its name is to the rest
+    of a place name beginning with the same head word: 100 when the two rests sound alike (``sound_key``), 0 when
+    no name of the place begins with that word ("Bir Issa" is not "Buraysah", "Albu Badran" not "Ali Badran");
+    None when the query has no head word."""
+    name = strip_feature_words(query) or query
+    head = head_word(name)
+    rest = name_key(name)
+    if head is None or not rest.startswith(head):
+        return None
+    rest = rest[len(head):]
+    best = 0.0
+    for key in place_keys:
+        if key.startswith(head) and len(key) > len(head):
+            other = key[len(head):]
+            best = max(best, 100.0 if sound_key(rest) == sound_key(other) else ratio(rest, other))
+    return best
+
+
+def digits(text: str) -> tuple[str, ...]:
+    """The numbers written in ``text`` ("T2 Pumping Station" → ("2",))."""
+    return tuple(_DIGITS.findall(text))
