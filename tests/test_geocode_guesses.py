@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 
+from types import SimpleNamespace
+
 import pytest
 
 import geo.geocode.gazetteer_build as build_module
+import geo.geocode._northern as northern_module
 import geo.geocode.geocoder as geocoder_module
 from geo.geocode import Geocoder
 from geo.geocode._guess import digits, head_spelling, query_keys
-from geo.geocode._normalize import head_word
+from geo.geocode._normalize import head_word, name_key, sound_key
+from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._phrases import word_order_variants
 
 
@@ -52,7 +56,8 @@ def geo(tmp_path_factory):
         + _row(920006, "Maqlubiyat", 33.20, 35.80, "03")               # ... and a village of the bare name elsewhere
         + _row(920007, "Zarnun al Fawqani", 32.50, 36.50, "06")
         + _row(920008, "Zarnun", 33.00, 35.75, "03")
-        + _row(920009, "T7 Pumping Station", 32.45, 36.55, "06"),
+        + _row(920009, "T7 Pumping Station", 32.45, 36.55, "06")
+        + _row(920010, "Jindarun", 32.65, 36.45, "06"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
@@ -142,3 +147,22 @@ def test_a_fuzzy_match_keeps_its_numbers(geo):
     assert _answer(geo, "T7 Pumping Sation") == ("T7 Pumping Station", "SY-DR")  # a letter left out: fuzzy
     assert _answer(geo, "T8 Pumping Station") is None
     assert _answer(geo, "T8 Pumping Station", context="Daraa") is None
+
+
+# ---- Kurdish and Turkish forms of northern places
+
+def test_kurmanji_letters_are_read_the_english_way(geo):
+    assert kurmanji_reading("Cindarûn") == "Jindarun" and kurmanji_reading("Şexlar Çiya") == "Shekhlar Chiya"
+    assert kurmanji_reading("Cindarun") is None  # no letter only those alphabets use: "c" stays a c
+    assert _answer(geo, "Cindarûn") == ("Jindarun", "SY-DR")
+
+
+def test_a_kurdish_name_points_only_at_its_town(monkeypatch):
+    places = [SimpleNamespace(admin1_iso="SY-DR", population=9000), SimpleNamespace(admin1_iso="SY-DR", population=0),
+              SimpleNamespace(admin1_iso="SY-QU", population=50000), SimpleNamespace(admin1_iso="SY-QU", population=0)]
+    k1 = {"hadinah": [0, 1, 2], "qerezer": [3]}  # an unrelated hamlet already answers to the Kurdish name
+    k2: dict = {}
+    monkeypatch.setattr(northern_module, "KURDISH_NAMES", {"Qerezêr": ("hadinah", "SY-DR")})
+    add_kurdish_names(places, k1, k2, lambda place, _country: place.population)
+    assert k1[name_key("Qerezêr")] == [0]  # the most prominent Hadinah of Daraa, not the one in Quneitra
+    assert k1[name_key("Qerezer")] == [0] and 0 in k2[sound_key("Qerezer")]

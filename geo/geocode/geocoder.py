@@ -23,6 +23,7 @@ from geo.admin1 import all_admin1
 from geo.geocode._aliases import AliasFile
 from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
+from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._normalize import elides, name_key, sound_key
 from geo.geocode._phrases import km
 from geo.geocode._guess import head_spelling, query_keys
@@ -60,6 +61,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
             for spelling in unit.aliases:
                 if unit.iso in self.regions:
                     self._region_keys.setdefault(name_key(spelling), unit.iso)
+        add_kurdish_names(self.places, self._k1, self._k2, prominence)
         self._district_keys: dict[str, str] = index.district_keys
         self._fuzzy_keys: dict[tuple[str | None, str], list[str]] = {}
         self._pid_keys: dict[int, list[str]] | None = None
@@ -105,9 +107,15 @@ class Geocoder(QueryResolver, PlaceMatcher):
         alias = self._aliases.get(name_key(text))
         scope = self._scope(context, country)
         found = self._resolve(text, scope, depth=0)
+        kurmanji = kurmanji_reading(text) if not found else None
+        if kurmanji:  # "Cindirês", "Şedadê": Kurmanji/Turkish letters, read the English way
+            found = self._resolve(kurmanji, scope, depth=0)
         if not found and scope and scope[0] == "admin2":  # just across the district border: its governorate
             scope = ("admin1", self.regions[scope[1]]["admin1_iso"])
             found = self._resolve(text, scope, depth=0)
+        kurmanji = kurmanji_reading(text) if not found else None
+        if kurmanji:  # "Cindirês", "Şedadê": Kurmanji/Turkish letters, read the English way
+            found = self._resolve(kurmanji, scope, depth=0)
         if not found and scope and scope[0] == "admin1":
             found = self._near_governorate(text, scope[1])
         if alias is not None:
