@@ -166,3 +166,6 @@ def test_a_kurdish_name_points_only_at_its_town(monkeypatch):
     add_kurdish_names(places, k1, k2, lambda place, _country: place.population)
     assert k1[name_key("Qerezêr")] == [0]  # the most prominent Hadinah of Daraa, not the one in Quneitra
     assert k1[name_key("Qerezer")] == [0] and 0 in k2[sound_key("Qerezer")]
+    monkeypatch.setattr(northern_module, "KURDISH_NAMES", {"Şiyar": ("hadinah", "SY-DR")})
+    add_kurdish_names(places, k1, k2, lambda place, _country: place.population)
+    assert 0 in k2[sound_key("Shiyar")] and 0 not in k2.get(sound_key("Siyar"), [])  # ş is sh, never s

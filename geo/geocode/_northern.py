@@ -41,8 +41,9 @@ def add_kurdish_names(places, k1: dict[str, list[int]], k2: dict[str, list[int]]
         if not pids:
             continue
         pid = max(pids, key=lambda p: prominence(places[p], None))
-        for name in {kurdish, kurmanji_reading(kurdish) or kurdish}:
+        reading = kurmanji_reading(kurdish) or kurdish
+        for name in {kurdish, reading}:
             k1[name_key(name)] = [pid]
-            sounds = k2.setdefault(sound_key(name), [])
-            if pid not in sounds:
-                sounds.append(pid)
+        sounds = k2.setdefault(sound_key(reading), [])  # not the letters folded ("Şiyê" is not "Siye")
+        if pid not in sounds:
+            sounds.append(pid)
