@@ -104,6 +104,8 @@ def test_head_word_pure_functions():
     assert head_spelling("Tall Sibt", ["talsabt"], ratio) == 100.0            # the rests sound alike
     assert head_spelling("Tall Sibt", ["talsufran"], ratio) == 50.0
     assert head_spelling("Zarnun", ["zarnun"], ratio) is None
+    assert head_spelling("Ayn Sibt camp (5th Brigade)", ["aynsabt"], ratio) == 100.0  # its first words name it
+    assert head_spelling("Zarnun Abu Sibt", ["zarnunabusabt"], ratio) is None  # a later head word is the name's
 
 
 def test_a_guess_without_the_query_head_word_is_not_found(geo, monkeypatch):

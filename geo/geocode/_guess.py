@@ -29,21 +29,25 @@ def query_keys(query: str) -> set[str]:
 
 
 def head_spelling(query: str, place_keys, ratio) -> float | None:
-    """For a query that begins with a head word: how close (``ratio``, 0-100) the rest of its name is to the rest
-    of a place name beginning with the same head word: 100 when the two rests sound alike (``sound_key``), 0 when
-    no name of the place begins with that word ("Bir Issa" is not "Buraysah", "Albu Badran" not "Ali Badran");
-    None when the query has no head word."""
-    name = strip_feature_words(query) or query
-    head = head_word(name)
-    rest = name_key(name)
-    if head is None or not rest.startswith(head):
-        return None
-    rest = rest[len(head):]
-    best = 0.0
-    for key in place_keys:
-        if key.startswith(head) and len(key) > len(head):
-            other = key[len(head):]
-            best = max(best, 100.0 if sound_key(rest) == sound_key(other) else ratio(rest, other))
+    """For a query with a name that begins with a head word: how close (``ratio``, 0-100) the rest of that name
+    is to the rest of a place name beginning with the same head word: 100 when the two rests sound alike
+    (``sound_key``), 0 when no name of the place begins with that word ("Bir Issa" is not "Buraysah", "Albu
+    Badran" not "Ali Badran"). The query's first two, three ... words are tried ("Ein Issa military base (93rd
+    Brigade)"), the best counts; None when its first word is not a head word (a later one, as in "Ali Abu X",
+    belongs to the name)."""
+    words = (strip_feature_words(query) or query).split()
+    best: float | None = None
+    for end in range(2, len(words) + 1):
+        name = " ".join(words[:end])
+        head, rest = head_word(name), name_key(name)
+        if head is None or not rest.startswith(head):
+            break
+        rest = rest[len(head):]
+        best = best or 0.0
+        for key in place_keys:
+            if key.startswith(head) and len(key) > len(head):
+                other = key[len(head):]
+                best = max(best, 100.0 if sound_key(rest) == sound_key(other) else ratio(rest, other))
     return best
 
 
