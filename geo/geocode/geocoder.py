@@ -9,7 +9,8 @@ the candidates; places named elsewhere in the same document (``near``) choose am
 they are ranked by match quality, then prominence (see :mod:`geo.geocode._ranking`).
 
 Modules: :mod:`._index` (loading), :mod:`._resolve` (reading the query), :mod:`._matching` (lookup tiers),
-:mod:`._ranking` (every weight).
+:mod:`._ranking` (every weight), :mod:`._guess` (judging a loose answer given without context),
+:mod:`._northern` (Kurdish and Turkish forms of northern towns).
 """
 
 from __future__ import annotations
