@@ -137,8 +137,8 @@ GUESS_SAME_HEAD = True      # a guess for a name beginning with a head word (Tal
 # Measured with bench/geocode.py on 2026-12-07 (bench/RESULTS.md, issue 14 fourth round), no context, right / wrong
 # gov (%), UCDP names of 2018-19 on an index of UCDP <= 2017 · village variants · hidden villages; town variants:
 #   neither rule            46.4/11.7 · 69.7/5.6 · 4.7/19.3; towns 96.9/0.2
-#   closer-spelt rival      46.4/11.4 · 69.7/4.7 · 4.7/18.1; towns 96.4/0.0
-#   ... and head words      46.1/10.8 · 69.7/4.7 · 4.4/17.5; towns 96.4/0.0 (ACLED dev 87.7/1.4 throughout)
+#   closer-spelt rival      46.4/11.4 · 69.7/4.7 · 4.7/18.1; towns 96.4/0.0 (4 of 924 town spellings lost)
+#   ... and head words      46.4/10.8 · 69.7/4.7 · 4.4/17.5; towns 96.4/0.0 (ACLED dev 87.7/1.4 throughout)
 # Tried and dropped: a project village without population counted as a hamlet when a namesake of about the same
 # score lies in another governorate (ACLED dev 87.7 -> 85.6 right, wrong unchanged; hidden wrong -1.6 points);
 # a rival spelt only as close when the answer is a project village (UCDP -0.3/-0.3, towns -0.3, twins -0.9).
