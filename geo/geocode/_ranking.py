@@ -128,7 +128,7 @@ RIVAL_SPELLING_MARGIN: float | None = 0.0  # a guess is "not found" when another
 #                             closer to the query by more than this (rapidfuzz ratio): the answer won on prominence
 #                             alone ("Haddada" is the hamlet Haddadah as likely as the town Hadidah). None: off.
 #                             A rival spelt only as close is the ambiguity rule's (AMBIGUOUS_RATIO): town spelling
-#                             variants would lose 44 of 2,772 answers to it.
+#                             variants would lose 44 of 924 answers to it.
 GUESS_SAME_HEAD = True      # a guess for a name beginning with a head word (Tall, Bir, Kafr, Albu ...: HEAD_WORDS)
 #                             needs a name of the place beginning with the same word, the rest sounding alike or
 #                             spelt above the floor above ("Bir Issa" is not "Al Buraysah", "Albu Badran" not "Ali
