@@ -5,13 +5,12 @@ twin villages asked the English way ("Western X", "Upper X"), and numbers that f
 from __future__ import annotations
 
 import json
-
 from types import SimpleNamespace
 
 import pytest
 
-import geo.geocode.gazetteer_build as build_module
 import geo.geocode._northern as northern_module
+import geo.geocode.gazetteer_build as build_module
 import geo.geocode.geocoder as geocoder_module
 from geo.geocode import Geocoder
 from geo.geocode._guess import digits, head_spelling, query_keys
@@ -99,7 +98,7 @@ def test_head_word_pure_functions():
     assert head_word("Tell el-Zarqun") == "tal"
     assert head_word("Albu Hamdun") == "albu"
     assert head_word("Bir") is None and head_word("Zarqun") is None
-    ratio = lambda a, b: 50.0  # noqa: E731 - only the sound-alike and missing-head cases matter here
+    ratio = lambda a, b: 50.0
     assert head_spelling("Bir Imma", ["buraymah", "breimma"], ratio) == 0.0   # no name begins with Bir
     assert head_spelling("Tall Sibt", ["talsabt"], ratio) == 100.0            # the rests sound alike
     assert head_spelling("Tall Sibt", ["talsufran"], ratio) == 50.0

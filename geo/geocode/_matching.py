@@ -11,7 +11,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from geo.geocode._guess import digits
-from geo.geocode._normalize import elides, name_key, skeleton, sound_key, strip_feature_words, tokens
+from geo.geocode._normalize import (
+    elides,
+    name_key,
+    skeleton,
+    sound_key,
+    strip_feature_words,
+    tokens,
+)
 from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
 from geo.geocode._ranking import (
     AREA_FEATURES,

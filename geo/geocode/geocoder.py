@@ -22,12 +22,12 @@ from typing import Sequence
 
 from geo.admin1 import all_admin1
 from geo.geocode._aliases import AliasFile
+from geo.geocode._guess import head_spelling, query_keys
 from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
-from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._normalize import elides, name_key, sound_key
+from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._phrases import km
-from geo.geocode._guess import head_spelling, query_keys
 from geo.geocode._ranking import (
     AMBIGUOUS_KM,
     DUPLICATE_KM,
@@ -108,9 +108,6 @@ class Geocoder(QueryResolver, PlaceMatcher):
         alias = self._aliases.get(name_key(text))
         scope = self._scope(context, country)
         found = self._resolve(text, scope, depth=0)
-        kurmanji = kurmanji_reading(text) if not found else None
-        if kurmanji:  # "Cindirês", "Şedadê": Kurmanji/Turkish letters, read the English way
-            found = self._resolve(kurmanji, scope, depth=0)
         if not found and scope and scope[0] == "admin2":  # just across the district border: its governorate
             scope = ("admin1", self.regions[scope[1]]["admin1_iso"])
             found = self._resolve(text, scope, depth=0)
@@ -170,7 +167,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
 
         head = head_spelling(best.query, self._keys_of_places().get(pid, ()), fuzz.ratio) if GUESS_SAME_HEAD else None
         if head is not None and unsure_guess(best.score, prominence(self.places[pid], None), head):
-            return True  # "Tall Saed" is not "Tall Aswad", "Bir Issa" not "Al Buraysah": the rest of the name differs
+            return True  # "Bir Issa" is not "Al Buraysah", "Albu Badran" not "Ali Badran": the head word differs
         return self._is_rivalled(found, pid, keys, spelling)
 
     def _is_rivalled(self, found: list[Location], pid: int, keys: set[str], spelling: float) -> bool:
