@@ -69,7 +69,8 @@ def main() -> None:
     ss.district_options = tuple(facet["districts"].index)
     if not st.session_state.get("initialised"):
         init_from_url(facet)
-    db = sidebar(facet, stores)
+    # The filters are read from the session (the widgets' keys) and the sidebar is drawn after the map:
+    # the browser then builds the map while it is still loading the sidebar widgets' code.
     state = current_state(facet)
     write_url(state, store_name_of(db, stores) if db != stores[0] else None)  # the default store goes unnamed
     map_filters = query.without_bbox(state.filters)  # the map-view restriction is applied here, below
@@ -80,6 +81,7 @@ def main() -> None:
                 else state.filters.apply(map_frame) if state.filters.bbox else map_frame)
     except (GeoError, ImportError, OSError) as exc:
         show_error(exc)
+        sidebar(facet, stores)  # another store or other filters may still be chosen
         return
 
     st.title("Incident Atlas")
@@ -92,6 +94,7 @@ def main() -> None:
     metrics(selection.summary() if selection is not None else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected, server=db if large else None)
+    sidebar(facet, stores)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state, selection), lambda: table_and_highlight(view, selected),
                 lambda: density_section(db, token, state, view, selection), lambda: import_section(db),
