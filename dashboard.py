@@ -86,8 +86,8 @@ def main() -> None:
 
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
-    if ss.get("store_warning"):
-        st.warning(ss.pop("store_warning"))
+    if ss.get("store_warning"):  # stays until another store or view is chosen (a rerun must not hide it)
+        st.warning(ss.store_warning)
     import_notice(notice, repr(state.filters))
     selection = server_view.selection(db, token, state.filters) if large else index_selection(db, token,
                                                                                                state.filters)
