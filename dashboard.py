@@ -69,7 +69,8 @@ def main() -> None:
     ss.district_options = tuple(facet["districts"].index)
     if not st.session_state.get("initialised"):
         init_from_url(facet)
-    db = sidebar(facet, stores)
+    # The filters are read from the session (the widgets' keys) and the sidebar is drawn after the map:
+    # the browser then builds the map while it is still loading the sidebar widgets' code.
     state = current_state(facet)
     write_url(state, store_name_of(db, stores) if db != stores[0] else None)  # the default store goes unnamed
     map_filters = query.without_bbox(state.filters)  # the map-view restriction is applied here, below
@@ -80,18 +81,20 @@ def main() -> None:
                 else state.filters.apply(map_frame) if state.filters.bbox else map_frame)
     except (GeoError, ImportError, OSError) as exc:
         show_error(exc)
+        sidebar(facet, stores)  # another store or other filters may still be chosen
         return
 
     st.title("Incident Atlas")
     notice = st.empty()  # always present, so the layout below never shifts
-    if ss.get("store_warning"):
-        st.warning(ss.pop("store_warning"))
+    if ss.get("store_warning"):  # stays until another store or view is chosen (a rerun must not hide it)
+        st.warning(ss.store_warning)
     import_notice(notice, repr(state.filters))
     selection = server_view.selection(db, token, state.filters) if large else index_selection(db, token,
                                                                                                state.filters)
     metrics(selection.summary() if selection is not None else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected, server=db if large else None)
+    sidebar(facet, stores)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state, selection), lambda: table_and_highlight(view, selected),
                 lambda: density_section(db, token, state, view, selection), lambda: import_section(db),

@@ -103,6 +103,16 @@ def test_unknown_url_values_are_dropped_not_fatal(store):
     assert widget(at, "multiselect", "Actors").value == []
 
 
+def test_a_link_to_an_unknown_store_keeps_its_warning_across_reruns(store):
+    at = start({"store": "no-such-store"})
+    message = "names a store this server does not offer"
+    assert any(message in w.value for w in at.warning)
+    widget(at, "multiselect", "Event type").select("Battles").run()  # a rerun keeps the warning
+    assert any(message in w.value for w in at.warning)
+    assert incidents(at) < 8
+    assert "store" not in at.query_params  # the unknown name is not kept in the link
+
+
 def test_reset_clears_filters_and_url(store):
     at = start({"actor": ["Red Front"]})
     assert incidents(at) == 3

@@ -154,9 +154,16 @@ def _click_fix_map(page) -> None:
     mini = frames.nth(1)
     mini.scroll_into_view_if_needed()
     mini.content_frame.locator(".leaflet-container").wait_for(timeout=30000)
-    box = mini.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
     button = page.get_by_role("button", name=re.compile(r"^Place .* at "))
+    for _attempt in range(3):  # a click landing before the map's click handler is attached is lost
+        _idle(page)
+        box = mini.bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+        try:
+            button.wait_for(timeout=20000)
+            break
+        except Exception:  # noqa: BLE001 - retried; the wait below reports a click never taken
+            pass
     button.wait_for(timeout=30000)
     button.click()
     _idle(page)

@@ -97,6 +97,43 @@ def test_ensure_static_assets_copies_identical_files_idempotently():
     assert (vendor / "leaflet/images/layers.png").exists()
 
 
+def test_streamlit_map_loads_one_script_bundle_of_every_asset_in_order():
+    from geo.map import assets
+
+    fmap = build_map(synthetic_incidents(5), target="streamlit")
+    assert len(fmap.default_js) == 1
+    url = fmap.default_js[0][1]
+    assert url.startswith(f"{assets.STATIC_URL}/{assets.SCRIPT_BUNDLE}?v=")
+    bundle = (assets.VENDOR_DIR / assets.SCRIPT_BUNDLE).read_text(encoding="utf-8")
+    positions = [bundle.index(assets._script_text(a)) for a in vendor_assets() if a.kind == "js"]
+    assert len(positions) >= 4 and positions == sorted(positions)
+    assert "sourceMappingURL" not in bundle
+
+
+def test_script_bundle_is_rewritten_when_a_source_changes_and_its_url_follows(tmp_path, monkeypatch):
+    import os
+
+    from geo.map import assets
+
+    first, second = tmp_path / "a.js", tmp_path / "b.js"
+    first.write_text("var a = 1", encoding="utf-8")
+    second.write_text("var b = a + 1;", encoding="utf-8")
+    fake = (assets.Asset("a", first, "a.js", "js"), assets.Asset("b", second, "b.js", "js"))
+    monkeypatch.setattr(assets, "vendor_assets", lambda: fake)
+    monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "vendor")
+    url_before = assets.static_links()[0][0][1]
+    bundle = tmp_path / "vendor" / assets.SCRIPT_BUNDLE
+    assert bundle.read_text(encoding="utf-8").index("var a = 1") < bundle.read_text(encoding="utf-8").index("var b")
+    assert "var a = 1\n;\n" in bundle.read_text(encoding="utf-8")  # no statement runs into the next file
+    assert assets.static_links()[0][0][1] == url_before  # unchanged sources: same file, same URL
+    first.write_text("var a = 2", encoding="utf-8")
+    later = bundle.stat().st_mtime + 5
+    os.utime(first, (later, later))
+    url_after = assets.static_links()[0][0][1]
+    assert "var a = 2" in bundle.read_text(encoding="utf-8")
+    assert url_after != url_before
+
+
 def test_streamlit_map_links_only_local_files():
     fmap = build_map(synthetic_incidents(20), target="streamlit")
     links = [url for _, url in fmap.default_js + fmap.default_css]

@@ -1,14 +1,17 @@
 """Local copies of the map's JavaScript, CSS and icons (never a CDN).
 
-Third-party files come from the installed XStatic wheels (Leaflet, jQuery, Leaflet.markercluster);
-the project's own JS/CSS/icons live in ``assets/``. :func:`ensure_static_assets` copies them all to
-``static/vendor`` for Streamlit's static file server; :func:`inline_bundle` returns them as inline
-``<script>``/``<style>`` text with images as data URIs for standalone HTML files.
+Third-party files come from the installed XStatic wheels (Leaflet, Leaflet.markercluster); the
+project's own JS/CSS/icons live in ``assets/``. :func:`ensure_static_assets` copies them all to
+``static/vendor`` for Streamlit's static file server and joins the scripts into one file (the map
+component loads scripts one after another, so each extra file costs a round trip before the map
+draws); :func:`inline_bundle` returns them as inline ``<script>``/``<style>`` text with images as data
+URIs for standalone HTML files.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import shutil
@@ -46,11 +49,9 @@ def _xstatic_dir(module: str) -> Path:
 def vendor_assets() -> tuple[Asset, ...]:
     """Every JS/CSS file the map loads, in load order."""
     leaflet = _xstatic_dir("leaflet")
-    jquery = _xstatic_dir("jquery")
     cluster = _xstatic_dir("leaflet_markercluster")
     return (
         Asset("leaflet", leaflet / "leaflet.js", "leaflet/leaflet.js", "js"),
-        Asset("jquery", jquery / "jquery.min.js", "jquery/jquery.min.js", "js"),
         Asset("markercluster", cluster / "leaflet.markercluster.js", "markercluster/leaflet.markercluster.js", "js"),
         Asset("atlas_context", ASSETS_DIR / "atlas" / "context.js", "atlas/context.js", "js"),
         Asset("atlas_playback", ASSETS_DIR / "atlas" / "playback.js", "atlas/playback.js", "js"),
@@ -148,13 +149,46 @@ def ensure_static_assets() -> Path:
         tmp = _tmp_name(dest)
         shutil.copy2(source, tmp)
         tmp.replace(dest)
+    _ensure_script_bundle()
     ensure_fonts()
     return VENDOR_DIR
 
 
+#: The map's scripts joined in load order, under static/vendor.
+SCRIPT_BUNDLE = "atlas/bundle.js"
+
+
+def _script_text(asset: Asset) -> str:
+    return re.sub(r"//# sourceMappingURL=\S+", "", asset.source.read_text(encoding="utf-8"))
+
+
+def _ensure_script_bundle() -> Path:
+    """Write ``static/vendor/atlas/bundle.js``: every JS asset in load order (rewritten when a source is
+    newer than the bundle). Each file ends with ``;`` on its own line, so one file's last statement cannot
+    run into the next file's first."""
+    dest = VENDOR_DIR / SCRIPT_BUNDLE
+    sources = [a for a in vendor_assets() if a.kind == "js"]
+    if dest.exists() and all(a.source.stat().st_mtime <= dest.stat().st_mtime for a in sources):
+        return dest
+    text = "".join(f"/* {a.name} */\n{_script_text(a)}\n;\n" for a in sources)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_name(dest)
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(dest)
+    return dest
+
+
+@lru_cache(maxsize=4)
+def _bundle_version(size: int, mtime_ns: int) -> str:
+    return hashlib.sha256((VENDOR_DIR / SCRIPT_BUNDLE).read_bytes()).hexdigest()[:12]
+
+
 def static_links() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(default_js, default_css) lists of (name, URL) pointing at Streamlit's static server."""
-    js = [(a.name, f"{STATIC_URL}/{a.target}") for a in vendor_assets() if a.kind == "js"]
+    """(default_js, default_css) lists of (name, URL) pointing at Streamlit's static server: one script
+    (the bundle, its URL naming its content so a browser never runs a stale copy) and the stylesheets."""
+    bundle = _ensure_script_bundle()
+    stat = bundle.stat()
+    js = [("atlas_bundle", f"{STATIC_URL}/{SCRIPT_BUNDLE}?v={_bundle_version(stat.st_size, stat.st_mtime_ns)}")]
     css = [(a.name, f"{STATIC_URL}/{a.target}") for a in vendor_assets() if a.kind == "css"]
     if (VENDOR_DIR / "fonts" / "atlas-fonts.css").exists():
         css.insert(0, ("atlas_fonts", f"{STATIC_URL}/fonts/atlas-fonts.css"))
@@ -203,8 +237,7 @@ def inline_bundle() -> str:
             parts.append(f"<style>/* {asset.name} */\n{_inline_css_urls(text, asset.source.parent)}</style>")
     for asset in vendor_assets():
         if asset.kind == "js":
-            text = asset.source.read_text(encoding="utf-8")
-            text = re.sub(r"//# sourceMappingURL=\S+", "", text)
+            text = _script_text(asset)
             parts.append(f"<script>/* {asset.name} */\n{_safe_script(text)}</script>")
     images = {p.name: _data_uri(p) for p, _ in _extra_files()}
     # Default Leaflet pins (if anyone adds one) come from data URIs, not from a file next to the page.

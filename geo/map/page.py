@@ -1,6 +1,6 @@
 """The incident map: a folium map that works offline, fast with 100k incidents.
 
-Leaflet, jQuery and Leaflet.markercluster come from the installed XStatic packages (never a CDN);
+Leaflet and Leaflet.markercluster come from the installed XStatic packages (never a CDN);
 the incidents travel once as compact JSON and ``assets/atlas/atlas.js`` creates one marker per
 incident in the browser (clustered only above ``cluster_threshold``). The basemap is drawn from
 country and governorate outlines, so nothing needs the internet; OpenStreetMap tiles are an

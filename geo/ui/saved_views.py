@@ -60,6 +60,8 @@ def _open(stores: list[str]) -> None:
     db = store_names(stores).get(wanted or "")
     if wanted and db is None:
         ss.store_warning = "The saved view names a store this server does not offer; showing the current store."
+    else:
+        ss.pop("store_warning", None)
     if db:
         ss.db = db
     ss.pop("table", None)

@@ -71,4 +71,5 @@ def _chosen_districts() -> list[str]:
 
 
 def _store_changed() -> None:
+    st.session_state.pop("store_warning", None)  # the store is now the user's own choice
     st.session_state.initialised = False  # options differ per store: re-read the filters from the URL
