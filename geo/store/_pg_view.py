@@ -7,7 +7,9 @@ params) -> rows``) and a ``WHERE`` clause from :mod:`geo.store._pg_filters`, and
 * :func:`stats` — incidents, fatalities, first/last event date and the coordinates' extent, one scan;
 * :func:`actor_counts` — like ``geo.query.counts.actor_counts`` (each incident once per actor);
 * :func:`timeline` — like ``geo.query.timeline`` (day or Monday-week periods × event type);
-* :func:`recent_query` — the newest rows first, for the table's page.
+* :func:`recent_query` — the newest rows first, for the table's page;
+* :func:`numbers` — all of the above but the page in one statement (:class:`ViewNumbers`): the filtered
+  rows are read once (one GROUPING SETS aggregation), only the small per-value counts travel.
 """
 
 from __future__ import annotations
@@ -31,6 +33,111 @@ class Stats:
     first_date: dt.date | None
     last_date: dt.date | None
     extent: tuple[float, float, float, float] | None  # south, west, north, east
+
+
+#: What Python's ``str.strip()`` removes (every character whose ``isspace()`` is true), for ``btrim``.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+# GROUPING(actors, iso, event_date, etype) of each grouping set below (a set's own columns' bits are 0).
+_ACTORS, _REGIONS, _DAYS, _TOTAL = 0b0111, 0b1011, 0b1100, 0b1111
+
+# One read of the filtered rows: totals, governorates, days x type and the distinct actor-cell
+# combinations, grouped at once; the combinations (possibly many) are split into names on the server,
+# each incident once per name. The name of a governorate outside data/admin1.csv is the admin1 of its
+# first row in read order (event_date, event_id), as geo.query does: the smallest [date, id, admin1].
+_NUMBERS = """
+WITH g AS (
+    SELECT GROUPING(actors, iso, event_date, etype) AS gs, actors, iso, event_date, etype, count(*) AS n,
+           coalesce(sum(fatalities), 0) AS fat, min(event_date) AS first, max(event_date) AS last,
+           min(latitude) AS south, min(longitude) AS west, max(latitude) AS north, max(longitude) AS east,
+           (min(ARRAY[to_char(event_date, 'YYYY-MM-DD'), event_id, admin1])
+                FILTER (WHERE admin1 IS NOT NULL AND iso <> ALL({known})))[3] AS name
+    FROM (SELECT concat_ws(';', actor1, assoc_actor_1, actor2, assoc_actor_2) AS actors,
+                 upper(coalesce(admin1_iso, '')) AS iso, event_date,
+                 coalesce(nullif(event_type, ''), 'Unknown') AS etype, fatalities, latitude, longitude,
+                 admin1, event_id
+          FROM incidents WHERE {where}) AS m
+    GROUP BY GROUPING SETS ((actors), (iso), (event_date, etype), ()))
+SELECT gs, iso, event_date, etype, n, fat, first, last, south, west, north, east, name FROM g WHERE gs <> {actors}
+UNION ALL
+SELECT {actors}, part, NULL, NULL, sum(n), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM (SELECT DISTINCT actors, btrim(p, {ws}) AS part, n
+      FROM g CROSS JOIN LATERAL unnest(string_to_array(g.actors, ';')) AS p WHERE gs = {actors}) AS split
+WHERE part <> '' GROUP BY part
+"""
+
+
+@dataclass(frozen=True)
+class ViewNumbers:
+    """Everything the dashboard shows of one filter state except rows, from one statement (:func:`numbers`)."""
+
+    stats: Stats
+    actors: pd.Series  # incidents per actor name, facet order
+    regions: pd.DataFrame  # as PostgisStore.counts_by_admin1
+    days: pd.DataFrame  # period (day), event_type, incidents: timeline(..., "day")
+
+    def summary(self, top: int = 3):
+        """``geo.query.summarize`` of the rows."""
+        from geo.query.summary import Summary
+
+        if not self.stats.incidents:
+            return Summary(0, 0, None, None, (), ())
+        return Summary(incidents=self.stats.incidents, fatalities=self.stats.fatalities,
+                       first_date=self.stats.first_date, last_date=self.stats.last_date,
+                       top_actors=tuple((str(k), int(v)) for k, v in self.actors.head(top).items()),
+                       top_regions=tuple((str(r.name), int(r.incidents)) for r in self.regions.head(top).itertuples()))
+
+    def timeline(self, granularity: str = "week") -> pd.DataFrame:
+        """``geo.query.timeline`` of the rows (weeks start on Monday)."""
+        if granularity not in {"day", "week"}:
+            raise ValueError(f"granularity must be 'day' or 'week', not {granularity!r}")
+        if granularity == "day" or self.days.empty:
+            return self.days.copy()
+        weeks = self.days.assign(period=self.days["period"] - pd.to_timedelta(self.days["period"].dt.day_of_week, "D"))
+        out = weeks.groupby(["period", "event_type"], sort=True, as_index=False)["incidents"].sum()
+        return out.astype({"event_type": object, "incidents": "int64"}).reset_index(drop=True)
+
+
+def numbers(fetch: Fetch, clause: sql.Composable, params: list) -> ViewNumbers:
+    """:class:`ViewNumbers` of the incidents passing ``clause``: one statement, one read of the rows."""
+    from geo.admin1 import all_admin1
+    from geo.query.counts import sorted_counts
+
+    names = {unit.iso: unit.name for unit in all_admin1()}
+    query = sql.SQL(_NUMBERS).format(known=sql.Placeholder(), where=clause, ws=sql.Placeholder(),
+                                     actors=sql.Literal(_ACTORS))
+    rows = fetch(query, [sorted(names), *params, PY_WHITESPACE])
+    total = next((r for r in rows if r[0] == _TOTAL), None)
+    if total is None or not total[4]:
+        stats_ = Stats(0, 0, None, None, None)
+    else:
+        extent = None if total[8] is None else tuple(float(v) for v in total[8:12])
+        stats_ = Stats(int(total[4]), int(total[5]), total[6], total[7], extent)
+    actors = sorted_counts({r[1]: int(r[4]) for r in rows if r[0] == _ACTORS})
+    regions = region_frame([(r[1], r[4], r[5], r[12]) for r in rows if r[0] == _REGIONS], names)
+    days = [r for r in rows if r[0] == _DAYS]
+    out = pd.DataFrame({"period": pd.Series([r[2] for r in days], dtype="datetime64[ns]"),
+                        "event_type": pd.Series([r[3] for r in days], dtype=object),
+                        "incidents": pd.Series([r[4] for r in days], dtype="int64")})
+    out = out.sort_values(["period", "event_type"], kind="stable").reset_index(drop=True)
+    return ViewNumbers(stats_, actors, regions, out)
+
+
+def region_frame(rows: "list[tuple]", names: dict[str, str]) -> pd.DataFrame:
+    """``(iso, incidents, fatalities, first admin1 name)`` rows as ``geo.query.region_counts`` orders them."""
+    columns = ["admin1_iso", "name", "incidents", "fatalities"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame({
+        "admin1_iso": [r[0] for r in rows],
+        "name": [names.get(r[0]) or r[3] or (r[0] or "Unknown") for r in rows],
+        "incidents": pd.Series([r[1] for r in rows], dtype="int64"),
+        "fatalities": pd.Series([r[2] for r in rows], dtype="int64"),
+    })
+    out = out.sort_values(["admin1_iso"], kind="stable")
+    out = out.sort_values(["incidents", "name"], ascending=[False, True], kind="stable")
+    return out[columns].reset_index(drop=True)
 
 
 def stats(fetch: Fetch, clause: sql.Composable, params: list) -> Stats:

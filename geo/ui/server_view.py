@@ -22,9 +22,15 @@ TABLE_PAGE = 5_000
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _stats(db: str, token: str, filters_key: str, _filters: Filters):
+def _numbers(db: str, token: str, filters_key: str, _filters: Filters):
+    """Stats, actors, governorates and daily timeline of a filter state: one SQL statement, one read of
+    the matching rows (``PostgisStore.view_numbers``); the metrics, timeline and density tabs share it."""
     with opened_store(db) as store:
-        return store.view_stats(_filters)
+        return store.view_numbers(_filters)
+
+
+def _stats(db: str, token: str, filters_key: str, _filters: Filters):
+    return _numbers(db, token, filters_key, _filters).stats
 
 
 def is_large(db: str, token: str, filters: Filters) -> bool:
@@ -44,7 +50,7 @@ def page(db: str, token: str, filters_key: str, _filters: Filters):
 
 class ServerSelection:
     """What the dashboard asks of a filter state (like a file store's index selection), answered in SQL
-    and cached per store change and filter state."""
+    (one statement for all of it, :func:`_numbers`) and cached per store change and filter state."""
 
     def __init__(self, db: str, token: str, filters: Filters) -> None:
         self.db, self.token, self.filters, self.key = db, token, filters, repr(filters)
@@ -67,23 +73,16 @@ def selection(db: str, token: str, filters: Filters) -> ServerSelection:
     return ServerSelection(db, token, filters)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _summary(db: str, token: str, filters_key: str, _filters: Filters, top: int):
-    stats = _stats(db, token, filters_key, _filters)  # cached: one scan fewer
-    with opened_store(db) as store:
-        return store.summary(_filters, top=top, stats=stats)
+    return _numbers(db, token, filters_key, _filters).summary(top)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _timeline(db: str, token: str, filters_key: str, _filters: Filters, granularity: str):
-    with opened_store(db) as store:
-        return store.timeline(_filters, granularity)
+    return _numbers(db, token, filters_key, _filters).timeline(granularity)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _regions(db: str, token: str, filters_key: str, _filters: Filters):
-    with opened_store(db) as store:
-        return store.counts_by_admin1(_filters)
+    return _numbers(db, token, filters_key, _filters).regions
 
 
 @st.cache_resource(max_entries=4, show_spinner="Counting the map…")
