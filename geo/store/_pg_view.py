@@ -35,37 +35,40 @@ class Stats:
     extent: tuple[float, float, float, float] | None  # south, west, north, east
 
 
-#: What Python's ``str.strip()`` removes (every character whose ``isspace()`` is true), for ``btrim``.
-PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
 # GROUPING(actors, iso, event_date, etype) of each grouping set below (a set's own columns' bits are 0).
 _ACTORS, _REGIONS, _DAYS, _TOTAL = 0b0111, 0b1011, 0b1100, 0b1111
 
-# One read of the filtered rows: totals, governorates, days x type and the distinct actor-cell
-# combinations, grouped at once; the combinations (possibly many) are split into names on the server,
-# each incident once per name. The name of a governorate outside data/admin1.csv is the admin1 of its
-# first row in read order (event_date, event_id), as geo.query does: the smallest [date, id, admin1].
+# One read of the filtered rows: totals, governorates, days x type, the distinct actor-cell combinations
+# and, when asked, the map's cells x type inside a box, grouped at once. The combinations (many in
+# large sets) are split into names here, as actor_counts does: in SQL the split cost more than the whole
+# aggregation (bench/export.py part 2). The name of a governorate outside data/admin1.csv is the admin1
+# of its first row in read order (event_date, event_id), as geo.query does: the smallest
+# [date, id, admin1] (no ordered aggregate, so that all grouping sets are hashed in the one pass).
 _NUMBERS = """
-WITH g AS (
-    SELECT GROUPING(actors, iso, event_date, etype) AS gs, actors, iso, event_date, etype, count(*) AS n,
-           coalesce(sum(fatalities), 0) AS fat, min(event_date) AS first, max(event_date) AS last,
-           min(latitude) AS south, min(longitude) AS west, max(latitude) AS north, max(longitude) AS east,
-           (min(ARRAY[to_char(event_date, 'YYYY-MM-DD'), event_id, admin1])
-                FILTER (WHERE admin1 IS NOT NULL AND iso <> ALL({known})))[3] AS name
-    FROM (SELECT concat_ws(';', actor1, assoc_actor_1, actor2, assoc_actor_2) AS actors,
-                 upper(coalesce(admin1_iso, '')) AS iso, event_date,
-                 coalesce(nullif(event_type, ''), 'Unknown') AS etype, fatalities, latitude, longitude,
-                 admin1, event_id
-          FROM incidents WHERE {where}) AS m
-    GROUP BY GROUPING SETS ((actors), (iso), (event_date, etype), ()))
-SELECT gs, iso, event_date, etype, n, fat, first, last, south, west, north, east, name FROM g WHERE gs <> {actors}
-UNION ALL
-SELECT {actors}, part, NULL, NULL, sum(n), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM (SELECT DISTINCT actors, btrim(p, {ws}) AS part, n
-      FROM g CROSS JOIN LATERAL unnest(string_to_array(g.actors, ';')) AS p WHERE gs = {actors}) AS split
-WHERE part <> '' GROUP BY part
+SELECT GROUPING(actors, iso, event_date, etype), {cells_grouping}, coalesce(actors, iso), event_date, etype,
+       count(*), coalesce(sum(fatalities), 0), min(event_date), max(event_date),
+       min(latitude), min(longitude), max(latitude), max(longitude),
+       (min(ARRAY[to_char(event_date, 'YYYY-MM-DD'), event_id, admin1])
+            FILTER (WHERE admin1 IS NOT NULL AND iso <> ALL({known})))[3],
+       {cells_keys}, sum(latitude), sum(longitude)
+FROM (SELECT concat_ws(chr(31), coalesce(actor1, ''), coalesce(assoc_actor_1, ''), coalesce(actor2, ''),
+                       coalesce(assoc_actor_2, '')) AS actors,
+             upper(coalesce(admin1_iso, '')) AS iso, event_date,
+             coalesce(nullif(event_type, ''), 'Unknown') AS etype, fatalities, latitude, longitude,
+             admin1, event_id{cells_columns}
+      FROM {source}) AS m
+GROUP BY GROUPING SETS ((actors), (iso), (event_date, etype), (){cells_set})
 """
+# The cells of PostgisStore.cell_type_counts for the rows inside the box (the BETWEENs of the bbox filter).
+_CELLS_COLUMNS = """,
+             CASE WHEN inside THEN floor(longitude / {deg})::bigint END AS ix,
+             CASE WHEN inside THEN floor(latitude / {deg})::bigint END AS iy,
+             CASE WHEN inside THEN coalesce(event_type, '') END AS ctype"""
+_CELLS_SOURCE = """(SELECT *, (longitude BETWEEN {west} AND {east} AND latitude BETWEEN {south} AND {north}) AS inside
+            FROM incidents WHERE {where}) AS boxed"""
+
+#: A request for the map's cells with the numbers: ``(cell_deg, (west, south, east, north))``.
+CellsRequest = "tuple[float, tuple[float, float, float, float]]"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class ViewNumbers:
     actors: pd.Series  # incidents per actor name, facet order
     regions: pd.DataFrame  # as PostgisStore.counts_by_admin1
     days: pd.DataFrame  # period (day), event_type, incidents: timeline(..., "day")
+    cells: pd.DataFrame | None = None  # cell_type_counts of the rows inside cells_for's box, if asked
+    cells_for: "tuple | None" = None  # the CellsRequest they answer
 
     def summary(self, top: int = 3):
         """``geo.query.summarize`` of the rows."""
@@ -99,29 +104,66 @@ class ViewNumbers:
         return out.astype({"event_type": object, "incidents": "int64"}).reset_index(drop=True)
 
 
-def numbers(fetch: Fetch, clause: sql.Composable, params: list) -> ViewNumbers:
-    """:class:`ViewNumbers` of the incidents passing ``clause``: one statement, one read of the rows."""
+def numbers(fetch: Fetch, clause: sql.Composable, params: list, cells: "CellsRequest | None" = None) -> ViewNumbers:
+    """:class:`ViewNumbers` of the incidents passing ``clause``: one statement, one read of the rows;
+    with ``cells`` also their map cells (as ``cell_type_counts`` of the filters narrowed to the box)."""
     from geo.admin1 import all_admin1
+    from geo.query.cells import CELL_COLUMNS, empty_cells
     from geo.query.counts import sorted_counts
 
     names = {unit.iso: unit.name for unit in all_admin1()}
-    query = sql.SQL(_NUMBERS).format(known=sql.Placeholder(), where=clause, ws=sql.Placeholder(),
-                                     actors=sql.Literal(_ACTORS))
-    rows = fetch(query, [sorted(names), *params, PY_WHITESPACE])
-    total = next((r for r in rows if r[0] == _TOTAL), None)
-    if total is None or not total[4]:
+    if cells is None:
+        parts = {"cells_grouping": sql.SQL("1"), "cells_keys": sql.SQL("NULL::bigint, NULL::bigint, NULL::text"),
+                 "cells_columns": sql.SQL(""), "cells_set": sql.SQL(""),
+                 "source": sql.SQL("incidents WHERE {}").format(clause)}
+    else:
+        deg, (west, south, east, north) = float(cells[0]), (float(v) for v in cells[1])
+        if not deg > 0:
+            raise ValueError("cell_deg must be positive")
+        parts = {"cells_grouping": sql.SQL("GROUPING(ix, iy, ctype)"), "cells_keys": sql.SQL("ix, iy, ctype"),
+                 "cells_columns": sql.SQL(_CELLS_COLUMNS).format(deg=sql.Literal(deg)),
+                 "cells_set": sql.SQL(", (ix, iy, ctype)"),
+                 "source": sql.SQL(_CELLS_SOURCE).format(west=sql.Literal(west), east=sql.Literal(east),
+                                                         south=sql.Literal(south), north=sql.Literal(north),
+                                                         where=clause)}
+    query = sql.SQL(_NUMBERS).format(known=sql.Placeholder(), **parts)
+    values = [sorted(names), *params]
+    rows = fetch(query, values)
+    # row: 0 grouping, 1 cells grouping, 2 actors/iso, 3 day, 4 type, 5 n, 6 fatalities, 7 first, 8 last,
+    # 9-12 extent, 13 name, 14 ix, 15 iy, 16 cell type, 17 latitude sum, 18 longitude sum
+    mine = [r for r in rows if r[1] != 0]
+    total = next((r for r in mine if r[0] == _TOTAL), None)
+    if total is None or not total[5]:
         stats_ = Stats(0, 0, None, None, None)
     else:
-        extent = None if total[8] is None else tuple(float(v) for v in total[8:12])
-        stats_ = Stats(int(total[4]), int(total[5]), total[6], total[7], extent)
-    actors = sorted_counts({r[1]: int(r[4]) for r in rows if r[0] == _ACTORS})
-    regions = region_frame([(r[1], r[4], r[5], r[12]) for r in rows if r[0] == _REGIONS], names)
-    days = [r for r in rows if r[0] == _DAYS]
-    out = pd.DataFrame({"period": pd.Series([r[2] for r in days], dtype="datetime64[ns]"),
-                        "event_type": pd.Series([r[3] for r in days], dtype=object),
-                        "incidents": pd.Series([r[4] for r in days], dtype="int64")})
+        extent = None if total[9] is None else tuple(float(v) for v in total[9:13])
+        stats_ = Stats(int(total[5]), int(total[6]), total[7], total[8], extent)
+    actors = sorted_counts(_split_combos((r[2], r[5]) for r in mine if r[0] == _ACTORS))
+    regions = region_frame([(r[2], r[5], r[6], r[13]) for r in mine if r[0] == _REGIONS], names)
+    days = [r for r in mine if r[0] == _DAYS]
+    out = pd.DataFrame({"period": pd.Series([r[3] for r in days], dtype="datetime64[ns]"),
+                        "event_type": pd.Series([r[4] for r in days], dtype=object),
+                        "incidents": pd.Series([r[5] for r in days], dtype="int64")})
     out = out.sort_values(["period", "event_type"], kind="stable").reset_index(drop=True)
-    return ViewNumbers(stats_, actors, regions, out)
+    cell_frame = None
+    if cells is not None:
+        found = [(r[14], r[15], r[16], r[5], r[17], r[18]) for r in rows if r[1] == 0 and r[14] is not None]
+        cell_frame = empty_cells() if not found else pd.DataFrame(found, columns=list(CELL_COLUMNS)).astype(
+            {"ix": "int64", "iy": "int64", "incidents": "int64", "lat_sum": "float64",
+             "lon_sum": "float64"}).sort_values(["ix", "iy", "event_type"], kind="stable").reset_index(drop=True)
+    return ViewNumbers(stats_, actors, regions, out, cell_frame, cells)
+
+
+def _split_combos(rows) -> dict[str, int]:
+    """``(actor1, assoc_actor_1, actor2, assoc_actor_2 joined by \\x1f, incidents)`` -> incidents per name,
+    each incident once per name (``;``-separated names, stripped as Python strips)."""
+    counts: dict[str, int] = {}
+    for combo, n in rows:
+        names = {name.strip() for cell in combo.split("\x1f") for name in cell.split(";")}
+        names.discard("")
+        for name in names:
+            counts[name] = counts.get(name, 0) + int(n)
+    return counts
 
 
 def region_frame(rows: "list[tuple]", names: dict[str, str]) -> pd.DataFrame:
@@ -160,13 +202,7 @@ def actor_counts(fetch: Fetch, clause: sql.Composable, params: list) -> pd.Serie
         SELECT concat_ws(chr(31), coalesce(actor1, ''), coalesce(assoc_actor_1, ''), coalesce(actor2, ''),
                          coalesce(assoc_actor_2, '')), count(*)
         FROM incidents WHERE {} GROUP BY 1""").format(clause), params)
-    counts: dict[str, int] = {}
-    for combo, n in rows:
-        names = {name.strip() for cell in combo.split("\x1f") for name in cell.split(";")}
-        names.discard("")
-        for name in names:
-            counts[name] = counts.get(name, 0) + int(n)
-    return sorted_counts(counts)
+    return sorted_counts(_split_combos(rows))
 
 
 def timeline(fetch: Fetch, clause: sql.Composable, params: list, granularity: str) -> pd.DataFrame:

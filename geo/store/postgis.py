@@ -15,6 +15,7 @@ with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import TYPE_CHECKING, Iterator
 
@@ -41,7 +42,7 @@ RETRIES = 5
 ANALYZE_ROWS = 10_000
 #: ``work_mem`` of one dashboard-numbers statement (PostgreSQL's default, 4 MB, makes its hash
 #: aggregation of 1M rows spill to disk; bench/export.py part 2).
-GROUPING_WORK_MEM = "64MB"
+GROUPING_WORK_MEM = "256MB"
 
 
 def redact(db: str) -> str:
@@ -226,6 +227,16 @@ class PostgisStore:
         clause, params = _pg_filters.where(filters)
         return int(self._fetch(sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(clause), params)[0][0])
 
+    def estimate_matching(self, filters: Filters | None = None) -> int:
+        """The planner's estimate of :meth:`count_matching` (no row is read: planning only)."""
+        from psycopg import sql
+
+        clause, params = _pg_filters.where(filters)
+        plan = self._fetch(sql.SQL("EXPLAIN (FORMAT JSON) SELECT 1 FROM incidents WHERE {}").format(clause),
+                           params)[0][0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+
     def count(self) -> int:
         """Number of incidents stored."""
         return int(self._fetch("SELECT count(*) FROM incidents", [])[0][0])
@@ -248,6 +259,8 @@ class PostgisStore:
         def run(conn) -> list[tuple]:
             with conn.transaction():
                 conn.execute(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'")
+                conn.execute("SET LOCAL jit = off")
+                conn.execute("SET LOCAL enable_sort = off")
                 return conn.execute(query, params).fetchall()
 
         return self._query(run, "query failed")
@@ -258,11 +271,15 @@ class PostgisStore:
         clause, params = _pg_filters.where(filters)
         return _pg_view.stats(self._fetch, clause, params)
 
-    def view_numbers(self, filters: Filters | None = None) -> "_pg_view.ViewNumbers":
+    def view_numbers(self, filters: Filters | None = None,
+                     cells: "_pg_view.CellsRequest | None" = None) -> "_pg_view.ViewNumbers":
         """Stats, actor and governorate counts and the daily timeline of the filtered set, from one
-        statement that reads the matching rows once (see :func:`geo.store._pg_view.numbers`)."""
+        statement that reads the matching rows once (see :func:`geo.store._pg_view.numbers`).
+
+        ``cells=(cell_deg, (west, south, east, north))`` adds the map's cells in that box to the same
+        statement: ``.cells`` equals ``cell_type_counts(filters narrowed to the box, cell_deg)``."""
         clause, params = _pg_filters.where(filters)
-        return _pg_view.numbers(self._fetch_grouping, clause, params)
+        return _pg_view.numbers(self._fetch_grouping, clause, params, cells)
 
     def summary(self, filters: Filters | None = None, *, top: int = 3, stats: "_pg_view.Stats | None" = None):
         """The metrics row, computed in SQL: equal to ``geo.query.summarize(self.read(filters), top=top)``.
