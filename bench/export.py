@@ -10,16 +10,24 @@ Part 2 — the dashboard's work for a view of a PostGIS store, without Streamlit
   * rows (before): ``store.read(filters)`` then ``geo.query`` summary + timeline and the large-view map
     of the frame (what the dashboard did when a user chose the whole period);
   * rows, last 30 days (before: what the dashboard opened on above 200k incidents);
-  * SQL (now, geo.ui.server_view): ``view_stats``, then above 20,000 incidents ``summary`` +
-    ``timeline`` in SQL, the map's cells via ``store_large_map`` and a 5k-row table page
+  * SQL (now, geo.ui.server_view): ``view_numbers`` (stats, actors, governorates, timeline and, once
+    the map has a view, that view's cells: one statement), then above 20,000 incidents the map via
+    ``store_large_map`` (a cells query only on the first open) and a 5k-row table page
     (``read_recent``); at or below it the rows path as before.
+  * SQL of a baseline checkout (``--baseline-root DIR``, e.g. ``git archive main``): the same child of
+    that checkout's own bench/export.py, on the same database in the same run.
   Each process opens the whole period, then changes the filter (event type "Battles", then + one
-  governorate); time per step and peak RSS.
+  governorate); wall time and client CPU per step, peak RSS, and the PostgreSQL server's CPU for the
+  whole process (CPU of its exited backends, read from the postmaster's ``cutime``/``cstime``; needs
+  read access to the server's data directory and /proc, so the same machine).
 
 Usage::
 
     .venv/bin/python bench/export.py --rows 200000
     .venv/bin/python bench/export.py --rows 1000000 --oneshot-formats csv geojson gpkg
+    # part 2 only, on a loaded store, side by side with main:
+    git archive main | tar -x -C /tmp/atlas_main
+    .venv/bin/python bench/export.py --pg-loaded postgresql://…/db --baseline-root /tmp/atlas_main
 
 Synthetic incidents are random and invented (bench/store.py's generator; no real events).
 """
@@ -84,7 +92,7 @@ def _child_view(mode: str, db: str) -> dict:
     from geo.map.large_view import large_map, store_large_map
     from geo.map.streamlit_args import component_args
     from geo.store import open_store
-    from geo.ui.server_view import TABLE_PAGE
+    from geo.ui.server_view import TABLE_PAGE, _cells_request, _KnownCells
 
     store = open_store(db)
     bounds = store.facets()["dates"]  # the sidebar's options (cached by the dashboard; not timed here)
@@ -92,16 +100,26 @@ def _child_view(mode: str, db: str) -> dict:
     steps = [("open", first), ("type", dataclasses.replace(first, types=("Battles",))),
              ("type+region", dataclasses.replace(first, types=("Battles",), regions=("SY-HL",)))]
     out: dict = {}
+    shown = None  # the map's view once drawn (what the page reports back)
     for name, filters in steps:
         started, cpu = time.perf_counter(), _cpu()
-        stats = store.view_stats(filters) if mode == "sql" else None
+        # as geo.ui.server_view: after the first map, the page reports its view and a filter change gets
+        # that view's cells in the same statement as the numbers
+        # and a filter the planner expects to match few incidents gets a plain count first
+        wanted = _cells_request(filters, shown) if mode == "sql" else None
+        stats = numbers = None
+        if mode == "sql" and store.estimate_matching(filters) <= LARGE_VIEW_THRESHOLD // 2:
+            stats = store.view_stats(filters)
+        if mode == "sql" and (stats is None or stats.incidents > LARGE_VIEW_THRESHOLD):
+            numbers = store.view_numbers(filters, wanted)
+            stats = numbers.stats
         if stats is not None and stats.incidents > LARGE_VIEW_THRESHOLD:  # as dashboard.py: few rows travel
-            summary = store.summary(filters, stats=stats)
-            granularity = query.choose_granularity(*bounds)
-            store.timeline(filters, granularity)
+            summary = numbers.summary()
+            numbers.timeline(query.choose_granularity(*bounds))
             south, west, north, east = stats.extent
-            view = fitting_view(np.array([south, north]), np.array([west, east]))  # as geo.ui.server_view
-            fmap = store_large_map(store, filters, view, total=stats.incidents)
+            view = shown or fitting_view(np.array([south, north]), np.array([west, east]))
+            fmap = store_large_map(_KnownCells(store, filters, numbers), filters, view, total=stats.incidents)
+            shown = fmap.atlas_view
             args = component_args(fmap)
             page = store.read_recent(filters, TABLE_PAGE)
             rows_moved = len(page)
@@ -120,11 +138,36 @@ def _child_view(mode: str, db: str) -> dict:
     return out
 
 
-def _run_child(*argv: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, *argv], capture_output=True, text=True, check=False)
+def _run_child(*argv: str, root: Path = ROOT, postmaster: int | None = None) -> dict:
+    server_cpu = _children_cpu(postmaster)
+    done = subprocess.run([sys.executable, str(root / "bench" / "export.py"), *argv], capture_output=True,
+                          text=True, check=False, cwd=root)
     if done.returncode:
         return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    if postmaster is not None:
+        out["server_cpu_s"] = round(_children_cpu(postmaster) - server_cpu, 2)
+    return out
+
+
+def _postmaster_pid(db: str) -> int | None:
+    """The PostgreSQL server's main process (its exited backends' CPU adds up in its cutime), if readable."""
+    import psycopg
+
+    try:
+        with psycopg.connect(db, autocommit=True) as conn:
+            data_dir = conn.execute("SHOW data_directory").fetchone()[0]
+        return int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError, psycopg.Error):
+        return None
+
+
+def _children_cpu(pid: int | None) -> float:
+    """CPU seconds of the reaped children of ``pid`` (utime + stime of exited PostgreSQL backends)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
 
 
 def _load(db: str, rows: int, chunk: int = 100_000) -> float:
@@ -140,6 +183,18 @@ def _load(db: str, rows: int, chunk: int = 100_000) -> float:
     return time.perf_counter() - started
 
 
+def _views(db: str, modes: list[str], baseline: Path | None) -> None:
+    """Part 2: each path in a fresh process; with a baseline checkout, its SQL path right after ours."""
+    postmaster = _postmaster_pid(db)
+    runs = [(mode, ROOT) for mode in modes]
+    if baseline is not None:
+        runs += [("sql", baseline.resolve())]
+    for mode, root in runs:
+        label = mode if root == ROOT else f"{mode} ({root})"
+        print(json.dumps({"view": label, "load": os.getloadavg()[0],
+                          **_run_child("--child-view", mode, db, root=root, postmaster=postmaster)}), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -149,6 +204,12 @@ def main() -> int:
     parser.add_argument("--pg", default=None, help="an existing EMPTY PostGIS database (default: temporary server)")
     parser.add_argument("--skip-view", action="store_true", help="skip part 2 (the dashboard view)")
     parser.add_argument("--skip-exports", action="store_true", help="skip part 1 (the exports)")
+    parser.add_argument("--pg-loaded", default=None,
+                        help="an already LOADED PostGIS database: run part 2 only, on it (no loading)")
+    parser.add_argument("--baseline-root", type=Path, default=None,
+                        help="a checkout (e.g. git archive main) whose SQL view path runs side by side")
+    parser.add_argument("--modes", nargs="+", default=["rows30", "rows", "sql"], choices=["rows30", "rows", "sql"],
+                        help="part 2 paths to run (default: all)")
     parser.add_argument("--child-export", nargs=4, metavar=("MODE", "DB", "FMT", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--child-view", nargs=2, metavar=("MODE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -160,6 +221,9 @@ def main() -> int:
         return 0
 
     oneshot = args.formats if args.oneshot_formats is None else args.oneshot_formats
+    if args.pg_loaded:
+        _views(args.pg_loaded, args.modes, args.baseline_root)
+        return 0
     server = None
     with tempfile.TemporaryDirectory(prefix="atlas-bench-export-") as tmp:
         gpkg = str(Path(tmp) / "bench.gpkg")
@@ -186,9 +250,7 @@ def main() -> int:
                         print(json.dumps({"store": name, "format": fmt, "mode": mode, **result,
                                           "load": os.getloadavg()[0]}), flush=True)
             if not args.skip_view:
-                for mode in ("rows30", "rows", "sql"):
-                    print(json.dumps({"view": mode, **_run_child("--child-view", mode, pg),
-                                      "load": os.getloadavg()[0]}), flush=True)
+                _views(pg, args.modes, args.baseline_root)
         finally:
             if server is not None:
                 server.stop()

@@ -60,6 +60,17 @@ class RecordingStore:
         summary = query.summarize(rows)
         return Stats(len(rows), summary.fatalities, summary.first_date, summary.last_date, extent)
 
+    def estimate_matching(self, filters: Filters | None = None) -> int:
+        return len(self.inner.read(filters))  # exact: the planner's estimate of a real server
+
+    def view_numbers(self, filters: Filters | None = None, cells=None):
+        from geo.query.counts import actor_counts
+        from geo.store._pg_view import ViewNumbers
+
+        rows = self.inner.read(filters)
+        return ViewNumbers(self.view_stats(filters), actor_counts(rows), query.region_counts(rows),
+                           query.timeline(rows, "day"))
+
     def change_marker(self) -> str:
         return "1"
 

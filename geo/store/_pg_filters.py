@@ -25,8 +25,11 @@ Translator = Callable[[Filters], "tuple[sql.Composable, list] | None"]
 
 
 def _lower_array(values) -> tuple[sql.Composable, list]:
-    return sql.SQL("ARRAY(SELECT lower(v) FROM unnest({}::text[]) AS v)").format(sql.Placeholder()), [
-        list(values)]
+    # ARRAY[lower($1), ...] is folded into a constant when the statement is planned, so the planner sees
+    # the values and estimates from the column's statistics (a sub-SELECT hid them: 1,000 rows guessed).
+    values = list(values)
+    items = sql.SQL(", ").join(sql.SQL("lower({}::text)").format(sql.Placeholder()) for _ in values)
+    return sql.SQL("ARRAY[{}]::text[]").format(items), values
 
 
 def _like_pattern(text: str) -> str:

@@ -8,6 +8,9 @@ aggregations for the density view run in SQL and return exactly what :mod:`geo.q
 * :meth:`PostgisStore.counts_by_admin1` — like ``geo.query.region_counts(store.read(filters))``;
 * :meth:`PostgisStore.grid_counts` — like ``geo.query.grid_counts(store.read(filters), cell_deg)``.
 
+The dashboard's view of a filter state (metrics, actors, governorates, timeline and the map's cells of the
+shown view) is one statement, :meth:`PostgisStore.view_numbers`, that reads the matching rows once.
+
 Filters run in SQL on indexed columns (see ``geo/store/migrations/``), so a dashboard loads only
 the rows it shows. Each upsert is one transaction: rows are COPYed into a temporary table and merged
 with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an import.
@@ -15,6 +18,7 @@ with ``INSERT … ON CONFLICT (event_id)``; readers see either none or all of an
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import TYPE_CHECKING, Iterator
 
@@ -39,6 +43,9 @@ _WHITESPACE = " \t\n\r\x0b\x0c"
 RETRIES = 5
 #: Imports of at least this many rows refresh the planner's statistics right away.
 ANALYZE_ROWS = 10_000
+#: ``work_mem`` of one dashboard-numbers statement: a cap (~50 MB used at 1M synthetic incidents with
+#: 90k actor combinations); with PostgreSQL's default 4 MB the planner sorts per grouping set instead.
+GROUPING_WORK_MEM = "256MB"
 
 
 def redact(db: str) -> str:
@@ -223,6 +230,16 @@ class PostgisStore:
         clause, params = _pg_filters.where(filters)
         return int(self._fetch(sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(clause), params)[0][0])
 
+    def estimate_matching(self, filters: Filters | None = None) -> int:
+        """The planner's estimate of :meth:`count_matching` (no row is read: planning only)."""
+        from psycopg import sql
+
+        clause, params = _pg_filters.where(filters)
+        plan = self._fetch(sql.SQL("EXPLAIN (FORMAT JSON) SELECT 1 FROM incidents WHERE {}").format(clause),
+                           params)[0][0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+
     def count(self) -> int:
         """Number of incidents stored."""
         return int(self._fetch("SELECT count(*) FROM incidents", [])[0][0])
@@ -239,26 +256,44 @@ class PostgisStore:
     def _fetch(self, query, params: list) -> list[tuple]:
         return self._query(lambda conn: conn.execute(query, params).fetchall(), "query failed")
 
+    def _fetch_grouping(self, query, params: list) -> list[tuple]:
+        """:meth:`_fetch` tuned for one GROUPING SETS aggregation, for this statement only: all sets hashed
+        in one pass (:data:`GROUPING_WORK_MEM`, no sorts; a sort per set spilled to disk and cost 2-4x)
+        and no JIT (compiling a 1M-row plan took ~7 s, the query itself ~3 s; bench/export.py part 2)."""
+        def run(conn) -> list[tuple]:
+            with conn.transaction():
+                conn.execute(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'")
+                conn.execute("SET LOCAL jit = off")
+                conn.execute("SET LOCAL enable_sort = off")
+                return conn.execute(query, params).fetchall()
+
+        return self._query(run, "query failed")
+
     # -- the dashboard's numbers for one filter state (geo.ui.server_view) --------------------------------
     def view_stats(self, filters: Filters | None = None) -> "_pg_view.Stats":
         """Incidents, fatalities, event-date span and coordinate extent of the filtered set (one scan)."""
         clause, params = _pg_filters.where(filters)
         return _pg_view.stats(self._fetch, clause, params)
 
+    def view_numbers(self, filters: Filters | None = None,
+                     cells: "_pg_view.CellsRequest | None" = None) -> "_pg_view.ViewNumbers":
+        """Stats, actor and governorate counts and the daily timeline of the filtered set, from one
+        statement that reads the matching rows once (see :func:`geo.store._pg_view.numbers`).
+
+        ``cells=(cell_deg, (west, south, east, north))`` adds the map's cells in that box to the same
+        statement: ``.cells`` equals ``cell_type_counts(filters narrowed to the box, cell_deg)``."""
+        clause, params = _pg_filters.where(filters)
+        return _pg_view.numbers(self._fetch_grouping, clause, params, cells)
+
     def summary(self, filters: Filters | None = None, *, top: int = 3, stats: "_pg_view.Stats | None" = None):
         """The metrics row, computed in SQL: equal to ``geo.query.summarize(self.read(filters), top=top)``.
-        ``stats``: :meth:`view_stats` of the same filters when the caller has them (saves a scan)."""
+        ``stats``: :meth:`view_stats` of the same filters when the caller has them (an empty set then
+        costs no further query)."""
         from geo.query.summary import Summary
 
-        clause, params = _pg_filters.where(filters)
-        totals = stats if stats is not None else _pg_view.stats(self._fetch, clause, params)
-        if not totals.incidents:
+        if stats is not None and not stats.incidents:
             return Summary(0, 0, None, None, (), ())
-        actors = _pg_view.actor_counts(self._fetch, clause, params).head(top)
-        regions = self.counts_by_admin1(filters).head(top)
-        return Summary(incidents=totals.incidents, fatalities=totals.fatalities, first_date=totals.first_date,
-                       last_date=totals.last_date, top_actors=tuple((str(k), int(v)) for k, v in actors.items()),
-                       top_regions=tuple((str(r.name), int(r.incidents)) for r in regions.itertuples()))
+        return self.view_numbers(filters).summary(top)
 
     def timeline(self, filters: Filters | None = None, granularity: str = "week") -> pd.DataFrame:
         """Incidents per day/week and event type, grouped in SQL: ``geo.query.timeline(self.read(filters))``."""
@@ -295,18 +330,7 @@ class PostgisStore:
                         FILTER (WHERE admin1 IS NOT NULL AND upper(coalesce(admin1_iso, '')) <> ALL(%s)))[1]
             FROM incidents WHERE {} GROUP BY 1""").format(clause)
         rows = self._fetch(query, [sorted(names), *params])
-        columns = ["admin1_iso", "name", "incidents", "fatalities"]
-        if not rows:
-            return pd.DataFrame(columns=columns)
-        out = pd.DataFrame({
-            "admin1_iso": [r[0] for r in rows],
-            "name": [names.get(r[0]) or r[3] or (r[0] or "Unknown") for r in rows],
-            "incidents": pd.Series([r[1] for r in rows], dtype="int64"),
-            "fatalities": pd.Series([r[2] for r in rows], dtype="int64"),
-        })
-        out = out.sort_values(["admin1_iso"], kind="stable")
-        out = out.sort_values(["incidents", "name"], ascending=[False, True], kind="stable")
-        return out[columns].reset_index(drop=True)
+        return _pg_view.region_frame(rows, names)
 
     def facets(self, filters: Filters | None = None) -> dict:
         """Filter options with counts, computed in SQL without loading incidents.

@@ -22,9 +22,62 @@ TABLE_PAGE = 5_000
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _stats(db: str, token: str, filters_key: str, _filters: Filters):
+def _numbers(db: str, token: str, filters_key: str, _filters: Filters, _cells=None):
+    """Stats, actors, governorates and daily timeline of a filter state: one SQL statement, one read of
+    the matching rows (``PostgisStore.view_numbers``); the metrics, timeline, density and map share it.
+    ``_cells`` (not part of the cache key): the map's cells wanted with them, see :func:`_cells_request`."""
     with opened_store(db) as store:
+        return store.view_numbers(_filters, _cells)
+
+
+def _cells_request(filters: Filters, view):
+    """The ``cells`` argument of ``view_numbers`` that answers ``store_large_map``'s count for ``view``
+    (its padded box, its zoom's cell size), or None without a view or with a map-view filter."""
+    if view is None or filters.bbox:
+        return None
+    from geo.map.aggregate import cell_degrees
+
+    box = view.padded()
+    return cell_degrees(view.zoom), (box.west, box.south, box.east, box.north)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _small_stats(db: str, token: str, filters_key: str, _filters: Filters):
+    """``view_stats`` when the planner expects few incidents (a plain count is cheaper than the numbers,
+    which only a large view needs), else None."""
+    with opened_store(db) as store:
+        if store.estimate_matching(_filters) > LARGE_VIEW_THRESHOLD // 2:
+            return None
         return store.view_stats(_filters)
+
+
+def _stats(db: str, token: str, filters_key: str, _filters: Filters):
+    small = _small_stats(db, token, filters_key, _filters)
+    if small is not None and small.incidents <= LARGE_VIEW_THRESHOLD:
+        return small
+    # After a first large map the page reports its view: the cells of a filter change then come with
+    # the numbers, in the same read of the rows.
+    wanted = _cells_request(_filters, st.session_state.get("large_view"))
+    return _numbers(db, token, filters_key, _filters, wanted).stats
+
+
+class _KnownCells:
+    """A store whose ``cell_type_counts`` answers the request already counted with the numbers."""
+
+    def __init__(self, store, filters: Filters, numbers) -> None:
+        self.store, self.filters, self.numbers = store, filters, numbers
+
+    def cell_type_counts(self, filters: Filters, cell_deg: float):
+        import dataclasses
+
+        known = self.numbers.cells_for
+        if known is not None and self.numbers.cells is not None and cell_deg == known[0] \
+                and filters.bbox == known[1] and dataclasses.replace(filters, bbox=None) == self.filters:
+            return self.numbers.cells.copy()
+        return self.store.cell_type_counts(filters, cell_deg)
+
+    def read(self, filters: Filters):
+        return self.store.read(filters)
 
 
 def is_large(db: str, token: str, filters: Filters) -> bool:
@@ -44,7 +97,7 @@ def page(db: str, token: str, filters_key: str, _filters: Filters):
 
 class ServerSelection:
     """What the dashboard asks of a filter state (like a file store's index selection), answered in SQL
-    and cached per store change and filter state."""
+    (one statement for all of it, :func:`_numbers`) and cached per store change and filter state."""
 
     def __init__(self, db: str, token: str, filters: Filters) -> None:
         self.db, self.token, self.filters, self.key = db, token, filters, repr(filters)
@@ -67,23 +120,16 @@ def selection(db: str, token: str, filters: Filters) -> ServerSelection:
     return ServerSelection(db, token, filters)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _summary(db: str, token: str, filters_key: str, _filters: Filters, top: int):
-    stats = _stats(db, token, filters_key, _filters)  # cached: one scan fewer
-    with opened_store(db) as store:
-        return store.summary(_filters, top=top, stats=stats)
+    return _numbers(db, token, filters_key, _filters).summary(top)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _timeline(db: str, token: str, filters_key: str, _filters: Filters, granularity: str):
-    with opened_store(db) as store:
-        return store.timeline(_filters, granularity)
+    return _numbers(db, token, filters_key, _filters).timeline(granularity)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _regions(db: str, token: str, filters_key: str, _filters: Filters):
-    with opened_store(db) as store:
-        return store.counts_by_admin1(_filters)
+    return _numbers(db, token, filters_key, _filters).regions
 
 
 @st.cache_resource(max_entries=4, show_spinner="Counting the map…")
@@ -95,11 +141,12 @@ def large_map_args(db: str, token: str, filters_key: str, highlight: tuple[str, 
     from geo.map.large_view import store_large_map
     from geo.map.streamlit_args import layer_script
 
-    stats = _stats(db, token, filters_key, _filters)
+    numbers = _numbers(db, token, filters_key, _filters)  # cached by is_large (with the cells of the view)
+    stats = numbers.stats
     if _view is None and stats.extent is not None:
         south, west, north, east = stats.extent
         _view = fitting_view(np.array([south, north]), np.array([west, east]))
     with opened_store(db) as store:
-        fmap = store_large_map(store, _filters, _view, total=stats.incidents, highlight_ids=highlight,
-                               threshold=LARGE_VIEW_THRESHOLD)
+        fmap = store_large_map(_KnownCells(store, _filters, numbers), _filters, _view, total=stats.incidents,
+                               highlight_ids=highlight, threshold=LARGE_VIEW_THRESHOLD)
     return {"layer": layer_script(fmap), "view": fmap.atlas_view, "mode": fmap.atlas_mode}
