@@ -60,3 +60,31 @@ def test_outlines_and_context_read_back_equal_what_is_built(tmp_path, monkeypatc
     finally:
         basemap.outlines.cache_clear()
         context._context_json.cache_clear()
+
+
+def test_map_page_arguments_are_kept_and_read_back(tmp_path, monkeypatch):
+    from geo.map import streamlit_args
+
+    monkeypatch.setattr(_disk_cache, "CACHE_DIR", tmp_path / "cache")
+    streamlit_args.base_args.cache_clear()
+    try:
+        first = streamlit_args.base_args()
+        streamlit_args.base_args.cache_clear()
+        assert streamlit_args.base_args() == first  # read back from disk: the same page, the same map id
+        built = streamlit_args._built_base_args()
+        assert set(built) == set(first) and built["js_links"] == first["js_links"]
+        assert first["id"] in first["script"] and "IncidentAtlas.base(" in first["script"]
+        assert (tmp_path / "cache" / "base_args.txt").exists()
+        assert any(p.name == "swap.js" for p in streamlit_args._base_inputs())  # an asset edit rebuilds it
+    finally:
+        streamlit_args.base_args.cache_clear()
+
+
+def test_folium_component_is_streamlit_folium_s_own():
+    import streamlit_folium
+
+    from geo.map.streamlit_args import folium_component
+
+    ours = folium_component()
+    assert ours == streamlit_folium._component_func  # name, frontend folder, url and module all equal
+    assert ours.name == "streamlit_folium.st_folium"

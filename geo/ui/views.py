@@ -46,9 +46,7 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     where the map shows counts per cell and bounds/zoom come back so the next run counts the new view.
     ``server``: the URL of a large server store, which counts the cells in SQL (``frame`` is a page then).
     """
-    from streamlit_folium import _component_func
-
-    from geo.map.streamlit_args import base_args, map_key
+    from geo.map.streamlit_args import base_args, folium_component, map_key
 
     static_assets_ready()
     base = base_args()  # the page without incidents, built once per process
@@ -78,7 +76,7 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or tracks_view else [])
     wanted += ["zoom"] if tracks_view else []
     defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": base["bounds"], "zoom": None}
-    _component_func(script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=key,
+    folium_component()(script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=key,
                     height=560, width=None, returned_objects=wanted,
                     default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
                     feature_group=args["layer"], return_on_hover=False, layer_control=None, pixelated=False,
