@@ -83,7 +83,7 @@ def _base_inputs() -> list[Path]:
     from geo.paths import ASSETS_DIR, DATA_DIR, PROJECT_ROOT
 
     geo_dir = PROJECT_ROOT / "geo"
-    return sorted([*ASSETS_DIR.rglob("*"), *(geo_dir / "map").glob("*.py"), *(geo_dir / "geocode").glob("*.py"),
+    return sorted([*(p for p in ASSETS_DIR.rglob("*") if p.is_file()), *(geo_dir / "map").glob("*.py"), *(geo_dir / "geocode").glob("*.py"),
                    geo_dir / "taxonomy.py", geo_dir / "paths.py", *DATA_DIR.glob("*.csv"),
                    *DATA_DIR.glob("*.geojson"), *DATA_DIR.glob("*.json.gz"),
                    VENDOR_DIR / "fonts" / "atlas-fonts.css", *(a.source for a in vendor_assets())])
