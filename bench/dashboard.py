@@ -17,13 +17,14 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
   cold visit on a fresh server of each checkout (the first one, right after the import, also wrote the
   store's columnar snapshot; this one reads it), with the server's CPU seconds for the cold visit;
   ``--previous`` measures a checkout of the previous release on the same store in the same run;
-  ``--cold-repeats N`` (with ``--stores``) measures only fresh-server cold visits, alternating checkouts.
+  ``--cold-repeats N`` (with ``--stores``) measures only fresh-server cold visits, alternating checkouts;
+  ``--script-runs N`` only the CPU seconds of the first script run of a fresh process (Streamlit's AppTest).
 * our payload above 20,000 incidents is the large-view map (geo.map.large_view: bubbles per cell).
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
                                           [--stores DIR_WITH_SIZE_SUBDIRS] [--no-server]
                                           [--previous /path/to/checkout-of-the-previous-release]
-                                          [--cold-repeats N]  (with --stores: fresh-server cold visits only)
+                                          [--cold-repeats N] [--script-runs N]  (with --stores: cold only)
 """
 
 from __future__ import annotations
@@ -355,6 +356,46 @@ def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, 
             proc.wait(timeout=20)
 
 
+# One script run of a checkout's dashboard.py in a fresh process (Streamlit's AppTest, the server's modules
+# imported first): CPU and wall seconds of the run and how many modules it imported. argv: root, store.
+_SCRIPT_RUN = """
+import os, sys, time
+root, db = sys.argv[1], sys.argv[2]
+os.chdir(root); sys.path.insert(0, root)
+os.environ.update(INCIDENT_ATLAS_DB=db, INCIDENT_ATLAS_USER_DB=os.path.join(sys.argv[3], "u.gpkg"))
+import streamlit.web.bootstrap, streamlit.web.server  # what a started server holds before its first run
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(os.path.join(root, "dashboard.py"), default_timeout=900)
+before = len(sys.modules)
+wall, cpu = time.perf_counter(), time.process_time()
+at.run()
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+assert not at.exception, [e.value for e in at.exception]
+print(f"{cpu:.3f} {wall:.3f} {len(sys.modules) - before}")
+"""
+
+
+def script_rows(n: int, db: Path, previous_root: Path | None, repeats: int) -> None:
+    """CPU seconds of the first script run of a fresh process (what a fresh server's first visitor waits
+    for on the server), ``repeats`` times per checkout, alternating; one unmeasured run each first (it
+    writes the disk caches)."""
+    roots = [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)] if previous_root else [])
+    seen: dict[str, list[float]] = {label: [] for label, _ in roots}
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-user-") as tmp:
+        for rep in range(-1, repeats):
+            for label, root in roots if rep % 2 == 0 else roots[::-1]:
+                out = subprocess.run([sys.executable, "-c", _SCRIPT_RUN, str(root), str(db), tmp], check=True,
+                                     capture_output=True, text=True).stdout.split()
+                cpu, wall, modules = float(out[-3]), float(out[-2]), int(out[-1])
+                if rep < 0:
+                    continue
+                seen[label].append(cpu)
+                print(f"{n} | first script run, fresh process, {label} | CPU {cpu:.2f} s | wall {wall:.2f} s | "
+                      f"{modules} modules imported | load average {os.getloadavg()[0]:.1f}", flush=True)
+    for label, runs in seen.items():
+        print(f"{n} | first script run, {label}, median of {len(runs)} | CPU {np.median(runs):.2f} s", flush=True)
+
+
 def cold_rows(n: int, db: Path, previous_root: Path | None, repeats: int) -> None:
     """Fresh-server cold visits only (store snapshot and the checkouts' disk caches already written by one
     unmeasured visit each), alternating between this checkout and the previous one ``repeats`` times:
@@ -391,12 +432,18 @@ def main() -> None:
                              "same store in the same run")
     parser.add_argument("--cold-repeats", metavar="N", type=int, default=0,
                         help="with --stores: only fresh-server cold visits, N per checkout, alternating")
+    parser.add_argument("--script-runs", metavar="N", type=int, default=0,
+                        help="with --stores: only the CPU of a fresh process's first script run, N per checkout")
     args = parser.parse_args()
-    if args.cold_repeats:
+    if args.cold_repeats or args.script_runs:
         if not args.stores:
-            parser.error("--cold-repeats needs --stores")
+            parser.error("--cold-repeats and --script-runs need --stores")
         for n in args.sizes:
-            cold_rows(n, args.stores / str(n) / "bench.gpkg", args.previous, args.cold_repeats)
+            db = args.stores / str(n) / "bench.gpkg"
+            if args.script_runs:
+                script_rows(n, db, args.previous, args.script_runs)
+            if args.cold_repeats:
+                cold_rows(n, db, args.previous, args.cold_repeats)
         return
     print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
     from geo.query.index import IncidentIndex
