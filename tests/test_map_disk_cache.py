@@ -88,3 +88,11 @@ def test_folium_component_is_streamlit_folium_s_own():
     ours = folium_component()
     assert ours == streamlit_folium._component_func  # name, frontend folder, url and module all equal
     assert ours.name == "streamlit_folium.st_folium"
+
+
+def test_a_file_reached_through_a_link_keys_the_cache_as_itself(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "input.json").write_text("1", encoding="utf-8")
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    assert _disk_cache.cache_key([real / "input.json"]) == _disk_cache.cache_key([tmp_path / "link" / "input.json"])

@@ -25,6 +25,7 @@ FORMAT = "1"
 
 
 def _stamp(path: Path) -> list:
+    path = path.resolve()  # one name per file, however it was reached (e.g. through a linked venv)
     try:
         stat = path.stat()
     except OSError:

@@ -87,7 +87,7 @@ def text_codes(column):
         array = array.dictionary_encode()
     elif not pa.types.is_dictionary(array.type):
         return None
-    values = array.dictionary.to_numpy(zero_copy_only=False).astype(object)
+    values = np.asarray(array.dictionary.to_numpy(zero_copy_only=False), dtype=object)
     return array.indices.fill_null(-1).to_numpy().astype(np.int32, copy=False), values
 
 
@@ -102,4 +102,6 @@ def text_objects(column, coded=None):
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         return array.to_numpy(zero_copy_only=False)
     codes, values = coded
+    if not len(codes) or codes.min() >= 0:  # no nulls: no need for a copy of the values with None appended
+        return values[codes]
     return np.append(values, None)[codes]
