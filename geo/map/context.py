@@ -167,8 +167,9 @@ def context_json() -> str:
 def _context_json(districts_path, water_path) -> str:
     # built once, then read from the map's disk cache until an input or this code changes
     here = Path(__file__).resolve().parent
+    geocode = here.parent / "geocode"
     inputs = [Path(districts_path), Path(water_path), DATA_DIR / "gazetteer.json.gz", Path(__file__),
-              here / "payload.py", *(here.parent / "geocode" / f for f in ("_index.py", "_normalize.py", "places.py", "geocoder.py"))]
+              here / "payload.py", *(geocode / f for f in ("_index.py", "_normalize.py", "places.py", "geocoder.py"))]
     return cached_text("context", inputs, lambda: json_for_script({
         "places": places_payload(), "districts": districts_payload(districts_path),
         "water": water_payload(water_path)}), packages=("shapely",))

@@ -7,7 +7,10 @@ does that work once per map (the dashboard caches the result per data/filter sta
 The dashboard keeps one map page per store (and per what the page reports back): :func:`base_args` is that page (no incidents)
 and :func:`layer_script` the incidents of one filter state, sent as the component's ``feature_group``
 (streamlit-folium evaluates it in the page it already has, so a filter change reloads no scripts).
-Written against streamlit-folium 0.27.4 (pinned in requirements.txt), whose ``st_folium`` it mirrors.
+Written against streamlit-folium 0.27.4 (pinned in requirements.txt), whose ``st_folium`` it mirrors;
+:func:`folium_component` is its component, declared without importing streamlit_folium, and the page's
+arguments are kept on disk between server starts (``geo.map._disk_cache``): a fresh server's first
+visitor waits for neither.
 """
 
 from __future__ import annotations
@@ -83,9 +86,9 @@ def _base_inputs() -> list[Path]:
     from geo.paths import ASSETS_DIR, DATA_DIR, PROJECT_ROOT
 
     geo_dir = PROJECT_ROOT / "geo"
-    return sorted([*(p for p in ASSETS_DIR.rglob("*") if p.is_file()), *(geo_dir / "map").glob("*.py"), *(geo_dir / "geocode").glob("*.py"),
-                   geo_dir / "taxonomy.py", geo_dir / "paths.py", *DATA_DIR.glob("*.csv"),
-                   *DATA_DIR.glob("*.geojson"), *DATA_DIR.glob("*.json.gz"),
+    return sorted([*(p for p in ASSETS_DIR.rglob("*") if p.is_file()), *(geo_dir / "map").glob("*.py"),
+                   *(geo_dir / "geocode").glob("*.py"), geo_dir / "taxonomy.py", geo_dir / "paths.py",
+                   *DATA_DIR.glob("*.csv"), *DATA_DIR.glob("*.geojson"), *DATA_DIR.glob("*.json.gz"),
                    VENDOR_DIR / "fonts" / "atlas-fonts.css", *(a.source for a in vendor_assets())])
 
 
