@@ -14,14 +14,17 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
   blocked except localhost) from navigation until the map shows markers/clusters/count bubbles, then
   (second visit) from picking "Battles" in the event-type filter until the new map shows them, and the
   Streamlit server's peak resident memory (VmHWM) after both visits and the page's JS heap; then one more
-  cold visit on a fresh server of this checkout (the first one, right after the import, also wrote the
-  store's columnar snapshot; this one reads it); ``--previous`` measures a checkout of the previous
-  release on the same store in the same run.
+  cold visit on a fresh server of each checkout (the first one, right after the import, also wrote the
+  store's columnar snapshot; this one reads it), with the server's CPU seconds for the cold visit;
+  ``--previous`` measures a checkout of the previous release on the same store in the same run;
+  ``--cold-repeats N`` (with ``--stores``) measures only fresh-server cold visits, alternating checkouts;
+  ``--script-runs N`` only the CPU seconds of the first script run of a fresh process (Streamlit's AppTest).
 * our payload above 20,000 incidents is the large-view map (geo.map.large_view: bubbles per cell).
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
                                           [--stores DIR_WITH_SIZE_SUBDIRS] [--no-server]
                                           [--previous /path/to/checkout-of-the-previous-release]
+                                          [--cold-repeats N] [--script-runs N]  (with --stores: cold only)
 """
 
 from __future__ import annotations
@@ -296,6 +299,19 @@ def store_steps(db: Path) -> str:
     return ", ".join(out) + f"; snapshot {size_mb:.0f} MB"
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by process ``pid`` (and its waited-for children)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+_server_cpu_s = float("nan")
+
+
 def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, float, float, float, float]:
     """Seconds from navigation to a map with markers in headless Chromium, for the dashboard.py of ``root``
     (this checkout, or a checkout of the previous release) on the store ``db``: (cold, warm, filter change
@@ -303,8 +319,10 @@ def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, 
 
     Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
     Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
+    The server's CPU seconds from navigation to the cold paint are left in ``_server_cpu_s`` (less noisy
+    than wall-clock seconds on a shared machine).
     """
-    global _browser_heap_mb
+    global _browser_heap_mb, _server_cpu_s
     _browser_heap_mb = 0.0
     from playwright.sync_api import sync_playwright
 
@@ -327,13 +345,74 @@ def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, 
                 b = p.chromium.launch(executable_path="/usr/bin/chromium",
                                       args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                             "--disable-component-update", "--disable-sync", "--no-first-run"])
+                cpu0 = _cpu_seconds(proc.pid)
                 cold, _ = _paint(b, url)
+                _server_cpu_s = _cpu_seconds(proc.pid) - cpu0
                 warm_s, change = _paint(b, url, change=True) if warm else (float("nan"), float("nan"))
                 b.close()
             return cold, warm_s, change, _peak_rss_mb(proc.pid), _browser_heap_mb
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+# One script run of a checkout's dashboard.py in a fresh process (Streamlit's AppTest, the server's modules
+# imported first): CPU and wall seconds of the run and how many modules it imported. argv: root, store.
+_SCRIPT_RUN = """
+import os, sys, time
+root, db = sys.argv[1], sys.argv[2]
+os.chdir(root); sys.path.insert(0, root)
+os.environ.update(INCIDENT_ATLAS_DB=db, INCIDENT_ATLAS_USER_DB=os.path.join(sys.argv[3], "u.gpkg"))
+import streamlit.web.bootstrap, streamlit.web.server  # what a started server holds before its first run
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(os.path.join(root, "dashboard.py"), default_timeout=900)
+before = len(sys.modules)
+wall, cpu = time.perf_counter(), time.process_time()
+at.run()
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+assert not at.exception, [e.value for e in at.exception]
+print(f"{cpu:.3f} {wall:.3f} {len(sys.modules) - before}")
+"""
+
+
+def script_rows(n: int, db: Path, previous_root: Path | None, repeats: int) -> None:
+    """CPU seconds of the first script run of a fresh process (what a fresh server's first visitor waits
+    for on the server), ``repeats`` times per checkout, alternating; one unmeasured run each first (it
+    writes the disk caches)."""
+    roots = [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)] if previous_root else [])
+    seen: dict[str, list[float]] = {label: [] for label, _ in roots}
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-user-") as tmp:
+        for rep in range(-1, repeats):
+            for label, root in roots if rep % 2 == 0 else roots[::-1]:
+                out = subprocess.run([sys.executable, "-c", _SCRIPT_RUN, str(root), str(db), tmp], check=True,
+                                     capture_output=True, text=True).stdout.split()
+                cpu, wall, modules = float(out[-3]), float(out[-2]), int(out[-1])
+                if rep < 0:
+                    continue
+                seen[label].append(cpu)
+                print(f"{n} | first script run, fresh process, {label} | CPU {cpu:.2f} s | wall {wall:.2f} s | "
+                      f"{modules} modules imported | load average {os.getloadavg()[0]:.1f}", flush=True)
+    for label, runs in seen.items():
+        print(f"{n} | first script run, {label}, median of {len(runs)} | CPU {np.median(runs):.2f} s", flush=True)
+
+
+def cold_rows(n: int, db: Path, previous_root: Path | None, repeats: int) -> None:
+    """Fresh-server cold visits only (store snapshot and the checkouts' disk caches already written by one
+    unmeasured visit each), alternating between this checkout and the previous one ``repeats`` times:
+    each visit's seconds to the painted map and the server's CPU seconds for it, then the medians."""
+    roots = [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)] if previous_root else [])
+    for _, root in roots:
+        first_paint(db, root, warm=False)
+    seen: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in roots}
+    for rep in range(repeats):
+        for label, root in roots if rep % 2 == 0 else roots[::-1]:
+            cold, *_ = first_paint(db, root, warm=False)
+            seen[label].append((cold, _server_cpu_s))
+            print(f"{n} | cold, fresh server, {label} | {cold:.2f} s | server CPU {_server_cpu_s:.2f} s | "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    for label, runs in seen.items():
+        print(f"{n} | cold, fresh server, {label}, median of {len(runs)} | {np.median([r[0] for r in runs]):.2f} s | "
+              f"server CPU {np.median([r[1] for r in runs]):.2f} s", flush=True)
 
 
 def main() -> None:
@@ -351,7 +430,21 @@ def main() -> None:
     parser.add_argument("--previous", metavar="DIR", type=Path,
                         help="a checkout of the previous release: its dashboard's first paint is measured on the "
                              "same store in the same run")
+    parser.add_argument("--cold-repeats", metavar="N", type=int, default=0,
+                        help="with --stores: only fresh-server cold visits, N per checkout, alternating")
+    parser.add_argument("--script-runs", metavar="N", type=int, default=0,
+                        help="with --stores: only the CPU of a fresh process's first script run, N per checkout")
     args = parser.parse_args()
+    if args.cold_repeats or args.script_runs:
+        if not args.stores:
+            parser.error("--cold-repeats and --script-runs need --stores")
+        for n in args.sizes:
+            db = args.stores / str(n) / "bench.gpkg"
+            if args.script_runs:
+                script_rows(n, db, args.previous, args.script_runs)
+            if args.cold_repeats:
+                cold_rows(n, db, args.previous, args.cold_repeats)
+        return
     print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
     from geo.query.index import IncidentIndex
 
@@ -395,14 +488,13 @@ def _browser_rows(n: int, db: Path, previous_root: Path | None) -> None:
     for label, root in [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)]
                                                      if previous_root else []):
         cold, warm, change, rss, heap = first_paint(db, root)
-        print(f"{n} | first paint, {label} | cold {cold:.2f} s / warm {warm:.2f} s | "
-              f"filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
+        print(f"{n} | first paint, {label} | cold {cold:.2f} s (server CPU {_server_cpu_s:.2f} s) / "
+              f"warm {warm:.2f} s | filter change -> map painted {change:.2f} s | server peak RSS {rss:.0f} MB | "
               f"browser JS heap {heap:.0f} MB | load average {os.getloadavg()[0]:.1f}", flush=True)
-        if root == ROOT:  # again on a fresh server: the store's columnar snapshot is now on disk
-            cold2, *_ = first_paint(db, root, warm=False)
-            print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s | "
-                  f"load average {os.getloadavg()[0]:.1f}",
-                  flush=True)
+        # again on a fresh server: the store's columnar snapshot (and this checkout's map disk cache) on disk
+        cold2, *_ = first_paint(db, root, warm=False)
+        print(f"{n} | first paint, {label}, fresh server, snapshot on disk | cold {cold2:.2f} s "
+              f"(server CPU {_server_cpu_s:.2f} s) | load average {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

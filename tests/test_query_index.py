@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo import query
 from geo.filters import Filters
@@ -77,3 +79,42 @@ def test_empty_index():
     assert len(selection) == 0 and len(selection.frame()) == 0
     assert selection.facets()["incidents"] == 0 and selection.facets()["dates"] is None
     assert selection.timeline().empty and selection.summary().incidents == 0
+
+
+def _state(index: IncidentIndex) -> dict:
+    """Everything an index derives from its value codes, as plain Python values."""
+    keyed = {"regions": index.regions, "districts": index.districts, "precisions": index.precisions,
+             **{f"type{i}": k for i, k in enumerate(index.types)}}
+    state = {name: (k.codes.tolist(), list(k.labels), [p.tolist() for p in k._lists]) for name, k in keyed.items()}
+    for name, listed in (("actors", index.actors), ("sources", index.sources)):
+        state[name] = (listed.codes.tolist(), listed.combos, listed.names, listed.pair_combo.tolist(),
+                       listed.pair_name.tolist(), {k: sorted(v) for k, v in listed._combos_of.items()})
+    state["shown"] = {c: (codes.tolist(), list(labels)) for c, (codes, labels) in index.shown.items()}
+    state["timeline"] = (index.timeline_types[0].tolist(), list(index.timeline_types[1]))
+    return state
+
+
+def test_value_codes_from_the_snapshot_build_the_same_index(stored, tmp_path):
+    frame, _ = stored
+    path = tmp_path / "coded.gpkg"
+    with open_store(path) as store:
+        store.upsert(frame.drop(columns="geometry"))
+        store.read_frame()  # writes the columnar snapshot
+    with open_store(path) as store:
+        plain, codes = store.read_frame_codes(IncidentIndex.CODED)
+    assert set(codes) == set(IncidentIndex.CODED)  # every indexed text column came with its codes
+    assert any((c < 0).any() for c, _ in codes.values())  # and some of them with missing values
+    assert _state(IncidentIndex(plain, codes)) == _state(IncidentIndex(plain.copy()))
+
+
+@given(values=st.lists(st.sampled_from([None, "", "a", "b", " a", "c;d"]), max_size=30),
+       missing=st.sampled_from([None, ""]))
+def test_factorized_equals_pandas_factorize(values, missing):
+    from geo.query import _postings as P
+
+    distinct = list(dict.fromkeys(v for v in values if v is not None))[::-1]  # dictionary order != appearance
+    codes = np.array([-1 if v is None else distinct.index(v) for v in values], dtype=np.int32)
+    column = pd.Series(values, dtype=object)
+    want_codes, want_uniques = pd.factorize(column if missing is None else column.fillna(missing))
+    got_codes, got_uniques = P.factorized((codes, np.array(distinct, dtype=object)), missing=missing)
+    assert got_codes.tolist() == want_codes.tolist() and list(got_uniques) == list(want_uniques)

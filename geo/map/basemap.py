@@ -6,9 +6,12 @@ once and cached, so adding them to every map costs little.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
+from geo.map._disk_cache import cached_text
 from geo.paths import DATA_DIR
 
 SIMPLIFY_DEG = 0.004  # ~400 m: invisible at country zoom, keeps the outline layer ~100 KB
@@ -66,7 +69,16 @@ def _boundaries():
 
 @lru_cache(maxsize=1)
 def outlines() -> dict:
-    """GeoJSON FeatureCollection: country outlines and Syrian governorates, each with a label point."""
+    """GeoJSON FeatureCollection: country outlines and Syrian governorates, each with a label point
+    (built once, then read from the map's disk cache until its inputs change: ``geo.map._disk_cache``)."""
+    here = Path(__file__).resolve().parent
+    inputs = [DATA_DIR / "regions.geojson", Path(__file__), here / "payload.py",
+              here.parent / "geocode" / "regions.py", here.parent / "geocode" / "_regions_def.py"]
+    return json.loads(cached_text("outlines", inputs, lambda: json.dumps(_built_outlines()),
+                                  packages=("shapely", "geopandas")))
+
+
+def _built_outlines() -> dict:
     try:
         frame = _boundaries()
     except Exception:  # a missing/broken boundary file must not break the map

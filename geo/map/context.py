@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
+from geo.map._disk_cache import cached_text
 from geo.map.payload import json_for_script
 from geo.paths import DATA_DIR
 
@@ -163,5 +165,11 @@ def context_json() -> str:
 
 @lru_cache(maxsize=2)
 def _context_json(districts_path, water_path) -> str:
-    return json_for_script({"places": places_payload(), "districts": districts_payload(districts_path),
-                            "water": water_payload(water_path)})
+    # built once, then read from the map's disk cache until an input or this code changes
+    here = Path(__file__).resolve().parent
+    geocode = here.parent / "geocode"
+    inputs = [Path(districts_path), Path(water_path), DATA_DIR / "gazetteer.json.gz", Path(__file__),
+              here / "payload.py", *(geocode / f for f in ("_index.py", "_normalize.py", "places.py", "geocoder.py"))]
+    return cached_text("context", inputs, lambda: json_for_script({
+        "places": places_payload(), "districts": districts_payload(districts_path),
+        "water": water_payload(water_path)}), packages=("shapely",))

@@ -72,8 +72,8 @@ class _Keyed:
 class _Listed:
     """Posting lists of ``;``-separated names over one or more columns, via their distinct combinations."""
 
-    def __init__(self, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-        self.codes, self.combos = P.combined_codes(frame, columns)
+    def __init__(self, frame: pd.DataFrame, columns: tuple[str, ...], coded: dict | None = None) -> None:
+        self.codes, self.combos = P.combined_codes(frame, columns, coded)
         self._lists = P.postings(self.codes, len(self.combos))
         self._combos_of: dict[str, list[int]] = {}
         #: The names (as written, blanks left out) and the (combination, name) pairs, for counting names
@@ -103,31 +103,39 @@ class IncidentIndex:
 
     #: Fields answered from posting lists, the date order or the folded text; others use their declared matcher.
     INDEXED = ("since", "until", "actors", "types", "sources", "regions", "districts", "precisions", "text")
+    #: The text columns whose value codes the index groups rows by (see ``codes`` below).
+    CODED = (*TYPE_COLUMNS, *ACTOR_COLUMNS, "admin1_iso", "admin2", "source")
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, codes: dict[str, P.Coded] | None = None) -> None:
+        """Index ``frame`` (any order; the index keeps it sorted by date and id). ``codes``: value codes of
+        some of its text columns in the frame's row order (``GeoPackageStore.read_frame_codes``), which
+        spare hashing every row's text; the index is the same with or without them."""
         dates = pd.to_datetime(frame["event_date"])
         if not dates.is_monotonic_increasing:
             order = np.lexsort((frame["event_id"].astype(str).to_numpy(), dates.to_numpy()))
             frame = frame.iloc[order]
+            codes = None  # they describe the rows in their former order
         self.frame = frame.reset_index(drop=True)
         f = self.frame
+        codes = codes or {}
         self.start = _days(f["event_date"])
         end = pd.to_datetime(f["date_end"]).fillna(pd.to_datetime(f["event_date"])) if "date_end" in f \
             else pd.to_datetime(f["event_date"])
         self.end = _days(end)
         #: How far (days) an event's end can lie after its start: the look-back of a "since" slice.
         self.reach = int(max(0, (self.end - self.start).max())) if len(f) else 0
-        self.types = [_Keyed(*P.codes_of(f[c], _casefold)) for c in TYPE_COLUMNS if c in f]
-        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], _upper))
+        self.types = [_Keyed(*P.codes_of(f[c], _casefold, codes.get(c))) for c in TYPE_COLUMNS if c in f]
+        self.regions = _Keyed(*P.codes_of(f["admin1_iso"], _upper, codes.get("admin1_iso")))
         self.districts = _Keyed(*P.codes_of(f["admin2"] if "admin2" in f else pd.Series("", index=f.index),
-                                            _casefold))
+                                            _casefold, codes.get("admin2")))
         self.precisions = _Keyed(*P.codes_of(f["geo_precision"], _same))
-        self.actors = _Listed(f, ACTOR_COLUMNS)
-        self.sources = _Listed(f, ("source",))
+        self.actors = _Listed(f, ACTOR_COLUMNS, codes)
+        self.sources = _Listed(f, ("source",), codes)
         # value codes for counting (labels as the facets show them)
-        self.shown = {c: P.codes_of(f[c], _display) if c in f else (np.full(len(f), -1, np.int32), [])
+        self.shown = {c: P.codes_of(f[c], _display, codes.get(c)) if c in f
+                      else (np.full(len(f), -1, np.int32), [])
                       for c in ("event_type", "kind", "admin2", "geo_precision")}
-        self.timeline_types = P.codes_of(f["event_type"], _timeline_type)
+        self.timeline_types = P.codes_of(f["event_type"], _timeline_type, codes.get("event_type"))
         self.admin1_known = f["admin1"].notna().to_numpy() if "admin1" in f else np.zeros(len(f), bool)
         self.fatalities = pd.to_numeric(f["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
         self._haystack = None  # notes + location, case-folded, as one Arrow string array (built on first search)

@@ -76,9 +76,9 @@ def save(path: Path, table, key: str) -> bool:
         return False
 
 
-def text_objects(column):
-    """A (dictionary-encoded or plain) Arrow text column as an object array, None for nulls, equal values
-    sharing one Python string."""
+def text_codes(column):
+    """``(codes, values)`` of a (dictionary-encoded or plain) Arrow text column: int32 codes into ``values``
+    (its distinct texts, an object array), -1 for nulls; None for a column that is not text."""
     import numpy as np
     import pyarrow as pa
 
@@ -86,6 +86,22 @@ def text_objects(column):
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
         array = array.dictionary_encode()
     elif not pa.types.is_dictionary(array.type):
+        return None
+    values = np.asarray(array.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    return array.indices.fill_null(-1).to_numpy().astype(np.int32, copy=False), values
+
+
+def text_objects(column, coded=None):
+    """A (dictionary-encoded or plain) Arrow text column as an object array, None for nulls, equal values
+    sharing one Python string; ``coded``: the column's :func:`text_codes`, if already made."""
+    import numpy as np
+    import pyarrow as pa
+
+    coded = coded or text_codes(column)
+    if coded is None:
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         return array.to_numpy(zero_copy_only=False)
-    uniques = np.append(array.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
-    return uniques[array.indices.fill_null(-1).to_numpy()]
+    codes, values = coded
+    if not len(codes) or codes.min() >= 0:  # no nulls: no need for a copy of the values with None appended
+        return values[codes]
+    return np.append(values, None)[codes]

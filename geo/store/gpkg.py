@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -329,10 +329,20 @@ class GeoPackageStore:
     def read_frame(self) -> pd.DataFrame:
         """Every incident as a plain DataFrame of the schema columns (no geometry), oldest first: what an
         in-memory index needs, read from the columnar snapshot (milliseconds instead of a GDAL read)."""
+        return self.read_frame_codes()[0]
+
+    def read_frame_codes(self, columns: Iterable[str] = ()) -> tuple[pd.DataFrame,
+                                                                     dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """:meth:`read_frame` and the value codes of its text ``columns`` as the snapshot stores them: column
+        -> ``(codes, values)`` (int32 codes into the distinct texts ``values``, -1 when missing), so that an
+        index (``geo.query.index``) groups rows by code instead of hashing every row's text. The codes are
+        ``{}`` when the rows did not come from a snapshot."""
+        codes: dict[str, tuple[np.ndarray, np.ndarray]] = dict.fromkeys(columns)
         try:
-            return _arrow_frame(self._whole_table())
+            frame = _arrow_frame(self._whole_table(), codes)
+            return frame, {k: v for k, v in codes.items() if v is not None}
         except Exception:  # GDAL missing or the file unreadable through it: the sqlite3 path of read()
-            return pd.DataFrame(self.read().drop(columns="geometry"))
+            return pd.DataFrame(self.read().drop(columns="geometry")), {}
 
     def _read_arrow(self, where: str) -> "gpd.GeoDataFrame":
         table = self._whole_table() if not where else self._sorted_table(where)
@@ -356,11 +366,13 @@ class GeoPackageStore:
         return f"GeoPackageStore({str(self.path)!r})"
 
 
-def _arrow_frame(table) -> pd.DataFrame:
+def _arrow_frame(table, codes: dict | None = None) -> pd.DataFrame:
     """A sorted Arrow table of the schema columns as a typed incident frame (without geometry); each
     column is converted and released in turn. Text becomes object arrays in which equal values are one
     Python object: types, actors, places and sources repeat a lot, so this holds a fraction of the memory
-    of one string object per row (1M incidents: ~1.1 GB of text objects before)."""
+    of one string object per row (1M incidents: ~1.1 GB of text objects before). ``codes``: a dict whose
+    keys name text columns; it receives their value codes (``_columnar.text_codes``). The text arrays (new ones)
+    are wrapped, not copied: pandas would copy each again (a reference count per row, ~0.3 s at 1M)."""
     import pyarrow as pa
 
     data: dict[str, pd.Series] = {}
@@ -378,7 +390,10 @@ def _arrow_frame(table) -> pd.DataFrame:
         elif kind == "float":
             data[column] = pd.Series(values.to_numpy(zero_copy_only=False), dtype="float64")
         else:
-            data[column] = pd.Series(_columnar.text_objects(values), dtype=object)
+            coded = _columnar.text_codes(values)
+            if coded is not None and codes is not None and column in codes:
+                codes[column] = coded
+            data[column] = pd.Series(_columnar.text_objects(values, coded), dtype=object, copy=False)
     # one block per column: pd.DataFrame(data) would copy the 20-odd text columns into one 2-D block
     # (at 1M incidents ~1.5 s and a second copy of every pointer)
     return pd.concat(data, axis=1) if data else pd.DataFrame(data)

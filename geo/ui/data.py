@@ -60,9 +60,11 @@ def incident_index(db: str, token: str):
 
     _indexed_incidents.clear()
     with opened_store(db) as store:
-        # the store's columnar snapshot when it has one (no geometry objects: the map reads coordinates)
-        read = getattr(store, "read_frame", store.read)
-        return IncidentIndex(read())
+        # the store's columnar snapshot when it has one (no geometry objects: the map reads coordinates),
+        # with the value codes of the indexed text columns
+        if hasattr(store, "read_frame_codes"):
+            return IncidentIndex(*store.read_frame_codes(IncidentIndex.CODED))
+        return IncidentIndex(store.read())
 
 
 # Frames are cached as resources (shared, never copied: do not mutate them); one entry per filter state.

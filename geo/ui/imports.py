@@ -9,7 +9,6 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import query
 from geo.errors import GeoError
@@ -154,6 +153,8 @@ def _fix_geocode(preview) -> None:
             st.caption(query.escape_markdown(f"No gazetteer candidates for “{name}”."))
         st.caption("Or click the right spot on this map:")
         try:
+            from streamlit_folium import st_folium  # here, not at the top: a first page view never needs it
+
             mini = build_incident_map(preview.frame, (event_id,))
             clicked = st_folium(mini, key="fix_map", height=320, use_container_width=True,
                                 returned_objects=["last_clicked"])

@@ -46,12 +46,10 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     where the map shows counts per cell and bounds/zoom come back so the next run counts the new view.
     ``server``: the URL of a large server store, which counts the cells in SQL (``frame`` is a page then).
     """
-    from streamlit_folium import _component_func
-
-    from geo.map.streamlit_args import base_args, map_key
+    from geo.map.streamlit_args import base_args, folium_component, map_key
 
     static_assets_ready()
-    base = base_args()  # the page without incidents, built once per process
+    base = base_args()  # the page without incidents, built once (and kept on disk for the next start)
     filters_key = repr(query.without_bbox(state.filters))
     large = server is not None or len(frame) > LARGE_VIEW_THRESHOLD  # counts per cell, new ones on pan/zoom
     st.session_state.large_map = large
@@ -78,12 +76,13 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
     wanted = ["last_active_drawing", "last_object_clicked"] + (["bounds"] if state.in_view or tracks_view else [])
     wanted += ["zoom"] if tracks_view else []
     defaults = {"last_active_drawing": None, "last_object_clicked": None, "bounds": base["bounds"], "zoom": None}
-    _component_func(script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=key,
-                    height=560, width=None, returned_objects=wanted,
-                    default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
-                    feature_group=args["layer"], return_on_hover=False, layer_control=None, pixelated=False,
-                    css_links=base["css_links"], js_links=base["js_links"], wrap_longitude=False,
-                    on_change=lambda: map_changed(key))
+    component = folium_component()  # streamlit-folium's, without importing streamlit_folium
+    component(script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=key,
+              height=560, width=None, returned_objects=wanted,
+              default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
+              feature_group=args["layer"], return_on_hover=False, layer_control=None, pixelated=False,
+              css_links=base["css_links"], js_links=base["js_links"], wrap_longitude=False,
+              on_change=lambda: map_changed(key))
 
 
 def timeline_section(frame, state: query.ViewState, selection=None) -> None:
