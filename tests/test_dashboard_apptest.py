@@ -113,6 +113,15 @@ def test_a_link_to_an_unknown_store_keeps_its_warning_across_reruns(store):
     assert "store" not in at.query_params  # the unknown name is not kept in the link
 
 
+def test_the_timeline_chart_follows_the_first_run_in_the_space_kept_for_it(store):
+    at = start()
+    assert at.get("vega_lite_chart") == []  # the first run leaves the chart library to the next
+    assert any("timeline is drawn once the map is in" in c.value for c in at.caption)
+    at.run()  # in a browser the map's first report reruns the app
+    assert len(at.get("vega_lite_chart")) == 1
+    assert not any("timeline is drawn once the map is in" in c.value for c in at.caption)
+
+
 def test_reset_clears_filters_and_url(store):
     at = start({"actor": ["Red Front"]})
     assert incidents(at) == 3

@@ -85,6 +85,10 @@ def map_section(token: str, state: query.ViewState, frame, highlight: tuple[str,
               on_change=lambda: map_changed(key))
 
 
+#: Pixels the timeline takes (chart, axis and caption), kept by its stand-in so nothing below moves.
+TIMELINE_HEIGHT = 300
+
+
 def timeline_section(frame, state: query.ViewState, selection=None) -> None:
     """Incidents per day/week stacked by type; dragging a span narrows the date filter.
 
@@ -94,6 +98,13 @@ def timeline_section(frame, state: query.ViewState, selection=None) -> None:
     """
     from geo import taxonomy
 
+    if not st.session_state.get("timeline_ready"):
+        # A session's first run leaves the chart to the next one (the map reports itself once drawn, which
+        # reruns the app): the browser builds the map first instead of loading the chart library with it.
+        st.session_state.timeline_ready = True
+        with st.container(height=TIMELINE_HEIGHT, border=False):
+            st.caption("The timeline is drawn once the map is in.")
+        return
     bounds = st.session_state.get("date_bounds") or query.date_bounds(frame)
     granularity = query.choose_granularity(*(bounds or (None, None)))
     # a file store's index selection counts the periods without regrouping the frame
