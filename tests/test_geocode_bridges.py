@@ -3,53 +3,31 @@ vowel-elided spellings, "A/B" names, feature words, and project points moved ont
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import geo.geocode.gazetteer_build as build_module
 from geo.geocode import Geocoder
 from geo.geocode._normalize import elides, skeleton, sound_key, strip_feature_words
-
-
-def _square(x0: float, y0: float, x1: float, y1: float) -> dict:
-    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
-
-
-def _unit(iso: str, name: str, gn: str, geometry: dict) -> dict:
-    return {"type": "Feature", "geometry": geometry,
-            "properties": {"iso_a2": "SY", "iso_3166_2": iso, "name": name, "name_en": name, "gn_a1_code": gn,
-                           "name_ar": "", "name_alt": None, "gn_name": name, "woe_name": name}}
-
-
-def _village(gid: int, name: str, lat: float, lon: float, admin1: str) -> str:
-    cols = [str(gid), name, name, "", str(lat), str(lon), "P", "PPL", "SY", "", admin1, "", "", "", "0", "",
-            "450", "Asia/Damascus", "2024-01-01"]
-    return "\t".join(cols) + "\n"
+from tests._invented_gazetteer import geonames_row, write_two_governorates
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Two governorates (Daraa 06, Quneitra 03), invented hamlets from a GeoNames-style dump, an extra table."""
     tmp = tmp_path_factory.mktemp("bridges")
-    admin1 = {"type": "FeatureCollection", "features": [
-        _unit("SY-DR", "Daraa", "SY.06", _square(35.9, 32.4, 36.6, 33.2)),
-        _unit("SY-QU", "Quneitra", "SY.03", _square(35.7, 32.9, 35.85, 33.3)),
-    ]}
-    (tmp / "admin1.json").write_text(json.dumps(admin1), encoding="utf-8")
-    (tmp / "cities.json").write_text("{}", encoding="utf-8")
+    write_two_governorates(tmp)
     dump = tmp / "SY.txt"
     dump.write_text(
-        _village(910001, "Fatirqun", 32.60, 36.20, "06")
-        + _village(910002, "Zuqlat", 32.70, 36.40, "06")            # two hamlets of one name ...
-        + _village(910003, "Zuqlat", 33.10, 35.78, "03")            # ... in two governorates
-        + _village(910004, "Khirbat Mansurun", 32.72, 36.41, "06")  # 2.4 km from the Daraa Zuqlat
-        + _village(910005, "Zaytunat", 32.50, 36.50, "06")
-        + _village(910006, "Qarmudun", 32.95, 36.16, "06")          # the extra row below lies 5.6 km west
-        + _village(910007, "Tarbisun", 33.00, 35.80, "03")          # same name as an extra row, other governorate
-        + _village(910008, "Hawrun", 32.50, 36.06, "06")            # two namesakes near one extra row
-        + _village(910009, "Hawrun", 32.50, 35.94, "06")
-        + _village(910010, "Kafr Zabudan", 32.80, 36.45, "06"),
+        geonames_row(910001, "Fatirqun", 32.60, 36.20, "06")
+        + geonames_row(910002, "Zuqlat", 32.70, 36.40, "06")            # two hamlets of one name ...
+        + geonames_row(910003, "Zuqlat", 33.10, 35.78, "03")            # ... in two governorates
+        + geonames_row(910004, "Khirbat Mansurun", 32.72, 36.41, "06")  # 2.4 km from the Daraa Zuqlat
+        + geonames_row(910005, "Zaytunat", 32.50, 36.50, "06")
+        + geonames_row(910006, "Qarmudun", 32.95, 36.16, "06")          # the extra row below lies 5.6 km west
+        + geonames_row(910007, "Tarbisun", 33.00, 35.80, "03")          # same name as an extra row, other governorate
+        + geonames_row(910008, "Hawrun", 32.50, 36.06, "06")            # two namesakes near one extra row
+        + geonames_row(910009, "Hawrun", 32.50, 35.94, "06")
+        + geonames_row(910010, "Kafr Zabudan", 32.80, 36.45, "06"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text(

@@ -4,7 +4,6 @@ twin villages asked the English way ("Western X", "Upper X"), and numbers that f
 
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -17,46 +16,26 @@ from geo.geocode._guess import digits, head_spelling, query_keys
 from geo.geocode._normalize import head_word, name_key, sound_key
 from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._phrases import word_order_variants
-
-
-def _square(x0: float, y0: float, x1: float, y1: float) -> dict:
-    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
-
-
-def _unit(iso: str, name: str, gn: str, geometry: dict) -> dict:
-    return {"type": "Feature", "geometry": geometry,
-            "properties": {"iso_a2": "SY", "iso_3166_2": iso, "name": name, "name_en": name, "gn_a1_code": gn,
-                           "name_ar": "", "name_alt": None, "gn_name": name, "woe_name": name}}
-
-
-def _row(gid: int, name: str, lat: float, lon: float, admin1: str, population: int = 0, alt: str = "") -> str:
-    cols = [str(gid), name, name, alt, str(lat), str(lon), "P", "PPL", "SY", "", admin1, "", "", "", str(population), "",
-            "450", "Asia/Damascus", "2024-01-01"]
-    return "\t".join(cols) + "\n"
+from tests._invented_gazetteer import geonames_row, write_two_governorates
 
 
 @pytest.fixture(scope="module")
 def geo(tmp_path_factory):
     """Two governorates (Daraa 06, Quneitra 03) and invented places built from a GeoNames-style dump."""
     tmp = tmp_path_factory.mktemp("guesses")
-    admin1 = {"type": "FeatureCollection", "features": [
-        _unit("SY-DR", "Daraa", "SY.06", _square(35.9, 32.4, 36.6, 33.2)),
-        _unit("SY-QU", "Quneitra", "SY.03", _square(35.7, 32.9, 35.85, 33.3)),
-    ]}
-    (tmp / "admin1.json").write_text(json.dumps(admin1), encoding="utf-8")
-    (tmp / "cities.json").write_text("{}", encoding="utf-8")
+    write_two_governorates(tmp)
     dump = tmp / "SY.txt"
     dump.write_text(
-        _row(920001, "Hadinah", 32.60, 36.30, "06", population=6000)      # a small town ...
-        + _row(920002, "Haddunah", 33.10, 35.78, "03")                 # ... and a hamlet that sounds the same
-        + _row(920003, "Al Buraymah", 32.70, 36.20, "06", alt="Breimma")
-        + _row(920004, "Bir Qasab", 32.90, 36.40, "06")
-        + _row(920005, "Maqlubiyat al Gharbiyah", 32.80, 36.10, "06")  # the western twin in Daraa ...
-        + _row(920006, "Maqlubiyat", 33.20, 35.80, "03")               # ... and a village of the bare name elsewhere
-        + _row(920007, "Zarnun al Fawqani", 32.50, 36.50, "06")
-        + _row(920008, "Zarnun", 33.00, 35.75, "03")
-        + _row(920009, "T7 Pumping Station", 32.45, 36.55, "06")
-        + _row(920010, "Jindarun", 32.65, 36.45, "06"),
+        geonames_row(920001, "Hadinah", 32.60, 36.30, "06", population=6000)      # a small town ...
+        + geonames_row(920002, "Haddunah", 33.10, 35.78, "03")                 # ... and a hamlet that sounds the same
+        + geonames_row(920003, "Al Buraymah", 32.70, 36.20, "06", alt="Breimma")
+        + geonames_row(920004, "Bir Qasab", 32.90, 36.40, "06")
+        + geonames_row(920005, "Maqlubiyat al Gharbiyah", 32.80, 36.10, "06")  # the western twin in Daraa ...
+        + geonames_row(920006, "Maqlubiyat", 33.20, 35.80, "03")               # ... and a village of the bare name elsewhere
+        + geonames_row(920007, "Zarnun al Fawqani", 32.50, 36.50, "06")
+        + geonames_row(920008, "Zarnun", 33.00, 35.75, "03")
+        + geonames_row(920009, "T7 Pumping Station", 32.45, 36.55, "06")
+        + geonames_row(920010, "Jindarun", 32.65, 36.45, "06"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")

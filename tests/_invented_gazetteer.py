@@ -1,0 +1,36 @@
+"""Building blocks of the small invented gazetteers the geocoder tests build (never real data):
+two square governorates (Daraa 06, Quneitra 03) and rows of a GeoNames-style dump."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def square(x0: float, y0: float, x1: float, y1: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def unit(iso: str, name: str, gn: str, geometry: dict) -> dict:
+    """A governorate feature in the Natural Earth admin-1 shape the gazetteer build reads."""
+    return {"type": "Feature", "geometry": geometry,
+            "properties": {"iso_a2": "SY", "iso_3166_2": iso, "name": name, "name_en": name, "gn_a1_code": gn,
+                           "name_ar": "", "name_alt": None, "gn_name": name, "woe_name": name}}
+
+
+def geonames_row(gid: int, name: str, lat: float, lon: float, admin1: str, population: int = 0,
+                 alt: str = "") -> str:
+    """One line of a GeoNames country dump (a populated place, feature code PPL)."""
+    cols = [str(gid), name, name, alt, str(lat), str(lon), "P", "PPL", "SY", "", admin1, "", "", "",
+            str(population), "", "450", "Asia/Damascus", "2024-01-01"]
+    return "\t".join(cols) + "\n"
+
+
+def write_two_governorates(folder: Path) -> None:
+    """``admin1.json`` with Daraa and Quneitra as squares, and an empty ``cities.json``, in ``folder``."""
+    admin1 = {"type": "FeatureCollection", "features": [
+        unit("SY-DR", "Daraa", "SY.06", square(35.9, 32.4, 36.6, 33.2)),
+        unit("SY-QU", "Quneitra", "SY.03", square(35.7, 32.9, 35.85, 33.3)),
+    ]}
+    (folder / "admin1.json").write_text(json.dumps(admin1), encoding="utf-8")
+    (folder / "cities.json").write_text("{}", encoding="utf-8")
