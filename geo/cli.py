@@ -13,7 +13,7 @@ import sys
 
 from geo.errors import GeoError
 
-COMMANDS = ("import", "export", "geocode", "extract", "snapshot", "gazetteer", "migrate", "copy")
+COMMANDS = ("import", "export", "geocode", "extract", "snapshot", "gazetteer", "migrate", "copy", "serve")
 
 
 def _module_name(command: str) -> str:
@@ -41,13 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
     module = importlib.import_module(_module_name(args.command))
+    if extra and not getattr(module, "ACCEPTS_EXTRA_ARGS", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        return int(module.run(args) or 0)
+        result = module.run(args, extra) if extra else module.run(args)
+        return int(result or 0)
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

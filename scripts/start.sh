@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/_venv.sh requirements.txt
-exec .venv/bin/streamlit run dashboard.py "$@"
+exec .venv/bin/python -m geo serve "$@"

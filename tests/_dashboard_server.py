@@ -1,4 +1,5 @@
-"""Start the real dashboard (`streamlit run dashboard.py`) on a local port for browser tests."""
+"""Start the real dashboard (`python -m geo serve`, i.e. `streamlit run dashboard.py` warmed up) on a local port
+for browser tests."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def serve_dashboard(db: Path, home: Path, start_timeout: float = 120) -> Iterato
     port = free_port()
     log_path = home / "streamlit.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py",
+        # started as the README does: `python -m geo serve` warms the caches up while the server starts
+        proc = subprocess.Popen([sys.executable, "-m", "geo", "serve",
                                  "--server.headless", "true", "--server.port", str(port),
                                  "--server.address", "127.0.0.1"],
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
