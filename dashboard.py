@@ -21,7 +21,7 @@ from geo.ui.data import facets, index_selection, load_incidents, show_error, sto
 from geo.ui.density import density_section
 from geo.ui.exports import export_section
 from geo.ui.imports import import_section
-from geo.ui.sidebar import sidebar
+from geo.ui.sidebar import sidebar, sidebar_after_map
 from geo.ui.state import (
     current_state,
     init_from_url,
@@ -69,8 +69,8 @@ def main() -> None:
     ss.district_options = tuple(facet["districts"].index)
     if not st.session_state.get("initialised"):
         init_from_url(facet)
-    # The filters are read from the session (the widgets' keys) and the sidebar is drawn after the map:
-    # the browser then builds the map while it is still loading the sidebar widgets' code.
+    # The filters are read from the session (the widgets' keys) and the sidebar is drawn after the map (on
+    # a session's first run only a stand-in): the browser builds the map before the widgets.
     state = current_state(facet)
     write_url(state, store_name_of(db, stores) if db != stores[0] else None)  # the default store goes unnamed
     map_filters = query.without_bbox(state.filters)  # the map-view restriction is applied here, below
@@ -94,7 +94,7 @@ def main() -> None:
     metrics(selection.summary() if selection is not None else query.summarize(view))
     selected = tuple(st.session_state.get("selected_ids", ()))
     map_section(token, state, map_frame, selected, server=db if large else None)
-    sidebar(facet, stores)
+    sidebar_after_map(facet, stores)
     tabs = st.tabs(["Timeline", "Table", "Density", "Import", "Export"], key="tab", on_change="rerun")
     sections = [lambda: timeline_section(view, state, selection), lambda: table_and_highlight(view, selected),
                 lambda: density_section(db, token, state, view, selection), lambda: import_section(db),

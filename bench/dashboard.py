@@ -20,18 +20,22 @@ For 10k and 100k synthetic incidents (invented, random over Syria's bounding box
   store's columnar snapshot; this one reads it), with the server's CPU seconds for the cold visit;
   ``--previous`` measures a checkout of the previous release on the same store in the same run;
   ``--cold-repeats N`` (with ``--stores``) measures only fresh-server cold visits, alternating checkouts;
+  ``--warm-repeats N`` only warm visits (N rounds: a fresh server per checkout, one uncounted cold visit,
+  then 4 warm visits, each a new browser page), alternating checkouts;
   ``--script-runs N`` only the CPU seconds of the first script run of a fresh process (Streamlit's AppTest).
 * our payload above 20,000 incidents is the large-view map (geo.map.large_view: bubbles per cell).
 
 Usage: .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--baseline-max 100000] [--no-browser]
                                           [--stores DIR_WITH_SIZE_SUBDIRS] [--no-server]
                                           [--previous /path/to/checkout-of-the-previous-release]
-                                          [--cold-repeats N] [--script-runs N]  (with --stores: cold only)
+                                          [--cold-repeats N] [--warm-repeats N] [--script-runs N]
+                                          (the last three with --stores: only those measures)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -323,20 +327,11 @@ def _server_command(root: Path) -> list[str]:
     return [str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py"]
 
 
-def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, float, float, float, float]:
-    """Seconds from navigation to a map with markers in headless Chromium, for the dashboard.py of ``root``
-    (this checkout, or a checkout of the previous release) on the store ``db``: (cold, warm, filter change
-    to map painted, server peak RSS MB, browser page JS heap MB); with ``warm`` False only the cold visit.
-
-    Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
-    Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
-    The server's CPU seconds from navigation to the cold paint are left in ``_server_cpu_s`` (less noisy
-    than wall-clock seconds on a shared machine).
-    """
-    global _browser_heap_mb, _server_cpu_s, _server_ready_s
-    _browser_heap_mb = 0.0
-    from playwright.sync_api import sync_playwright
-
+@contextlib.contextmanager
+def _dashboard(db: Path, root: Path):
+    """A freshly started dashboard of checkout ``root`` on store ``db``: yields (base URL, server process) as
+    soon as it answers its health check (the seconds that took are left in ``_server_ready_s``)."""
+    global _server_ready_s
     with tempfile.TemporaryDirectory(prefix="atlas-bench-user-") as tmp:
         port = _free_port()
         env = dict(os.environ, INCIDENT_ATLAS_DB=str(db), INCIDENT_ATLAS_USER_DB=str(Path(tmp) / "u.gpkg"))
@@ -353,19 +348,63 @@ def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, 
                 except OSError:
                     time.sleep(0.05)
             _server_ready_s = time.perf_counter() - launched
-            with sync_playwright() as p:
-                b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                            "--disable-component-update", "--disable-sync", "--no-first-run"])
-                cpu0 = _cpu_seconds(proc.pid)
-                cold, _ = _paint(b, url)
-                _server_cpu_s = _cpu_seconds(proc.pid) - cpu0
-                warm_s, change = _paint(b, url, change=True) if warm else (float("nan"), float("nan"))
-                b.close()
-            return cold, warm_s, change, _peak_rss_mb(proc.pid), _browser_heap_mb
+            yield url, proc
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def _chromium(p):
+    return p.chromium.launch(executable_path="/usr/bin/chromium",
+                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                   "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+
+def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, float, float, float, float]:
+    """Seconds from navigation to a map with markers in headless Chromium, for the dashboard.py of ``root``
+    (this checkout, or a checkout of the previous release) on the store ``db``: (cold, warm, filter change
+    to map painted, server peak RSS MB, browser page JS heap MB); with ``warm`` False only the cold visit.
+
+    Cold: the first visitor of a freshly started server (store read, index, facets, map all computed).
+    Warm: a second visitor (new browser page) while the server's caches hold the data and the map.
+    The server's CPU seconds from navigation to the cold paint are left in ``_server_cpu_s`` (less noisy
+    than wall-clock seconds on a shared machine).
+    """
+    global _browser_heap_mb, _server_cpu_s
+    _browser_heap_mb = 0.0
+    from playwright.sync_api import sync_playwright
+
+    with _dashboard(db, root) as (url, proc), sync_playwright() as p:
+        b = _chromium(p)
+        cpu0 = _cpu_seconds(proc.pid)
+        cold, _ = _paint(b, url)
+        _server_cpu_s = _cpu_seconds(proc.pid) - cpu0
+        warm_s, change = _paint(b, url, change=True) if warm else (float("nan"), float("nan"))
+        b.close()
+        return cold, warm_s, change, _peak_rss_mb(proc.pid), _browser_heap_mb
+
+
+def warm_rows(n: int, db: Path, previous_root: Path | None, rounds: int, visits: int = 4) -> None:
+    """Warm first paints, alternating checkouts: per round and checkout a fresh server, one cold visit (not
+    counted), then ``visits`` visits, each a new browser page; then the median and minimum per checkout."""
+    from playwright.sync_api import sync_playwright
+
+    roots = [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)] if previous_root else [])
+    seen: dict[str, list[float]] = {label: [] for label, _ in roots}
+    with sync_playwright() as p:
+        b = _chromium(p)
+        for rep in range(rounds):
+            for label, root in roots if rep % 2 == 0 else roots[::-1]:
+                with _dashboard(db, root) as (url, _):
+                    _paint(b, url)
+                    runs = [_paint(b, url)[0] for _ in range(visits)]
+                seen[label].extend(runs)
+                print(f"{n} | warm first paint, {label} | {' '.join(f'{r:.2f}' for r in runs)} s | "
+                      f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        b.close()
+    for label, runs in seen.items():
+        print(f"{n} | warm first paint, {label}, median of {len(runs)} | {np.median(runs):.2f} s "
+              f"(min {min(runs):.2f})", flush=True)
 
 
 # One script run of a checkout's dashboard.py in a fresh process (Streamlit's AppTest, the server's modules
@@ -446,18 +485,22 @@ def main() -> None:
                              "same store in the same run")
     parser.add_argument("--cold-repeats", metavar="N", type=int, default=0,
                         help="with --stores: only fresh-server cold visits, N per checkout, alternating")
+    parser.add_argument("--warm-repeats", metavar="N", type=int, default=0,
+                        help="with --stores: only warm first paints, N rounds of 4 visits per checkout, alternating")
     parser.add_argument("--script-runs", metavar="N", type=int, default=0,
                         help="with --stores: only the CPU of a fresh process's first script run, N per checkout")
     args = parser.parse_args()
-    if args.cold_repeats or args.script_runs:
+    if args.cold_repeats or args.script_runs or args.warm_repeats:
         if not args.stores:
-            parser.error("--cold-repeats and --script-runs need --stores")
+            parser.error("--cold-repeats, --warm-repeats and --script-runs need --stores")
         for n in args.sizes:
             db = args.stores / str(n) / "bench.gpkg"
             if args.script_runs:
                 script_rows(n, db, args.previous, args.script_runs)
             if args.cold_repeats:
                 cold_rows(n, db, args.previous, args.cold_repeats)
+            if args.warm_repeats:
+                warm_rows(n, db, args.previous, args.warm_repeats)
         return
     print("size | pipeline | filter changes | median s | max s | max payload MB | first paint s")
     from geo.query.index import IncidentIndex

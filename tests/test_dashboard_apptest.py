@@ -19,12 +19,17 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 
-def start(query: dict | None = None) -> AppTest:
+def start(query: dict | None = None, first_run_only: bool = False) -> AppTest:
+    """A new session's page; like a browser's, after the rerun that the map's first report causes (the
+    filters and the timeline are drawn then), unless ``first_run_only``."""
     at = AppTest.from_file(APP, default_timeout=90)
     if query:
         at.query_params.update(query)
     at.run()
     assert not at.exception, at.exception
+    if not first_run_only:
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 
@@ -114,12 +119,32 @@ def test_a_link_to_an_unknown_store_keeps_its_warning_across_reruns(store):
 
 
 def test_the_timeline_chart_follows_the_first_run_in_the_space_kept_for_it(store):
-    at = start()
+    at = start(first_run_only=True)
     assert at.get("vega_lite_chart") == []  # the first run leaves the chart library to the next
     assert any("timeline is drawn once the map is in" in c.value for c in at.caption)
     at.run()  # in a browser the map's first report reruns the app
     assert len(at.get("vega_lite_chart")) == 1
     assert not any("timeline is drawn once the map is in" in c.value for c in at.caption)
+
+
+def test_the_filters_follow_the_first_run_and_the_first_run_already_filters(store):
+    at = start({"actor": ["Red Front"]}, first_run_only=True)
+    assert incidents(at) == 3 and map_markers(at) == 3  # the link's filters apply before their widgets exist
+    assert at.sidebar.multiselect == [] and at.sidebar.slider == []
+    assert [h.value for h in at.sidebar.header] == ["Filters"]
+    assert any("filters are drawn once the map is in" in c.value for c in at.sidebar.caption)
+    at.run()  # in a browser the map's first report reruns the app
+    assert widget(at, "multiselect", "Actors").value == ["Red Front"]
+    assert not any("filters are drawn once the map is in" in c.value for c in at.sidebar.caption)
+    assert incidents(at) == 3 and at.query_params["actor"] in ("Red Front", ["Red Front"])
+
+
+def test_the_stand_in_button_draws_the_filters_should_the_map_never_report(store):
+    at = start(first_run_only=True)
+    next(b for b in at.sidebar.button if b.label == "Show the filters").click().run()
+    assert not at.exception, at.exception
+    assert widget(at, "multiselect", "Event type").value == []
+    assert incidents(at) == 8
 
 
 def test_reset_clears_filters_and_url(store):
