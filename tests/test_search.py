@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings, strategies as st
 
 from geo.filters import Filters
-from geo.search import fold, query_variants
+from geo.search import fold, fold_arrow, fold_series, query_variants
 
 # Invented rows (not from any report).
 FRAME = pd.DataFrame({
@@ -50,3 +51,29 @@ def test_postgis_migration_folds_with_the_same_patterns():
 
     migration = Path(__file__).resolve().parent.parent / "geo" / "store" / "migrations" / "0003_search_fold.sql"
     assert function_sql() in migration.read_text(encoding="utf-8")
+
+
+# Pieces the folding rules treat specially: articles (alone, doubled, at the end), marks, case, blanks,
+# punctuation, Arabic letters and articles, digits.
+_PIECES = ["al", "Al-", "as ", "el", "AL ", "ad-", "ash ", "l", "a", "x", "Tell", "kafr", "Şan", "é", "'",
+           "\u2019", "-", ".", ",", "/", " ", "  ", "\t", "\n", "12", "الصنمين", "وال", "ال", "ة", "ß", "!!"]
+
+
+@given(st.lists(st.one_of(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), st.none(),
+                          st.text(max_size=12)), min_size=1, max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_the_array_fold_equals_the_per_value_fold(values):
+    """The index's search text (fold_arrow, array operations for ASCII) is fold_series's, string for string."""
+    series = pd.Series(values, dtype=object)
+    assert fold_arrow(series).to_pylist() == fold_series(series).tolist()
+
+
+def test_the_array_fold_reads_other_objects_as_fold_series_does():
+    series = pd.Series(["Al-Bab", 12, None, 3.5, "as Sanamayn"], dtype=object)
+    assert fold_arrow(series).to_pylist() == fold_series(series).tolist()
+    assert fold_arrow(series).to_pylist()[0] == " bab "
+
+
+def test_the_array_fold_of_a_slice_starts_at_the_slice():
+    series = pd.Series(["first row", "Al-Bab", "Tell el-Ahmar"], dtype="string[pyarrow]").iloc[1:]
+    assert fold_arrow(series).to_pylist() == [" bab ", " tell ahmar "]

@@ -185,12 +185,12 @@ class IncidentIndex:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from geo.search import fold_series, query_variants
+        from geo.search import fold_arrow, query_variants
 
         if self._haystack is None:  # folded once per index, then every search is a substring scan
             f = self.frame
-            joined = fold_series(f["notes"]) + fold_series(f["location"])
-            self._haystack = pa.array(joined.tolist(), type=pa.large_string())
+            self._haystack = pc.binary_join_element_wise(fold_arrow(f["notes"]), fold_arrow(f["location"]),
+                                                         pa.scalar("", pa.large_string()))
         chosen = self._haystack.take(pa.array(positions)) if len(positions) < len(self.frame) else self._haystack
         found = np.zeros(len(chosen), dtype=bool)
         for variant in query_variants(text):
