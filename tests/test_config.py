@@ -52,3 +52,21 @@ def test_streamlit_reads_the_same_values():
     assert values["browser.gatherUsageStats"] is False
     assert values["client.showErrorDetails"] in ("none", False)
     assert values["server.maxUploadSize"] == _config()["server"]["maxUploadSize"]
+
+
+def test_the_start_banner_asks_no_outside_service_for_the_external_ip():
+    """Offline first: with the project's settings, Streamlit's start banner names the address it is given
+    instead of asking a web service for this machine's external IP."""
+    script = (
+        "import streamlit.config as c, streamlit.net_util as n\n"
+        "from streamlit.web import bootstrap\n"
+        "c.get_config_options(force_reparse=True)\n"
+        "asked = []\n"
+        "n.get_external_ip = lambda: asked.append(1)\n"
+        "bootstrap._print_url(False)\n"
+        "print('asked' if asked else 'not asked')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "not asked"
+    assert "URL: http://localhost" in done.stdout

@@ -6,7 +6,7 @@ and while the first visitor's browser loads Streamlit's page, filling the same c
 reads (``geo.ui.data``), with the keys of a first visit without a link (the whole period, no filters).
 A visitor who arrives before it is done waits on the same cache entries instead of computing them twice.
 
-Streamlit code, imported only by the ``serve`` command and ``dashboard.py``'s modules.
+Streamlit code, imported only by the ``serve`` command (geo/commands/serve.py).
 """
 
 from __future__ import annotations
