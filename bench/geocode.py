@@ -286,16 +286,21 @@ def village_variants(geocoder, villages: list[dict]) -> dict:
     right governorate / wrong governorate / not found: the recall side of the hidden-village line."""
     rnd = random.Random(11)
     counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    misses = []
     for village in villages:
-        loc = geocoder.geocode(spelling_variant(village["name"], rnd))
+        query = spelling_variant(village["name"], rnd)
+        loc = geocoder.geocode(query)
         if loc is None or loc.lat is None:
             counts["not_found"] += 1
+            misses.append((query, f"not found (truth {village['name']})"))
         elif loc.admin1_iso != village["iso"]:
             counts["wrong_gov"] += 1
+            misses.append((query, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
+                                  f"{village['iso']})"))
         else:
             counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
     n = max(len(villages), 1)
-    return {"n": len(villages), **{k: v / n for k, v in counts.items()}}
+    return {"n": len(villages), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
 
 def cold_start(root: Path) -> tuple[float, float, float]:
@@ -448,7 +453,7 @@ def main() -> int:
           f"{new['cold_cpu_s'] * 1000:.0f} ms | {old.get('cold_s', 0) * 1000:.0f} / {old.get('cold_cpu_s', 0) * 1000:.0f} ms |")
     print(f"| peak resident memory (after a known and an unknown name) | {new['rss_mb']:.0f} MB | {old.get('rss_mb', 0):.0f} MB |")
     if args.show_misses:
-        for key in ("acled", "ucdp_stripped", "hidden"):
+        for key in ("acled", "ucdp_stripped", "village_variants", "hidden"):
             for miss in new.get(key, {}).get("misses", []):
                 print(f"  {key} miss:", *miss)
     return 0

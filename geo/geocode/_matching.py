@@ -13,6 +13,7 @@ from functools import lru_cache
 from geo.geocode._guess import digits
 from geo.geocode._normalize import (
     elides,
+    letter_key,
     name_key,
     skeleton,
     sound_key,
@@ -32,9 +33,11 @@ from geo.geocode._ranking import (
     FUZZY_MIN_NAME_RATIO,
     FUZZY_SOUND_WEIGHT,
     FUZZY_SPELLING_WEIGHT,
+    LETTER_AGREEMENT,
     MAX_CANDIDATES,
     MIN_ABROAD,
     MIN_SOUND_KEY,
+    NAMESAKE_MARGIN,
     SCORE_ELIDED,
     SCORE_EXACT,
     SCORE_KEY,
@@ -163,7 +166,25 @@ class PlaceMatcher:
         if len(found) > 1:
             found = {pid: round(SCORE_STRIPPED + (SCORE_SOUND - SCORE_STRIPPED) * spelling[pid] / 100, 3)
                      for pid in found}
-        return found
+        return self._letter_agreement(text, found, scope) if LETTER_AGREEMENT and found else found
+
+    def _letter_agreement(self, text: str, found: dict[int, float], scope) -> dict[int, float]:
+        """Sound-alikes that differ in a vowel's quality are other villages ("Ftireh" is Fatirah, not Fatiro):
+        when some of ``found`` (or, failing them, places the query names with its first vowel left out) have
+        the query's ``letter_key``, the others drop a full namesake margin below them."""
+        wanted = {letter_key(name_key(v)) for v in [text, *word_order_variants(text)]}
+        keys = self._keys_of_places()
+        agree = {pid for pid in found if any(letter_key(k) in wanted for k in keys.get(pid, ()))}
+        top = SCORE_SOUND
+        if not agree:
+            restored = {letter_key(name_key(v)) for v in _first_vowel_restored(text)}
+            elided = {pid: SCORE_ELIDED for pid in self._elided(text, scope)
+                      if any(letter_key(k) in restored for k in keys.get(pid, ()))} if restored else {}
+            if not elided:
+                return found
+            found, agree, top = {**found, **elided}, set(elided), SCORE_ELIDED
+        floor = top - NAMESAKE_MARGIN - TIER_STEP
+        return {pid: score if pid in agree else min(score, floor) for pid, score in found.items()}
 
     def _keys_of_places(self) -> dict[int, list[str]]:
         if self._pid_keys is None:

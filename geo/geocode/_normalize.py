@@ -162,6 +162,35 @@ def sound_key(text: str) -> str:
     return key
 
 
+# Transliteration classes of one Arabic sound, folded while vowel qualities (a / i / u) stay apart: French "dj",
+# "ch", "ou"; English "ee", "oo"; "ei"/"ey"/"ai" for the diphthong ay; -iyeh/-iya/-ie; -eh/-ah/-e endings; e for
+# a; q written k; doubled letters.
+_LETTER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"dj", "j"), (r"tch", "ch"), (r"ch", "sh"), (r"ph", "f"), (r"q", "k"), (r"ck", "k"), (r"c", "k"),
+        (r"ou|oo|o", "u"), (r"ee|ea", "i"),
+        (r"(?:iyy|iy|i)(?:ah|eh|a|e)$", "iya"), (r"ie$", "iya"),
+        (r"ei|ey|ai", "ay"), (r"au", "aw"),
+        (r"(?<=[^aeiuy])(?:ah|eh|e)$", "a"),
+        (r"e", "a"),
+        (r"([a-z])\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def letter_key(key: str) -> str:
+    """A name key (:func:`name_key`) with transliteration variants of one sound folded but vowel qualities
+    kept: ``"juweinira"`` and ``"juwaynira"`` → ``"juwaynira"``, ``"sokkariyeh"`` → ``"sukariya"``; for
+    comparing spellings (``"Mehmediyeh"`` stays unlike ``"Mahmudiyah"``: e is a, but i is not u)."""
+    if _ARABIC.search(key):
+        return key
+    for pattern, repl in _LETTER_RULES:
+        key = pattern.sub(repl, key)
+    return key
+
+
 def skeleton(key2: str) -> str:
     """The consonants of a sound key (its folded vowels removed): ``"fatara"`` → ``"ftr"``."""
     return key2.replace("a", "")

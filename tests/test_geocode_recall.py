@@ -1,0 +1,99 @@
+"""Recall rules of issue 14's fifth round, on an invented gazetteer (no registry data): transliteration
+variants folded by ``letter_key`` choose among sound-alikes, and a first vowel left out ("Ftireh") reaches the
+place spelt with that vowel when a sound-alike differs in a vowel's quality."""
+
+from __future__ import annotations
+
+import pytest
+
+import geo.geocode.gazetteer_build as build_module
+from geo.geocode import Geocoder
+from geo.geocode._normalize import letter_key, name_key, sound_key
+from tests._invented_gazetteer import geonames_row, write_two_governorates
+
+
+@pytest.fixture(scope="module")
+def geo(tmp_path_factory):
+    """Two governorates (Daraa 06, Quneitra 03) and invented hamlets built from a GeoNames-style dump."""
+    tmp = tmp_path_factory.mktemp("recall")
+    write_two_governorates(tmp)
+    dump = tmp / "SY.txt"
+    dump.write_text(
+        geonames_row(930001, "Batirah", 32.60, 36.30, "06")                # two hamlets that sound alike ...
+        + geonames_row(930002, "Baturu", 33.10, 35.78, "03")               # ... their vowels differ (i / u)
+        + geonames_row(930003, "Qalirah", 32.70, 36.20, "06")              # "Ftireh" and its two sound-alikes:
+        + geonames_row(930004, "Qaliro", 33.20, 35.80, "03", alt="Qliru")  # an alternate name sounds like the query
+        + geonames_row(930005, "Zamurah", 32.50, 36.50, "06")
+        + geonames_row(930006, "Zamarah", 33.00, 35.75, "03"),
+        encoding="utf-8")
+    extra = tmp / "extra.csv"
+    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
+    patch.setattr(build_module, "EXTRA_PATH", extra)
+    out = tmp / "out"
+    build_module.build(("SY",), str(tmp / "admin1.json"), out, (str(dump),))
+    patch.undo()
+    return Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+
+
+def _answer(geo: Geocoder, query: str, **kwargs):
+    geo._cache.clear()
+    found = geo.geocode(query, **kwargs)
+    return (found.name, found.admin1_iso) if found else None
+
+
+# ---- letter_key (pure)
+
+@pytest.mark.parametrize("one, other", [
+    ("Juweinira", "Juwaynira"),     # ei / ay
+    ("Bateereh", "Batirah"),        # ee / i, -eh / -ah
+    ("Qouseir al Ward", "Qusayr al Ward"),  # ou / u, q
+    ("Soukkariyeh", "Sukkariyah"),  # doubled letters, -iyeh / -iyah
+    ("Djabbana", "Jabbanah"),       # French dj
+    ("Kharbe", "Kharbah"),          # -e / -ah
+])
+def test_letter_key_folds_transliteration_variants(one, other):
+    assert letter_key(name_key(one)) == letter_key(name_key(other))
+
+
+@pytest.mark.parametrize("one, other", [
+    ("Mehmediyeh", "Mahmudiyah"),   # e is a, but i is not u
+    ("Batirah", "Baturu"),
+    ("Zamurah", "Zamarah"),
+])
+def test_letter_key_keeps_vowel_quality(one, other):
+    assert sound_key(one) == sound_key(other)  # the sound key cannot tell them apart ...
+    assert letter_key(name_key(one)) != letter_key(name_key(other))  # ... the letter key can
+
+
+def test_letter_key_leaves_arabic_script_alone():
+    assert letter_key(name_key("كفر زيتا")) == name_key("كفر زيتا")
+
+
+# ---- letter agreement among sound-alikes
+
+def test_the_sound_alike_with_the_same_vowels_wins(geo):
+    assert _answer(geo, "Batireh") == ("Batirah", "SY-DR")
+    assert _answer(geo, "Baturo") == ("Baturu", "SY-QU")
+
+
+def test_sound_alikes_without_letter_agreement_stay_ambiguous(geo):
+    assert _answer(geo, "Batarah") is None  # sounds like both, spelt like neither: "not found"
+    assert {c.name for c in geo.candidates("Batarah")} >= {"Batirah", "Baturu"}  # both listed to choose from
+
+
+def test_the_other_sound_alike_is_still_listed(geo):
+    names = [c.name for c in geo.candidates("Batireh")]
+    assert names[0] == "Batirah" and "Baturu" in names
+
+
+def test_a_first_vowel_left_out_beats_a_sound_alike_of_other_vowels(geo):
+    # "Qlireh" sounds like the alternate name "Qliru" of Qaliro (Quneitra), but is Qalirah with its first
+    # vowel left out (Daraa): the vowels that are written (i, -eh) agree with Qalirah only
+    assert _answer(geo, "Qlireh") == ("Qalirah", "SY-DR")
+    assert _answer(geo, "Qliru") == ("Qaliro", "SY-QU")  # the alternate name itself still answers
+
+
+def test_context_still_decides(geo):
+    assert _answer(geo, "Batarah", context="Quneitra") == ("Baturu", "SY-QU")
