@@ -1,12 +1,14 @@
 """Recall rules of issue 14's fifth round, on an invented gazetteer (no registry data): transliteration
-variants folded by ``letter_key`` choose among sound-alikes, and a first vowel left out ("Ftireh") reaches the
-place spelt with that vowel when a sound-alike differs in a vowel's quality."""
+variants folded by ``letter_key`` choose among sound-alikes, a first vowel left out ("Ftireh") reaches the
+place spelt with that vowel when a sound-alike differs in a vowel's quality, and namesakes that all lie in one
+governorate answer (the governorate is sure)."""
 
 from __future__ import annotations
 
 import pytest
 
 import geo.geocode.gazetteer_build as build_module
+import geo.geocode.geocoder as geocoder_module
 from geo.geocode import Geocoder
 from geo.geocode._normalize import letter_key, name_key, sound_key
 from tests._invented_gazetteer import geonames_row, write_two_governorates
@@ -24,7 +26,11 @@ def geo(tmp_path_factory):
         + geonames_row(930003, "Qalirah", 32.70, 36.20, "06")              # "Ftireh" and its two sound-alikes:
         + geonames_row(930004, "Qaliro", 33.20, 35.80, "03", alt="Qliru")  # an alternate name sounds like the query
         + geonames_row(930005, "Zamurah", 32.50, 36.50, "06")
-        + geonames_row(930006, "Zamarah", 33.00, 35.75, "03"),
+        + geonames_row(930006, "Zamarah", 33.00, 35.75, "03")
+        + geonames_row(930007, "Harbunah", 32.45, 36.10, "06")             # namesakes, both in Daraa ...
+        + geonames_row(930008, "Harbunah", 32.95, 36.55, "06")
+        + geonames_row(930009, "Sulfanah", 32.55, 36.40, "06")             # ... and in two governorates
+        + geonames_row(930010, "Sulfanah", 33.15, 35.76, "03"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
@@ -97,3 +103,22 @@ def test_a_first_vowel_left_out_beats_a_sound_alike_of_other_vowels(geo):
 
 def test_context_still_decides(geo):
     assert _answer(geo, "Batarah", context="Quneitra") == ("Baturu", "SY-QU")
+
+
+# ---- namesakes in one governorate
+
+def test_namesakes_in_one_governorate_answer_the_first(geo):
+    found = geo.geocode("Harbunah")
+    assert found is not None and found.admin1_iso == "SY-DR"
+    assert "2 places of that name" in found.reason
+    assert [a.name for a in found.alternatives] == ["Harbunah"]  # the other one, to correct to
+
+
+def test_namesakes_in_two_governorates_stay_ambiguous(geo):
+    assert _answer(geo, "Sulfanah") is None
+    assert _answer(geo, "Sulfanah", context="Quneitra") == ("Sulfanah", "SY-QU")
+
+
+def test_same_governorate_rule_is_what_answers(geo, monkeypatch):
+    monkeypatch.setattr(geocoder_module, "SAME_GOVERNORATE_NAMESAKES", False)
+    assert _answer(geo, "Harbunah") is None

@@ -36,6 +36,7 @@ from geo.geocode._ranking import (
     NAMESAKE_MARGIN,
     REGION_AFTER_TOWN,
     RIVAL_SPELLING_MARGIN,
+    SAME_GOVERNORATE_NAMESAKES,
     SCORE_ELIDED,
     SCORE_KEY,
     ambiguous,
@@ -148,7 +149,8 @@ class Geocoder(QueryResolver, PlaceMatcher):
         others = []
         for loc in found[1:]:
             other = self._pid_of(loc) if loc.kind == "place" and loc.score >= best.score - NAMESAKE_MARGIN else None
-            if other is not None and loc.country == best.country:
+            if other is not None and loc.country == best.country and not (
+                    SAME_GOVERNORATE_NAMESAKES and loc.admin1_iso is not None and loc.admin1_iso == best.admin1_iso):
                 others.append((prominence(self.places[other], None), km(best, loc)))
         return ambiguous(prominence(self.places[pid], None), others)
 
