@@ -11,6 +11,7 @@ import geo.geocode.gazetteer_build as build_module
 import geo.geocode.geocoder as geocoder_module
 from geo.geocode import Geocoder
 from geo.geocode._normalize import letter_key, name_key, sound_key
+from geo.geocode._phrases import construct_variants
 from tests._invented_gazetteer import geonames_row, write_two_governorates
 
 
@@ -30,7 +31,10 @@ def geo(tmp_path_factory):
         + geonames_row(930007, "Harbunah", 32.45, 36.10, "06")             # namesakes, both in Daraa ...
         + geonames_row(930008, "Harbunah", 32.95, 36.55, "06")
         + geonames_row(930009, "Sulfanah", 32.55, 36.40, "06")             # ... and in two governorates
-        + geonames_row(930010, "Sulfanah", 33.15, 35.76, "03"),
+        + geonames_row(930010, "Sulfanah", 33.15, 35.76, "03")
+        + geonames_row(930011, "Mazharah al Qantun", 32.85, 36.25, "06")   # construct state written -ah ...
+        + geonames_row(930012, "Jazirat Sawfan", 32.75, 36.35, "06")       # ... and -at
+        + geonames_row(930013, "Maarah Dibsun", 32.65, 36.05, "06"),       # a head word (Maarat) written -ah
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
@@ -122,3 +126,31 @@ def test_namesakes_in_two_governorates_stay_ambiguous(geo):
 def test_same_governorate_rule_is_what_answers(geo, monkeypatch):
     monkeypatch.setattr(geocoder_module, "SAME_GOVERNORATE_NAMESAKES", False)
     assert _answer(geo, "Harbunah") is None
+
+
+# ---- the construct state: "Maaret X" / "Maarah X"
+
+def test_construct_variants_pure():
+    assert construct_variants("Maaret al Qantun") == ["Maarah al Qantun"]
+    assert construct_variants("Jazirah Sawfan") == ["Jazirat Sawfan"]
+    assert construct_variants("Sawfan") == []             # one word: no construct state
+    assert construct_variants("Al Jazirah Sawfan") == []  # an article first
+    assert construct_variants("Tall Sawfan") == []
+
+
+def test_the_first_words_ending_is_read_either_way(geo):
+    assert _answer(geo, "Mazharet Al Qantun") == ("Mazharah al Qantun", "SY-DR")
+    assert _answer(geo, "Jazirah Sawfan") == ("Jazirat Sawfan", "SY-DR")
+
+
+def test_a_head_word_in_the_other_construct_form_is_the_same_head(geo):
+    assert _answer(geo, "Maaret Dibsun") == ("Maarah Dibsun", "SY-DR")
+
+
+def test_construct_state_switch(geo, monkeypatch):
+    import geo.geocode._ranking as ranking_module
+
+    monkeypatch.setattr(ranking_module, "CONSTRUCT_STATE", False)
+    type(geo)._places_cached.cache_clear()
+    assert _answer(geo, "Jazirah Sawfan") is None
+    type(geo)._places_cached.cache_clear()

@@ -20,7 +20,7 @@ from geo.geocode._normalize import (
     strip_feature_words,
     tokens,
 )
-from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
+from geo.geocode._phrases import QUALIFIERS, only_generic, spelling_variants
 from geo.geocode._ranking import (
     AREA_FEATURES,
     BIG_CITY,
@@ -138,7 +138,7 @@ class PlaceMatcher:
         scored: dict[int, float] = {}
         for pid in self._k1.get(name_key(text), ()):
             scored[pid] = SCORE_EXACT if self.places[pid].name.casefold() == text.casefold() else SCORE_KEY
-        for variant in word_order_variants(text):
+        for variant in spelling_variants(text):
             for pid in self._k1.get(name_key(variant), ()):
                 scored.setdefault(pid, SCORE_KEY - 0.02)
         return self._in_scope(scored, scope)
@@ -149,7 +149,7 @@ class PlaceMatcher:
         if len(key2) < MIN_SOUND_KEY:
             return {}
         found = {pid: SCORE_SOUND for pid in self._k2.get(key2, ())}
-        for variant in word_order_variants(text):
+        for variant in spelling_variants(text):
             for pid in self._k2.get(sound_key(variant), ()):
                 found.setdefault(pid, SCORE_SOUND)
         found = self._in_scope(found, scope)
@@ -158,7 +158,7 @@ class PlaceMatcher:
         from rapidfuzz import fuzz
 
         # the spelling as written and with a leading qualifier moved ("Western X" is spelt "X al-Gharbiyah")
-        query = {name_key(text)} | {name_key(v) for v in word_order_variants(text)}
+        query = {name_key(text)} | {name_key(v) for v in spelling_variants(text)}
         keys = self._keys_of_places()
         spelling = {pid: max((fuzz.ratio(q, k) for q in query for k in keys.get(pid, ())), default=0) for pid in found}
         # the same sound from a quite different spelling ("Atil" / "At Tall") is another village, not a variant
@@ -172,7 +172,7 @@ class PlaceMatcher:
         """Sound-alikes that differ in a vowel's quality are other villages ("Ftireh" is Fatirah, not Fatiro):
         when some of ``found`` (or, failing them, places the query names with its first vowel left out) have
         the query's ``letter_key``, the others drop a full namesake margin below them."""
-        wanted = {letter_key(name_key(v)) for v in [text, *word_order_variants(text)]}
+        wanted = {letter_key(name_key(v)) for v in [text, *spelling_variants(text)]}
         keys = self._keys_of_places()
         agree = {pid for pid in found if any(letter_key(k) in wanted for k in keys.get(pid, ()))}
         top = SCORE_SOUND

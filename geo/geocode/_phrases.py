@@ -98,6 +98,34 @@ def word_order_variants(text: str) -> list[str]:
     return []
 
 
+_CONSTRUCT_AT = re.compile(r"^(.{3,}?)(?:at|et|it)$", re.IGNORECASE)
+_CONSTRUCT_AH = re.compile(r"^(.{3,}?)(?:ah|eh|a)$", re.IGNORECASE)
+
+
+def construct_variants(text: str) -> list[str]:
+    """The first word of a name of two or more words in the other form of the Arabic feminine ending: a
+    construct state is written "-at" or "-ah" ("Maaret al-Naasan" / "Maarah al-Naasan", "Jazirah X" /
+    "Jazirat X"). [] for one word or when the first word ends otherwise (or is an article)."""
+    words = text.split()
+    if len(words) < 2 or words[0].casefold() in ARTICLE_WORDS:
+        return []
+    match = _CONSTRUCT_AT.match(words[0])
+    if match:
+        return [" ".join([match.group(1) + "ah", *words[1:]])]
+    match = _CONSTRUCT_AH.match(words[0])
+    if match:
+        return [" ".join([match.group(1) + "at", *words[1:]])]
+    return []
+
+
+def spelling_variants(text: str) -> list[str]:
+    """Other spellings of the same name to look up: :func:`word_order_variants` and, when
+    :data:`~geo.geocode._ranking.CONSTRUCT_STATE` is on, :func:`construct_variants`."""
+    from geo.geocode._ranking import CONSTRUCT_STATE
+
+    return word_order_variants(text) + (construct_variants(text) if CONSTRUCT_STATE else [])
+
+
 def only_generic(text: str, stripped: str) -> bool:
     """True when stripping feature words removed nothing but generic words (same word count)."""
     return len(tokens(text)) == len(tokens(stripped))

@@ -147,6 +147,8 @@ GUESS_SAME_HEAD = True      # a guess for a name beginning with a head word (Tal
 LETTER_AGREEMENT = True     # sound-key candidates that also share the query's letter_key (its vowels' quality)
 #                             rank a full NAMESAKE_MARGIN above those that do not; with none, a place named by the
 #                             query with its first vowel restored that does ("Ftireh" / "Fatirah") comes first
+CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Jazirah X" as "Jazirat X" (the first
+#                             word's feminine ending in the construct state, written either way)
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
 
 
