@@ -34,7 +34,8 @@ def geo(tmp_path_factory):
         + geonames_row(930010, "Sulfanah", 33.15, 35.76, "03")
         + geonames_row(930011, "Mazharah al Qantun", 32.85, 36.25, "06")   # construct state written -ah ...
         + geonames_row(930012, "Jazirat Sawfan", 32.75, 36.35, "06")       # ... and -at
-        + geonames_row(930013, "Maarah Dibsun", 32.65, 36.05, "06"),       # a head word (Maarat) written -ah
+        + geonames_row(930013, "Maarah Dibsun", 32.65, 36.05, "06")        # a head word (Maarat) written -ah
+        + geonames_row(930014, "Tarfun al Gharbiyah", 32.58, 36.12, "06"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
@@ -154,3 +155,18 @@ def test_construct_state_switch(geo, monkeypatch):
     type(geo)._places_cached.cache_clear()
     assert _answer(geo, "Jazirah Sawfan") is None
     type(geo)._places_cached.cache_clear()
+
+
+# ---- qualifiers in their -iyeh / -eh spellings
+
+@pytest.mark.parametrize("one, other", [
+    ("Tarfun al Gharbiyeh", "Tarfun al Gharbiyah"), ("Tarfun Sharqiyeh", "Tarfun ash Sharqi"),
+    ("Tarfun Kabireh", "Tarfun al Kabirah"), ("Tarfun Sghireh", "Tarfun as Saghirah"),
+    ("Tarfun Tahtaniyeh", "Tarfun at Tahtani"), ("Tarfun Fouqani", "Tarfun al Fawqani"),
+])
+def test_qualifier_spellings_share_a_key(one, other):
+    assert name_key(one) == name_key(other)
+
+
+def test_a_qualifier_spelt_iyeh_finds_the_village(geo):
+    assert _answer(geo, "Tarfoun Al-Gharbiyeh") == ("Tarfun al Gharbiyah", "SY-DR")

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 8
+KEY_VERSION = 9
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -52,12 +52,15 @@ for _canon, _variants in {
     "qasr": "qasr kasr qsar",
     "hamam": "hammam hamam hamman",
     "marj": "marj marj merj",
-    "saghir": "saghir saghira sagheer sghir saghirah small little sughra soghra sgheer",
-    "kabir": "kabir kabira kbir kebir kabeer kabirah big great kubra kobra",
-    "sharqi": "sharqi sharqiya sharqiyah sharki eastern east",
-    "gharbi": "gharbi gharbiya gharbiyah gharby western west",
-    "shamali": "shamali shamaliya shamaliyah northern north",
-    "janubi": "janubi janubiya janubiyah januby southern south",
+    "saghir": "saghir saghira sagheer sghir saghirah saghireh sghireh seghir zghir zghireh small little sughra "
+              "soghra sgheer",
+    "kabir": "kabir kabira kbir kebir kabeer kabirah kabireh kbireh kebireh big great kubra kobra",
+    "sharqi": "sharqi sharqiya sharqiyah sharqiyeh sharqieh sharki sharkiya sharkiyeh charqi charqiyeh eastern east",
+    "gharbi": "gharbi gharbiya gharbiyah gharbiyeh gharbieh gharby western west",
+    "shamali": "shamali shamaliya shamaliyah shamaliyeh shamalieh chamali northern north",
+    "janubi": "janubi janubiya janubiyah janubiyeh janoubi janoubiyeh januby southern south",
+    "fawqani": "fawqani fawqaniya fawqaniyah fawqaniyeh fouqani foqani fuqani fauqani",
+    "tahtani": "tahtani tahtaniya tahtaniyah tahtaniyeh",
     "mazraa": "mazraa mazraat mazra mazraah mazraet mazret",
 }.items():
     for _variant in _variants.split():
