@@ -339,16 +339,20 @@ def twins(geocoder) -> dict:
         if place.country == "SY" and place.admin1_iso and match:
             queries.append((f"{_TWIN_ENGLISH[match.group(2).lower()]} {match.group(1)}", place))
     counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    misses = []
     for query, place in sorted(queries, key=lambda q: (q[0], q[1].lat)):
-        loc = geocoder.geocode(spelling_variant(query, rnd))
+        asked = spelling_variant(query, rnd)
+        loc = geocoder.geocode(asked)
         if loc is None or loc.lat is None:
             counts["not_found"] += 1
+            misses.append((asked, f"not found (truth {place.name})"))
         elif loc.admin1_iso != place.admin1_iso:
             counts["wrong_gov"] += 1
+            misses.append((asked, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {place.name})"))
         else:
             counts["good" if km(loc.lat, loc.lon, place.lat, place.lon) <= 10 else "far"] += 1
     n = max(len(queries), 1)
-    return {"n": len(queries), **{k: v / n for k, v in counts.items()}}
+    return {"n": len(queries), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
 
 def village_variants(geocoder, villages: list[dict]) -> dict:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 9
+KEY_VERSION = 10
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -154,12 +154,17 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_WORD_FINAL_H = re.compile(r"(?<=[aeiouy])h$")
+
+
 @lru_cache(maxsize=65536)
 def sound_key(text: str) -> str:
     """Looser key folding vowels and digraphs in place: ``"Sanamein"`` and ``"Sanamayn"`` → ``"sanaman"``."""
     key = name_key(text)
     if not key or _ARABIC.search(key):
         return key
+    # the -ah / -eh ending of every word, not only of the last ("Jawwasiyah ash Shamaliyah" = "Jawwasia Shamali")
+    key = "".join(_WORD_FINAL_H.sub("", _WORDS.get(w, w)) for w in _drop_articles(tokens(text)))
     for pattern, repl in _SOUND_RULES:
         key = pattern.sub(repl, key)
     return key
