@@ -132,10 +132,15 @@ def _drop_articles(words: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+def _key_words(text: str) -> tuple[str, ...]:
+    """The words of a name key: folded, articles dropped, common words unified."""
+    return tuple(_WORDS.get(w, w) for w in _drop_articles(tokens(text)))
+
+
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Faithful, spelling-insensitive key: ``"Tall al-Aḥmar"`` and ``"Tell el Ahmar"`` both give ``"talahmar"``."""
-    words = _drop_articles(tokens(text))
-    return "".join(_WORDS.get(w, w) for w in words)
+    return "".join(_key_words(text))
 
 
 _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -164,7 +169,7 @@ def sound_key(text: str) -> str:
     if not key or _ARABIC.search(key):
         return key
     # the -ah / -eh ending of every word, not only of the last ("Jawwasiyah ash Shamaliyah" = "Jawwasia Shamali")
-    key = "".join(_WORD_FINAL_H.sub("", _WORDS.get(w, w)) for w in _drop_articles(tokens(text)))
+    key = "".join(_WORD_FINAL_H.sub("", w) for w in _key_words(text))
     for pattern, repl in _SOUND_RULES:
         key = pattern.sub(repl, key)
     return key

@@ -6,8 +6,10 @@ Pure text patterns used by :mod:`geo.geocode`; no gazetteer knowledge here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
+from geo.geocode import _ranking
 from geo.geocode._normalize import name_key, tokens
 
 _SIDES = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
@@ -118,12 +120,15 @@ def construct_variants(text: str) -> list[str]:
     return []
 
 
-def spelling_variants(text: str) -> list[str]:
+def spelling_variants(text: str) -> tuple[str, ...]:
     """Other spellings of the same name to look up: :func:`word_order_variants` and, when
     :data:`~geo.geocode._ranking.CONSTRUCT_STATE` is on, :func:`construct_variants`."""
-    from geo.geocode._ranking import CONSTRUCT_STATE
+    return _spelling_variants(text, _ranking.CONSTRUCT_STATE)
 
-    return word_order_variants(text) + (construct_variants(text) if CONSTRUCT_STATE else [])
+
+@lru_cache(maxsize=32768)
+def _spelling_variants(text: str, construct: bool) -> tuple[str, ...]:
+    return tuple(word_order_variants(text) + (construct_variants(text) if construct else []))
 
 
 def only_generic(text: str, stripped: str) -> bool:
