@@ -120,6 +120,10 @@ def test_namesakes_in_one_governorate_answer_the_first(geo):
     assert [a.name for a in found.alternatives] == ["Harbunah"]  # the other one, to correct to
 
 
+def test_loose_namesakes_in_one_governorate_stay_ambiguous(geo):
+    assert _answer(geo, "Harbouneh") is None  # a respelling of both: a guess between two villages
+
+
 def test_namesakes_in_two_governorates_stay_ambiguous(geo):
     assert _answer(geo, "Sulfanah") is None
     assert _answer(geo, "Sulfanah", context="Quneitra") == ("Sulfanah", "SY-QU")

@@ -150,7 +150,8 @@ class Geocoder(QueryResolver, PlaceMatcher):
         for loc in found[1:]:
             other = self._pid_of(loc) if loc.kind == "place" and loc.score >= best.score - NAMESAKE_MARGIN else None
             if other is not None and loc.country == best.country and not (
-                    SAME_GOVERNORATE_NAMESAKES and loc.admin1_iso is not None and loc.admin1_iso == best.admin1_iso):
+                    SAME_GOVERNORATE_NAMESAKES and best.score >= SCORE_KEY and loc.admin1_iso is not None
+                    and loc.admin1_iso == best.admin1_iso):
                 others.append((prominence(self.places[other], None), km(best, loc)))
         return ambiguous(prominence(self.places[pid], None), others)
 
