@@ -1,7 +1,7 @@
 """Recall rules of issue 14's fifth round, on an invented gazetteer (no registry data): transliteration
 variants folded by ``letter_key`` choose among sound-alikes, a first vowel left out ("Ftireh") reaches the
 place spelt with that vowel when a sound-alike differs in a vowel's quality, and namesakes that all lie in one
-governorate answer (the governorate is sure)."""
+district answer (the district is sure)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import geo.geocode.geocoder as geocoder_module
 from geo.geocode import Geocoder
 from geo.geocode._normalize import letter_key, name_key, sound_key
 from geo.geocode._phrases import construct_variants
-from tests._invented_gazetteer import geonames_row, write_two_governorates
+from tests._invented_gazetteer import geonames_row, square, wof_record, wof_village, write_two_governorates
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +28,6 @@ def geo(tmp_path_factory):
         + geonames_row(930004, "Qaliro", 33.20, 35.80, "03", alt="Qliru")  # an alternate name sounds like the query
         + geonames_row(930005, "Zamurah", 32.50, 36.50, "06")
         + geonames_row(930006, "Zamarah", 33.00, 35.75, "03")
-        + geonames_row(930007, "Harbunah", 32.45, 36.10, "06")             # namesakes, both in Daraa ...
-        + geonames_row(930008, "Harbunah", 32.95, 36.55, "06")
-        + geonames_row(930009, "Sulfanah", 32.55, 36.40, "06")             # ... and in two governorates
-        + geonames_row(930010, "Sulfanah", 33.15, 35.76, "03")
         + geonames_row(930011, "Mazharah al Qantun", 32.85, 36.25, "06")   # construct state written -ah ...
         + geonames_row(930012, "Jazirat Sawfan", 32.75, 36.35, "06")       # ... and -at
         + geonames_row(930013, "Maarah Dibsun", 32.65, 36.05, "06")        # a head word (Maarat) written -ah
@@ -111,27 +107,50 @@ def test_context_still_decides(geo):
     assert _answer(geo, "Batarah", context="Quneitra") == ("Baturu", "SY-QU")
 
 
-# ---- namesakes in one governorate
+# ---- exact namesakes in one district
 
-def test_namesakes_in_one_governorate_answer_the_first(geo):
-    found = geo.geocode("Harbunah")
-    assert found is not None and found.admin1_iso == "SY-DR"
+@pytest.fixture(scope="module")
+def districts_geo(tmp_path_factory):
+    """Daraa split into two invented districts (Who's On First tree): namesakes in one district, in two."""
+    tmp = tmp_path_factory.mktemp("samedistrict")
+    write_two_governorates(tmp)
+    extra = tmp / "extra.csv"
+    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
+    wof = tmp / "wof"
+    wof_record(wof, 901, {"wof:placetype": "county", "wof:name": "Westdist"}, square(35.9, 32.4, 36.25, 33.2))
+    wof_record(wof, 902, {"wof:placetype": "county", "wof:name": "Eastdist"}, square(36.25, 32.4, 36.6, 33.2))
+    wof_village(wof, 1001, "Harbunah", 32.50, 36.00)  # two in Westdist, 67 km apart
+    wof_village(wof, 1002, "Harbunah", 33.10, 36.10)
+    wof_village(wof, 1003, "Sulfanah", 32.55, 36.10)  # one in each district
+    wof_village(wof, 1004, "Sulfanah", 32.90, 36.50)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
+    patch.setattr(build_module, "EXTRA_PATH", extra)
+    out = tmp / "out"
+    build_module.build(("SY",), str(tmp / "admin1.json"), out, wof=str(wof))
+    patch.undo()
+    return Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+
+
+def test_namesakes_in_one_district_answer_the_first(districts_geo):
+    found = districts_geo.geocode("Harbunah")
+    assert found is not None and found.admin2 == "SY-DR:westdist"
     assert "2 places of that name" in found.reason
     assert [a.name for a in found.alternatives] == ["Harbunah"]  # the other one, to correct to
 
 
-def test_loose_namesakes_in_one_governorate_stay_ambiguous(geo):
-    assert _answer(geo, "Harbouneh") is None  # a respelling of both: a guess between two villages
+def test_loose_namesakes_in_one_district_stay_ambiguous(districts_geo):
+    assert _answer(districts_geo, "Harbouneh") is None  # a respelling of both: a guess between two villages
 
 
-def test_namesakes_in_two_governorates_stay_ambiguous(geo):
-    assert _answer(geo, "Sulfanah") is None
-    assert _answer(geo, "Sulfanah", context="Quneitra") == ("Sulfanah", "SY-QU")
+def test_namesakes_in_two_districts_stay_ambiguous(districts_geo):
+    assert _answer(districts_geo, "Sulfanah") is None
+    assert _answer(districts_geo, "Sulfanah", context="SY-DR:eastdist") == ("Sulfanah", "SY-DR")
 
 
-def test_same_governorate_rule_is_what_answers(geo, monkeypatch):
-    monkeypatch.setattr(geocoder_module, "SAME_GOVERNORATE_NAMESAKES", False)
-    assert _answer(geo, "Harbunah") is None
+def test_same_district_rule_is_what_answers(districts_geo, monkeypatch):
+    monkeypatch.setattr(geocoder_module, "SAME_DISTRICT_NAMESAKES", False)
+    assert _answer(districts_geo, "Harbunah") is None
 
 
 # ---- the construct state: "Maaret X" / "Maarah X"
