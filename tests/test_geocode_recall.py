@@ -23,7 +23,8 @@ def geo(tmp_path_factory):
     dump = tmp / "SY.txt"
     dump.write_text(
         geonames_row(930001, "Batirah", 32.60, 36.30, "06")                # two hamlets that sound alike ...
-        + geonames_row(930002, "Baturu", 33.10, 35.78, "03")               # ... their vowels differ (i / u)
+        + geonames_row(930002, "Baturu", 33.10, 35.78, "03", alt="Batira")  # ... vowels differ (i / u); an
+        #                                                                     alternate name spelt like the first
         + geonames_row(930003, "Qalirah", 32.70, 36.20, "06")              # "Ftireh" and its two sound-alikes:
         + geonames_row(930004, "Qaliro", 33.20, 35.80, "03", alt="Qliru")  # an alternate name sounds like the query
         + geonames_row(930005, "Zamurah", 32.50, 36.50, "06")
@@ -89,6 +90,12 @@ def test_the_sound_alike_with_the_same_vowels_wins(geo):
 def test_sound_alikes_without_letter_agreement_stay_ambiguous(geo):
     assert _answer(geo, "Batarah") is None  # sounds like both, spelt like neither: "not found"
     assert {c.name for c in geo.candidates("Batarah")} >= {"Batirah", "Baturu"}  # both listed to choose from
+
+
+def test_only_the_main_name_agrees(geo):
+    # "Batireh" is spelt like Batirah's main name and like an alternate name of Baturu: the main name decides
+    assert _answer(geo, "Batireh") == ("Batirah", "SY-DR")
+    assert _answer(geo, "Batira") == ("Baturu", "SY-QU")  # the alternate name itself is an exact name
 
 
 def test_the_other_sound_alike_is_still_listed(geo):

@@ -170,21 +170,26 @@ class PlaceMatcher:
 
     def _letter_agreement(self, text: str, found: dict[int, float], scope) -> dict[int, float]:
         """Sound-alikes that differ in a vowel's quality are other villages ("Ftireh" is Fatirah, not Fatiro):
-        when some of ``found`` (or, failing them, places the query names with its first vowel left out) have
-        the query's ``letter_key``, the others drop a full namesake margin below them."""
+        when the main names of some of ``found`` (or, failing them, of places the query names with its first
+        vowel left out) have the query's ``letter_key``, the others drop a full namesake margin below them. Main
+        names only: an alternate name that agrees (GeoNames and Who's On First list old and foreign forms) won
+        UCDP 2018-19 two more villages but also two more wrong ones (bench/RESULTS.md, fifth round)."""
         wanted = {letter_key(name_key(v)) for v in [text, *spelling_variants(text)]}
-        keys = self._keys_of_places()
-        agree = {pid for pid in found if any(letter_key(k) in wanted for k in keys.get(pid, ()))}
+        agree = {pid for pid in found if self._main_letters(pid) in wanted}
         top = SCORE_SOUND
         if not agree:
             restored = {letter_key(name_key(v)) for v in _first_vowel_restored(text)}
             elided = {pid: SCORE_ELIDED for pid in self._elided(text, scope)
-                      if any(letter_key(k) in restored for k in keys.get(pid, ()))} if restored else {}
+                      if self._main_letters(pid) in restored} if restored else {}
             if not elided:
                 return found
             found, agree, top = {**found, **elided}, set(elided), SCORE_ELIDED
         floor = top - NAMESAKE_MARGIN - TIER_STEP
         return {pid: score if pid in agree else min(score, floor) for pid, score in found.items()}
+
+    def _main_letters(self, pid: int) -> str:
+        """The ``letter_key`` of the place's main name."""
+        return letter_key(name_key(self.places[pid].name))
 
     def _keys_of_places(self) -> dict[int, list[str]]:
         if self._pid_keys is None:

@@ -148,9 +148,9 @@ GUESS_SAME_HEAD = True      # a guess for a name beginning with a head word (Tal
 # Tried and dropped: a project village without population counted as a hamlet when a namesake of about the same
 # score lies in another governorate (ACLED dev 87.7 -> 85.6 right, wrong unchanged; hidden wrong -1.6 points);
 # a rival spelt only as close when the answer is a project village (UCDP -0.3/-0.3, towns -0.3, twins -0.9).
-LETTER_AGREEMENT = True     # sound-key candidates that also share the query's letter_key (its vowels' quality)
-#                             rank a full NAMESAKE_MARGIN above those that do not; with none, a place named by the
-#                             query with its first vowel restored that does ("Ftireh" / "Fatirah") comes first
+LETTER_AGREEMENT = True     # sound-key candidates whose main name also shares the query's letter_key (its vowels'
+#                             quality) rank a full NAMESAKE_MARGIN above those that do not; with none, a place named
+#                             by the query with its first vowel restored that does ("Ftireh" / "Fatirah") comes first
 CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Jazirah X" as "Jazirat X" (the first
 #                             word's feminine ending in the construct state, written either way)
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
