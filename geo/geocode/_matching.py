@@ -176,15 +176,15 @@ class PlaceMatcher:
         UCDP 2018-19 two more villages but also two more wrong ones (bench/RESULTS.md, fifth round)."""
         wanted = {letter_key(name_key(v)) for v in [text, *spelling_variants(text)]}
         agree = {pid for pid in found if self._main_letters(pid) in wanted}
-        top = SCORE_SOUND
         if not agree:
             restored = {letter_key(name_key(v)) for v in _first_vowel_restored(text)}
             elided = {pid: SCORE_ELIDED for pid in self._elided(text, scope)
                       if self._main_letters(pid) in restored} if restored else {}
             if not elided:
                 return found
-            found, agree, top = {**found, **elided}, set(elided), SCORE_ELIDED
-        floor = top - NAMESAKE_MARGIN - TIER_STEP
+            found, agree = {**found, **elided}, set(elided)
+        # below every agreeing candidate by more than the namesake margin (and never equal to SCORE_ELIDED)
+        floor = round(min(found[pid] for pid in agree) - NAMESAKE_MARGIN - 2 * TIER_STEP, 3)
         return {pid: score if pid in agree else min(score, floor) for pid, score in found.items()}
 
     def _main_letters(self, pid: int) -> str:
