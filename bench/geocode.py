@@ -275,8 +275,8 @@ def report_variants(geocoder, villages: list[dict]) -> dict:
             misses.append((query, f"not found (truth {village['name']})"))
         elif loc.admin1_iso != village["iso"]:
             counts["wrong_gov"] += 1
-            misses.append((query, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
-                                  f"{village['iso']})"))
+            misses.append((query, (f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
+                                   f"{village['iso']})")))
         else:
             counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
     n = max(len(villages), 1)
@@ -369,8 +369,8 @@ def village_variants(geocoder, villages: list[dict]) -> dict:
             misses.append((query, f"not found (truth {village['name']})"))
         elif loc.admin1_iso != village["iso"]:
             counts["wrong_gov"] += 1
-            misses.append((query, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
-                                  f"{village['iso']})"))
+            misses.append((query, (f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
+                                   f"{village['iso']})")))
         else:
             counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
     n = max(len(villages), 1)
@@ -517,7 +517,7 @@ def main() -> int:
                        ("synthetic", "spelling variants of Syrian GeoNames towns ({n}): within 10 km / elsewhere / not found"),
                        ("twins", "twin villages asked as \"Western X\", \"Lower X\" ({n}): within 10 km+gov / wrong gov / not found"),
                        ("village_variants", "one spelling variant of each sampled village ({n}), not hidden: within 10 km+gov / wrong gov / not found"),
-                       ("report_variants", "report-style respelling of each sampled village ({n}), not hidden: within 10 km+gov / wrong gov / not found"),
+                       ("report_variants", "report-style respelling of each village ({n}): within 10 km+gov / wrong gov / not found"),
                        ("hidden", "hidden villages ({n}): right / wrong gov / not found"),
                        ("hidden_context", "hidden villages, governorate as context: right / wrong gov / not found")):
         if key in new:

@@ -12,7 +12,13 @@ import geo.geocode.geocoder as geocoder_module
 from geo.geocode import Geocoder
 from geo.geocode._normalize import letter_key, name_key, sound_key
 from geo.geocode._phrases import construct_variants
-from tests._invented_gazetteer import geonames_row, square, wof_record, wof_village, write_two_governorates
+from tests._invented_gazetteer import (
+    geonames_row,
+    square,
+    wof_record,
+    wof_village,
+    write_two_governorates,
+)
 
 
 @pytest.fixture(scope="module")

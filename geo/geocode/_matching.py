@@ -1,8 +1,9 @@
 """Finding candidate places for one name: the lookup tiers of the geocoder.
 
-Tiers, first that finds anything wins (later cheap tiers only add alternatives): exact name key → (abroad:
-big cities) → sound key → name without feature words → rapidfuzz on sound keys. Scores and cut-offs come
-from :mod:`geo.geocode._ranking`; ``scope`` is None, ``("country", cc)``, ``("admin1", iso)`` or
+Tiers, first that finds anything wins (later cheap tiers only add alternatives): exact name key (and the
+name's other spellings: qualifier moved, construct state) → (abroad: big cities) → sound key (sound-alikes whose
+vowels agree first) → name without feature words → vowels left out → rapidfuzz on sound keys. Scores and
+cut-offs come from :mod:`geo.geocode._ranking`; ``scope`` is None, ``("country", cc)``, ``("admin1", iso)`` or
 ``("admin2", district id)`` and restricts the candidates.
 """
 

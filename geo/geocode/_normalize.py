@@ -1,13 +1,17 @@
 """Comparison keys for place names written in Latin transliteration or Arabic script.
 
-Two levels, both used when the gazetteer index is built and when a query is looked up:
+Two levels stored in the index, used when it is built and when a query is looked up, and a third computed at
+look-up time:
 
 * :func:`name_key` — spelling-insensitive but faithful: no diacritics, apostrophes or ʿ ʾ marks, no article
   (al-, el-, as-, ash-, …), common words unified (Tell/Tal/Tall → tal, Deir/Dayr/Dair → dayr, …), no spaces.
 * :func:`sound_key` — also folds vowel and digraph variants (ou/u/oo, ee/i, ei/ay/ai/e, q/k, dj/j, doubled
   letters, a final -h after a vowel, -iya/-ia). Vowels are folded to one class but *kept in place*, and w/y
   stay consonants between vowels, so "Hmeimeem" (h·m·m·m) never collapses onto "Hama" (h·m) nor "Kiswah" onto
-  "Qusayr".
+  "Qusayr". The -ah/-eh ending of every word is dropped ("Jawwasiyah ash Shamaliyah" = "Jawwasia Shamali").
+* :func:`letter_key` — between the two: transliteration variants of one sound folded (ei/ay, ou/u, ee/i,
+  -iyeh/-iyah, q/k ...) but the vowels' quality kept, to tell sound-alikes apart ("Batireh" is Batirah, not
+  Baturu).
 
 Bump :data:`KEY_VERSION` whenever the keys change: the index records it and is rebuilt when it differs.
 """

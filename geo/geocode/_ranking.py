@@ -85,10 +85,11 @@ NAMESAKE_MARGIN = 0.05  # ... when its own match score is within this of the bes
 
 SAME_DISTRICT_NAMESAKES = True  # exact namesakes (same name key) in the best one's district do not make a name
 #                             ambiguous: the district is sure, the most prominent answers (its reason says of how
-#                             many). Loose namesakes (sound ...) still do. The same in one *governorate* would gain
-#                             more (village variants +1.3 points, UCDP 2018-19 +0.3, hidden-village wrong +0.5-0.7)
-#                             but two equal hamlets in two districts stay "not found" by design
-#                             (tests/test_districts_context.py: not a coin flip); bench/RESULTS.md, fifth round.
+#                             many). Loose namesakes (sound ...) still do. Measured (bench/RESULTS.md, fifth round):
+#                             ACLED dev +0.7 (one row), report respellings +0.2, no wrong answer. The same in one
+#                             *governorate* would gain more (UCDP 2018-19 +0.3, village variants +0.6, hidden-village
+#                             wrong +0.4) but two equal hamlets in two districts stay "not found" by design
+#                             (tests/test_districts_context.py: not a coin flip).
 AMBIGUOUS_RATIO = 10.0  # without context, a namesake more than AMBIGUOUS_KM away whose prominence is within
 AMBIGUOUS_KM = 15.0     # this factor of the best makes the name ambiguous: "not found" (the candidates are still
 #                         listed by Geocoder.candidates for the user to choose). A coin flip between two hamlets
@@ -153,6 +154,15 @@ LETTER_AGREEMENT = True     # sound-key candidates whose main name also shares t
 #                             by the query with its first vowel restored that does ("Ftireh" / "Fatirah") comes first
 CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Jazirah X" as "Jazirat X" (the first
 #                             word's feminine ending in the construct state, written either way)
+# Measured with bench/RESULTS.md's fifth round, each switched off alone in the final code, no context, right / wrong
+# gov (%): ACLED dev · UCDP 2018-19 on an index of UCDP <= 2017 · report-style respellings · hidden wrong; towns:
+#   all on                  92.5/1.4 · 46.7/10.8 · 72.2/5.2 · 17.9; towns 97.3
+#   LETTER_AGREEMENT off    89.0/1.4 · 46.4/10.8 · 68.2/5.5 · 17.5; towns 96.4 (5 ACLED rows are one name, Ftireh)
+#   CONSTRUCT_STATE off     91.8/1.4 · 46.7/10.8 · 72.2/5.2 · 18.0; towns 97.3
+# Tried and dropped: letter-key equality passing the spelling floors (GUESS_HAMLET_RATIO) for any guess (UCDP +0.9
+# wrong, respellings +0.9 / +0.7) or only for the only candidate (no real-list gain, UCDP +0.3 wrong); agreement
+# through alternate names too (UCDP +2 right / +1 wrong, hidden +0.3); a coarse last tier with w/y read as vowels
+# (hidden wrong +0.6 for one UCDP name); an exact spelling out-ranking a same-key namesake (hidden wrong +1.4).
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
 
 
