@@ -41,7 +41,10 @@ def geo(tmp_path_factory):
         + geonames_row(930014, "Tarfun al Gharbiyah", 32.58, 36.12, "06")
         + geonames_row(930015, "Zahwah ash Shamaliyah", 32.52, 36.22, "06")  # a first word ending in -ah
         + geonames_row(930016, "Sumayrun", 32.62, 36.48, "06", population=8000)  # a small town and a hamlet ...
-        + geonames_row(930017, "Samirun", 33.05, 35.79, "03"),                   # ... that sound alike
+        + geonames_row(930017, "Samirun", 33.05, 35.79, "03")                    # ... that sound alike
+        + geonames_row(930018, "Sarunjah", 32.68, 36.33, "06")                   # vowels moved: one place ...
+        + geonames_row(930019, "Qalmasun", 32.78, 36.38, "06")                   # ... two places of one skeleton
+        + geonames_row(930020, "Qulmusin", 33.12, 35.81, "03"),
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
@@ -232,3 +235,24 @@ def test_sound_key_drops_each_words_final_h():
 
 def test_northern_x_finds_x_ah_ash_shamaliyah(geo):
     assert _answer(geo, "Northern Zahwa") == ("Zahwah ash Shamaliyah", "SY-DR")
+
+
+# ---- vowels moved, consonants in order: only the one place of those consonants
+
+def test_vowels_moved_reach_the_only_place_with_those_consonants(geo):
+    assert sound_key("Sarnujah") != sound_key("Sarunjah")  # not a sound-alike: the vowels sit elsewhere
+    found = geo.geocode("Sarnujah")
+    assert found is not None and found.name == "Sarunjah" and found.score < 0.84
+
+
+def test_vowels_moved_with_two_places_of_those_consonants_stay_not_found(geo):
+    assert _answer(geo, "Qlamsun") is None  # Qalmasun (Daraa) or Qulmusin (Quneitra): no guess
+
+
+def test_vowels_moved_switch(geo, monkeypatch):
+    import geo.geocode._matching as matching_module
+
+    monkeypatch.setattr(matching_module, "MOVED_MIN_CONSONANTS", None)
+    type(geo)._places_cached.cache_clear()
+    assert _answer(geo, "Sarnujah") is None
+    type(geo)._places_cached.cache_clear()

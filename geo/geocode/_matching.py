@@ -38,15 +38,19 @@ from geo.geocode._ranking import (
     MAX_CANDIDATES,
     MIN_ABROAD,
     MIN_SOUND_KEY,
+    MOVED_MIN_CONSONANTS,
+    MOVED_SPOT_KM,
     NAMESAKE_MARGIN,
     SCORE_ELIDED,
     SCORE_EXACT,
     SCORE_KEY,
+    SCORE_MOVED,
     SCORE_SOUND,
     SCORE_STRIPPED,
     SOUND_MIN_NAME_RATIO,
     TIER_STEP,
     Candidate,
+    km_between,
     rank_value,
 )
 from geo.geocode.location import PLACE, Location
@@ -238,11 +242,29 @@ class PlaceMatcher:
                 key = sound_key(variant)
                 if key != key2:
                     scored.update({pid: SCORE_ELIDED for pid in self._k2.get(key, ())})
-            return self._in_scope(scored, scope)
+            return self._in_scope(scored or self._vowels_moved(key2), scope)
         for other in self._skeletons().get(skeleton(key2), ()):
             if elides(key2, other, ELIDED_MAX_VOWELS):  # the query is the shorter spelling (see ELIDED_*)
                 scored.update({pid: SCORE_ELIDED for pid in self._k2[other]})
         return self._in_scope(scored, scope)
+
+    def _vowels_moved(self, key2: str) -> dict[int, float]:
+        """Places of the home country whose sound key has the query's consonants in the same order, the same first
+        and last letter, as many vowels but elsewhere ("Turnabah" / "Turunbah"; a vowel left out in mid-word stays
+        a matter for context), when they all lie within :data:`MOVED_SPOT_KM` of one another: one village, no
+        namesake anywhere (the key alone is too loose)."""
+        if MOVED_MIN_CONSONANTS is None or len(skeleton(key2)) < MOVED_MIN_CONSONANTS:
+            return {}
+        pids = sorted({pid for other in self._skeletons().get(skeleton(key2), ())
+                       if other != key2 and len(other) == len(key2) and other[0] == key2[0] and other[-1] == key2[-1]
+                       for pid in self._k2[other] if self.places[pid].country == self.home_country})
+        if not pids:
+            return {}
+        first = self.places[pids[0]]
+        if any(km_between(first.lat, first.lon, self.places[p].lat, self.places[p].lon) > MOVED_SPOT_KM
+               for p in pids[1:]):
+            return {}
+        return {pid: SCORE_MOVED for pid in pids}
 
     def _in_scope(self, scored: dict[int, float], scope) -> dict[int, float]:
         if not scope:
