@@ -242,22 +242,23 @@ class PlaceMatcher:
                 key = sound_key(variant)
                 if key != key2:
                     scored.update({pid: SCORE_ELIDED for pid in self._k2.get(key, ())})
-            return self._in_scope(scored or self._vowels_moved(key2), scope)
+            return self._in_scope(scored or self._vowels_moved(key2, scope), scope)
         for other in self._skeletons().get(skeleton(key2), ()):
             if elides(key2, other, ELIDED_MAX_VOWELS):  # the query is the shorter spelling (see ELIDED_*)
                 scored.update({pid: SCORE_ELIDED for pid in self._k2[other]})
-        return self._in_scope(scored, scope)
+        return self._in_scope(scored, scope) or self._vowels_moved(key2, scope)
 
-    def _vowels_moved(self, key2: str) -> dict[int, float]:
+    def _vowels_moved(self, key2: str, scope) -> dict[int, float]:
         """Places of the home country whose sound key has the query's consonants in the same order, the same first
         and last letter, as many vowels but elsewhere ("Turnabah" / "Turunbah"; a vowel left out in mid-word stays
         a matter for context), when they all lie within :data:`MOVED_SPOT_KM` of one another: one village, no
         namesake anywhere (the key alone is too loose)."""
         if MOVED_MIN_CONSONANTS is None or len(skeleton(key2)) < MOVED_MIN_CONSONANTS:
             return {}
-        pids = sorted({pid for other in self._skeletons().get(skeleton(key2), ())
-                       if other != key2 and len(other) == len(key2) and other[0] == key2[0] and other[-1] == key2[-1]
-                       for pid in self._k2[other] if self.places[pid].country == self.home_country})
+        pids = sorted(self._in_scope({pid: 0.0 for other in self._skeletons().get(skeleton(key2), ())
+                                      if other != key2 and len(other) == len(key2) and other[0] == key2[0]
+                                      and other[-1] == key2[-1] for pid in self._k2[other]
+                                      if self.places[pid].country == self.home_country}, scope))
         if not pids:
             return {}
         first = self.places[pids[0]]
