@@ -246,8 +246,8 @@ def test_vowels_moved_reach_the_only_place_with_those_consonants(geo):
 
 
 def test_vowels_moved_with_two_places_of_those_consonants_stay_not_found(geo):
-    assert _answer(geo, "Qlamsun") is None  # Qalmasun (Daraa) or Qulmusin (Quneitra): no guess
-    assert _answer(geo, "Qlamsun", context="Daraa") == ("Qalmasun", "SY-DR")  # the only one in the context
+    assert _answer(geo, "Qlamasun") is None  # Qalmasun (Daraa) or Qulmusin (Quneitra): no guess
+    assert _answer(geo, "Qlamasun", context="Daraa") == ("Qalmasun", "SY-DR")  # the only one in the context
 
 
 def test_vowels_moved_switch(geo, monkeypatch):
