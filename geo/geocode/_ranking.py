@@ -161,7 +161,7 @@ LETTER_AGREEMENT = True     # sound-key candidates whose main name also shares t
 #                             by the query with its first vowel restored that does ("Ftireh" / "Fatirah") comes first
 CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Jazirah X" as "Jazirat X" (the first
 #                             word's feminine ending in the construct state, written either way)
-# Measured with bench/RESULTS.md's fifth round, each switched off alone in the final code, no context, right / wrong
+# Measured with bench/RESULTS.md's fifth round, each switched off alone (before MOVED_*), no context, right / wrong
 # gov (%): ACLED dev · UCDP 2018-19 on an index of UCDP <= 2017 · report-style respellings · hidden wrong; towns:
 #   all on                  92.5/1.4 · 46.7/10.8 · 72.2/5.2 · 17.9; towns 97.3
 #   LETTER_AGREEMENT off    89.0/1.4 · 46.4/10.8 · 68.2/5.5 · 17.5; towns 96.4 (5 ACLED rows are one name, Ftireh)
