@@ -199,11 +199,13 @@ def test_a_head_word_in_the_other_construct_form_is_the_same_head(geo):
 
 
 def test_construct_state_switch(geo, monkeypatch):
-    import geo.geocode._ranking as ranking_module
+    import geo.geocode._guess as guess_module
+    import geo.geocode._phrases as phrases_module
 
     geo._cache.clear()
     assert geo.geocode("Jazirah Sawfan").score >= 0.95  # read as the same name, not a guess
-    monkeypatch.setattr(ranking_module, "CONSTRUCT_STATE", False)
+    monkeypatch.setattr(phrases_module, "CONSTRUCT_STATE", False)
+    monkeypatch.setattr(guess_module, "CONSTRUCT_STATE", False)
     type(geo)._places_cached.cache_clear()
     geo._cache.clear()
     found = geo.geocode("Jazirah Sawfan")

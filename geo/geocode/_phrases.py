@@ -9,8 +9,8 @@ import re
 from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
-from geo.geocode import _ranking
 from geo.geocode._normalize import name_key, tokens
+from geo.geocode._ranking import CONSTRUCT_STATE
 
 _SIDES = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
 # a side or corner, captured: "north", "south-west" ("-" removed by part_of())
@@ -123,7 +123,7 @@ def construct_variants(text: str) -> list[str]:
 def spelling_variants(text: str) -> tuple[str, ...]:
     """Other spellings of the same name to look up: :func:`word_order_variants` and, when
     :data:`~geo.geocode._ranking.CONSTRUCT_STATE` is on, :func:`construct_variants`."""
-    return _spelling_variants(text, _ranking.CONSTRUCT_STATE)
+    return _spelling_variants(text, CONSTRUCT_STATE)
 
 
 @lru_cache(maxsize=32768)
