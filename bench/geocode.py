@@ -213,6 +213,76 @@ def spelling_variant(name: str, rnd) -> str:
     return text
 
 
+_REPORT_WORDS = {"tall": (("Tal", "Tell", "Tall"), (0.4, 0.3, 0.3)), "dayr": (("Deir", "Dayr"), (0.7, 0.3)),
+                 "bayt": (("Beit", "Bayt"), (0.7, 0.3)), "khirbat": (("Khirbet", "Khirbat"), (0.6, 0.4)),
+                 "ayn": (("Ein", "Ain", "Ayn"), (0.4, 0.3, 0.3)), "shaykh": (("Sheikh", "Shaykh"), (0.7, 0.3)),
+                 "jabal": (("Jebel", "Jabal"), (0.3, 0.7)), "kafr": (("Kfar", "Kafr"), (0.1, 0.9))}
+_ARTICLE = re.compile(r"^(?:al|a[dnrstz]|ash|adh|ath)$", re.IGNORECASE)
+
+
+def report_spelling(name: str, rnd) -> str:
+    """``name`` (a Who's On First / GeoNames spelling) respelt the way English and French reports write
+    villages: every applicable habit at once, each with its own chance (chosen from general knowledge of the
+    styles, not fitted to any table): ayn marks dropped, the article written "Al-" before any letter or dropped,
+    head words (Deir, Tell, Ein, Beit, Khirbet, Sheikh), ay as ei/ai, final -ah as -eh/-a, -iyah as -iyeh/-iya,
+    -at as -et, u as ou, q as k, doubled letters single, a first short vowel left out."""
+    import unicodedata
+
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    if rnd.random() < 0.9:
+        text = re.sub(r"[`'‘’ʿʾ]", "", text)
+    words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        low = word.lower().strip("`'")
+        if _ARTICLE.match(low) and i < len(words) - 1:
+            article = rnd.choices(("Al-", "Al ", "", "El-", word + " "), (0.3, 0.2, 0.3, 0.1, 0.1))[0]
+            out.append(article)
+            continue
+        if low in _REPORT_WORDS:
+            forms, weights = _REPORT_WORDS[low]
+            out.append(rnd.choices(forms, weights)[0] + " ")
+            continue
+        w = word
+        if re.search(r"iyah$", w):
+            w = w[:-4] + rnd.choices(("iyeh", "iya", "ieh", "iyah"), (0.3, 0.25, 0.05, 0.4))[0]
+        elif re.search(r"[^i]ah$", w):
+            w = w[:-2] + rnd.choices(("eh", "a", "ah"), (0.3, 0.3, 0.4))[0]
+        elif i == 0 and len(words) > 1 and w.endswith("at") and rnd.random() < 0.3:
+            w = w[:-2] + "et"
+        w = re.sub(r"ay(?=[^aeiou]|$)", lambda m: rnd.choices(("ei", "ai", "ay"), (0.4, 0.2, 0.4))[0], w)
+        w = re.sub(r"u", lambda m: "ou" if rnd.random() < 0.1 else "u", w)
+        w = re.sub(r"q", lambda m: "k" if rnd.random() < 0.1 else "q", w)
+        w = re.sub(r"([bdfhjklmnrstwyz])\1", lambda m: m.group(1) if rnd.random() < 0.3 else m.group(0), w)
+        if len(w) >= 5 and re.match(r"^[bdfhjklmnqrstwyz][aiu][bdfhjklmnqrstz][aeiou]", w, re.IGNORECASE) \
+                and rnd.random() < 0.1:
+            w = w[0] + w[2:]
+        out.append(w + " ")
+    return "".join(out).strip().replace("- ", "-")
+
+
+def report_variants(geocoder, villages: list[dict]) -> dict:
+    """One report-style respelling (:func:`report_spelling`) of each sampled village, no context: within 10 km
+    and right governorate / wrong governorate / not found."""
+    rnd = random.Random(13)
+    counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    misses = []
+    for village in villages:
+        query = report_spelling(village["name"], rnd)
+        loc = geocoder.geocode(query)
+        if loc is None or loc.lat is None:
+            counts["not_found"] += 1
+            misses.append((query, f"not found (truth {village['name']})"))
+        elif loc.admin1_iso != village["iso"]:
+            counts["wrong_gov"] += 1
+            misses.append((query, (f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
+                                   f"{village['iso']})")))
+        else:
+            counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
+    n = max(len(villages), 1)
+    return {"n": len(villages), **{k: v / n for k, v in counts.items()}, "misses": misses}
+
+
 def speed(geocoder_class, names: list[str]) -> tuple[float, float]:
     """Unique unseen spellings per second on a fresh geocoder (each name once): (wall clock, CPU time)."""
     rnd = random.Random(1)
@@ -269,16 +339,20 @@ def twins(geocoder) -> dict:
         if place.country == "SY" and place.admin1_iso and match:
             queries.append((f"{_TWIN_ENGLISH[match.group(2).lower()]} {match.group(1)}", place))
     counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    misses = []
     for query, place in sorted(queries, key=lambda q: (q[0], q[1].lat)):
-        loc = geocoder.geocode(spelling_variant(query, rnd))
+        asked = spelling_variant(query, rnd)
+        loc = geocoder.geocode(asked)
         if loc is None or loc.lat is None:
             counts["not_found"] += 1
+            misses.append((asked, f"not found (truth {place.name})"))
         elif loc.admin1_iso != place.admin1_iso:
             counts["wrong_gov"] += 1
+            misses.append((asked, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {place.name})"))
         else:
             counts["good" if km(loc.lat, loc.lon, place.lat, place.lon) <= 10 else "far"] += 1
     n = max(len(queries), 1)
-    return {"n": len(queries), **{k: v / n for k, v in counts.items()}}
+    return {"n": len(queries), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
 
 def village_variants(geocoder, villages: list[dict]) -> dict:
@@ -286,16 +360,21 @@ def village_variants(geocoder, villages: list[dict]) -> dict:
     right governorate / wrong governorate / not found: the recall side of the hidden-village line."""
     rnd = random.Random(11)
     counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    misses = []
     for village in villages:
-        loc = geocoder.geocode(spelling_variant(village["name"], rnd))
+        query = spelling_variant(village["name"], rnd)
+        loc = geocoder.geocode(query)
         if loc is None or loc.lat is None:
             counts["not_found"] += 1
+            misses.append((query, f"not found (truth {village['name']})"))
         elif loc.admin1_iso != village["iso"]:
             counts["wrong_gov"] += 1
+            misses.append((query, (f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
+                                   f"{village['iso']})")))
         else:
             counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
     n = max(len(villages), 1)
-    return {"n": len(villages), **{k: v / n for k, v in counts.items()}}
+    return {"n": len(villages), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
 
 def cold_start(root: Path) -> tuple[float, float, float]:
@@ -346,6 +425,7 @@ def worker(args) -> dict:
     villages = json.loads(Path(args.villages).read_text()) if args.villages else []
     if villages:
         out["village_variants"] = village_variants(geocoder, villages)
+        out["report_variants"] = report_variants(geocoder, villages)
         out["hidden"] = hidden_villages(geocoder, villages)
         out["hidden_context"] = hidden_villages(geocoder, villages, context=True)
     names = sorted({p[0] for p in geocoder.places})
@@ -437,6 +517,7 @@ def main() -> int:
                        ("synthetic", "spelling variants of Syrian GeoNames towns ({n}): within 10 km / elsewhere / not found"),
                        ("twins", "twin villages asked as \"Western X\", \"Lower X\" ({n}): within 10 km+gov / wrong gov / not found"),
                        ("village_variants", "one spelling variant of each sampled village ({n}), not hidden: within 10 km+gov / wrong gov / not found"),
+                       ("report_variants", "report-style respelling of each village ({n}): within 10 km+gov / wrong gov / not found"),
                        ("hidden", "hidden villages ({n}): right / wrong gov / not found"),
                        ("hidden_context", "hidden villages, governorate as context: right / wrong gov / not found")):
         if key in new:
@@ -448,7 +529,7 @@ def main() -> int:
           f"{new['cold_cpu_s'] * 1000:.0f} ms | {old.get('cold_s', 0) * 1000:.0f} / {old.get('cold_cpu_s', 0) * 1000:.0f} ms |")
     print(f"| peak resident memory (after a known and an unknown name) | {new['rss_mb']:.0f} MB | {old.get('rss_mb', 0):.0f} MB |")
     if args.show_misses:
-        for key in ("acled", "ucdp_stripped", "hidden"):
+        for key in ("acled", "ucdp_stripped", "village_variants", "report_variants", "hidden"):
             for miss in new.get(key, {}).get("misses", []):
                 print(f"  {key} miss:", *miss)
     return 0

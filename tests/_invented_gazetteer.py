@@ -1,5 +1,6 @@
 """Building blocks of the small invented gazetteers the geocoder tests build (never real data):
-two square governorates (Daraa 06, Quneitra 03) and rows of a GeoNames-style dump."""
+two square governorates (Daraa 06, Quneitra 03), rows of a GeoNames-style dump, records of a Who's On First
+tree."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ def write_two_governorates(folder: Path) -> None:
     ]}
     (folder / "admin1.json").write_text(json.dumps(admin1), encoding="utf-8")
     (folder / "cities.json").write_text("{}", encoding="utf-8")
+
+
+def wof_record(folder: Path, wid: int, props: dict, geometry: dict) -> None:
+    """One Who's On First record (``data/123/123456.geojson``) of Syria under ``folder``."""
+    path = folder / "data" / str(wid)[:3] / f"{wid}.geojson"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"type": "Feature", "properties": {"wof:id": wid, "wof:country": "SY", **props},
+                                "geometry": geometry}), encoding="utf-8")
+
+
+def wof_village(folder: Path, wid: int, name: str, lat: float, lon: float) -> None:
+    """A Who's On First village (locality, PPL) at (lat, lon)."""
+    wof_record(folder, wid, {"wof:placetype": "locality", "gn:feature_code": "PPL", "mz:is_current": -1,
+                             "wof:name": name, "geom:latitude": lat, "geom:longitude": lon},
+               {"type": "Point", "coordinates": [lon, lat]})

@@ -57,9 +57,13 @@ def _answer(geo: Geocoder, query: str, **kwargs):
 # ---- a guess that won on prominence while a namesake elsewhere is spelt closer
 
 def test_a_closer_spelt_namesake_elsewhere_makes_a_guess_not_found(geo):
-    assert _answer(geo, "Hadduna") is None  # sounds like both; spelt like the Quneitra hamlet
-    assert _answer(geo, "Hadduna", context="Quneitra") == ("Haddunah", "SY-QU")
-    assert _answer(geo, "Hadduna", context="Daraa") == ("Hadinah", "SY-DR")
+    assert _answer(geo, "Haddena") is None  # sounds like both; spelt closer to the Quneitra hamlet
+    assert _answer(geo, "Haddena", context="Quneitra") == ("Haddunah", "SY-QU")
+    assert _answer(geo, "Haddena", context="Daraa") == ("Hadinah", "SY-DR")
+
+
+def test_the_vowels_written_choose_between_the_two(geo):
+    assert _answer(geo, "Hadduna") == ("Haddunah", "SY-QU")  # the hamlet's vowels (letter_key): not the town
 
 
 def test_the_town_still_answers_when_spelt_closest(geo):
@@ -68,7 +72,7 @@ def test_the_town_still_answers_when_spelt_closest(geo):
 
 def test_the_rival_rule_is_what_refuses(geo, monkeypatch):
     monkeypatch.setattr(geocoder_module, "RIVAL_SPELLING_MARGIN", None)
-    assert _answer(geo, "Hadduna") == ("Hadinah", "SY-DR")  # without the rule, the town wins on prominence
+    assert _answer(geo, "Haddena") == ("Hadinah", "SY-DR")  # without the rule, the town wins on prominence
 
 
 # ---- head words: "Bir X" is a well, "Tall X" a hill, "Albu X" a clan's village

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from geo.geocode._normalize import head_word, name_key, sound_key, strip_feature_words
-from geo.geocode._phrases import QUALIFIERS, word_order_variants
+from geo.geocode._phrases import QUALIFIERS, spelling_variants
+from geo.geocode._ranking import CONSTRUCT_STATE
 
 _DIGITS = re.compile(r"\d+")
 
@@ -23,7 +24,7 @@ def query_keys(query: str) -> set[str]:
     keys = {name_key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
     keys.add(name_key(strip_feature_words(query) or query))
     keys |= {k[len(q):] + q for k in keys for q in QUALIFIERS if k.startswith(q)}
-    keys |= {name_key(v) for v in word_order_variants(query)}
+    keys |= {name_key(v) for v in spelling_variants(query)}
     keys.discard("")
     return keys
 
@@ -44,10 +45,13 @@ def head_spelling(query: str, place_keys, ratio) -> float | None:
             break
         rest = rest[len(head):]
         best = best or 0.0
+        # the head word in either construct form: "Maaret X" is the place "Maarah X" (CONSTRUCT_STATE)
+        forms = (head, head[:-1] + "h") if CONSTRUCT_STATE and head.endswith("at") else (head,)
         for key in place_keys:
-            if key.startswith(head) and len(key) > len(head):
-                other = key[len(head):]
-                best = max(best, 100.0 if sound_key(rest) == sound_key(other) else ratio(rest, other))
+            for form in forms:
+                if key.startswith(form) and len(key) > len(form):
+                    other = key[len(form):]
+                    best = max(best, 100.0 if sound_key(rest) == sound_key(other) else ratio(rest, other))
     return best
 
 

@@ -1,8 +1,9 @@
 """Finding candidate places for one name: the lookup tiers of the geocoder.
 
-Tiers, first that finds anything wins (later cheap tiers only add alternatives): exact name key → (abroad:
-big cities) → sound key → name without feature words → rapidfuzz on sound keys. Scores and cut-offs come
-from :mod:`geo.geocode._ranking`; ``scope`` is None, ``("country", cc)``, ``("admin1", iso)`` or
+Tiers, first that finds anything wins (later cheap tiers only add alternatives): exact name key (and the
+name's other spellings: qualifier moved, construct state) → (abroad: big cities) → sound key (sound-alikes whose
+vowels agree first) → name without feature words → vowels left out → rapidfuzz on sound keys. Scores and
+cut-offs come from :mod:`geo.geocode._ranking`; ``scope`` is None, ``("country", cc)``, ``("admin1", iso)`` or
 ``("admin2", district id)`` and restricts the candidates.
 """
 
@@ -13,13 +14,14 @@ from functools import lru_cache
 from geo.geocode._guess import digits
 from geo.geocode._normalize import (
     elides,
+    letter_key,
     name_key,
     skeleton,
     sound_key,
     strip_feature_words,
     tokens,
 )
-from geo.geocode._phrases import QUALIFIERS, only_generic, word_order_variants
+from geo.geocode._phrases import QUALIFIERS, only_generic, spelling_variants
 from geo.geocode._ranking import (
     AREA_FEATURES,
     BIG_CITY,
@@ -32,17 +34,23 @@ from geo.geocode._ranking import (
     FUZZY_MIN_NAME_RATIO,
     FUZZY_SOUND_WEIGHT,
     FUZZY_SPELLING_WEIGHT,
+    LETTER_AGREEMENT,
     MAX_CANDIDATES,
     MIN_ABROAD,
     MIN_SOUND_KEY,
+    MOVED_MIN_CONSONANTS,
+    MOVED_SPOT_KM,
+    NAMESAKE_MARGIN,
     SCORE_ELIDED,
     SCORE_EXACT,
     SCORE_KEY,
+    SCORE_MOVED,
     SCORE_SOUND,
     SCORE_STRIPPED,
     SOUND_MIN_NAME_RATIO,
     TIER_STEP,
     Candidate,
+    km_between,
     rank_value,
 )
 from geo.geocode.location import PLACE, Location
@@ -135,7 +143,7 @@ class PlaceMatcher:
         scored: dict[int, float] = {}
         for pid in self._k1.get(name_key(text), ()):
             scored[pid] = SCORE_EXACT if self.places[pid].name.casefold() == text.casefold() else SCORE_KEY
-        for variant in word_order_variants(text):
+        for variant in spelling_variants(text):
             for pid in self._k1.get(name_key(variant), ()):
                 scored.setdefault(pid, SCORE_KEY - 0.02)
         return self._in_scope(scored, scope)
@@ -146,7 +154,7 @@ class PlaceMatcher:
         if len(key2) < MIN_SOUND_KEY:
             return {}
         found = {pid: SCORE_SOUND for pid in self._k2.get(key2, ())}
-        for variant in word_order_variants(text):
+        for variant in spelling_variants(text):
             for pid in self._k2.get(sound_key(variant), ()):
                 found.setdefault(pid, SCORE_SOUND)
         found = self._in_scope(found, scope)
@@ -155,7 +163,7 @@ class PlaceMatcher:
         from rapidfuzz import fuzz
 
         # the spelling as written and with a leading qualifier moved ("Western X" is spelt "X al-Gharbiyah")
-        query = {name_key(text)} | {name_key(v) for v in word_order_variants(text)}
+        query = {name_key(text)} | {name_key(v) for v in spelling_variants(text)}
         keys = self._keys_of_places()
         spelling = {pid: max((fuzz.ratio(q, k) for q in query for k in keys.get(pid, ())), default=0) for pid in found}
         # the same sound from a quite different spelling ("Atil" / "At Tall") is another village, not a variant
@@ -163,7 +171,30 @@ class PlaceMatcher:
         if len(found) > 1:
             found = {pid: round(SCORE_STRIPPED + (SCORE_SOUND - SCORE_STRIPPED) * spelling[pid] / 100, 3)
                      for pid in found}
-        return found
+        return self._letter_agreement(text, found, scope) if LETTER_AGREEMENT and found else found
+
+    def _letter_agreement(self, text: str, found: dict[int, float], scope) -> dict[int, float]:
+        """Sound-alikes that differ in a vowel's quality are other villages ("Ftireh" is Fatirah, not Fatiro):
+        when the main names of some of ``found`` (or, failing them, of places the query names with its first
+        vowel left out) have the query's ``letter_key``, the others drop a full namesake margin below them. Main
+        names only: an alternate name that agrees (GeoNames and Who's On First list old and foreign forms) won
+        UCDP 2018-19 two more villages but also two more wrong ones (bench/RESULTS.md, fifth round)."""
+        wanted = {letter_key(name_key(v)) for v in [text, *spelling_variants(text)]}
+        agree = {pid for pid in found if self._main_letters(pid) in wanted}
+        if not agree:
+            restored = {letter_key(name_key(v)) for v in _first_vowel_restored(text)}
+            elided = {pid: SCORE_ELIDED for pid in self._elided(text, scope)
+                      if self._main_letters(pid) in restored} if restored else {}
+            if not elided:
+                return found
+            found, agree = {**found, **elided}, set(elided)
+        # below every agreeing candidate by more than the namesake margin (and never equal to SCORE_ELIDED)
+        floor = round(min(found[pid] for pid in agree) - NAMESAKE_MARGIN - 2 * TIER_STEP, 3)
+        return {pid: score if pid in agree else min(score, floor) for pid, score in found.items()}
+
+    def _main_letters(self, pid: int) -> str:
+        """The ``letter_key`` of the place's main name."""
+        return letter_key(name_key(self.places[pid].name))
 
     def _keys_of_places(self) -> dict[int, list[str]]:
         if self._pid_keys is None:
@@ -211,11 +242,30 @@ class PlaceMatcher:
                 key = sound_key(variant)
                 if key != key2:
                     scored.update({pid: SCORE_ELIDED for pid in self._k2.get(key, ())})
-            return self._in_scope(scored, scope)
+            return self._in_scope(scored or self._vowels_moved(key2, scope), scope)
         for other in self._skeletons().get(skeleton(key2), ()):
             if elides(key2, other, ELIDED_MAX_VOWELS):  # the query is the shorter spelling (see ELIDED_*)
                 scored.update({pid: SCORE_ELIDED for pid in self._k2[other]})
-        return self._in_scope(scored, scope)
+        return self._in_scope(scored, scope) or self._vowels_moved(key2, scope)
+
+    def _vowels_moved(self, key2: str, scope) -> dict[int, float]:
+        """Places of the home country whose sound key has the query's consonants in the same order, the same first
+        and last letter, as many vowels but elsewhere ("Turnabah" / "Turunbah"; a vowel left out in mid-word stays
+        a matter for context), when they all lie within :data:`MOVED_SPOT_KM` of one another: one village, no
+        namesake anywhere (the key alone is too loose)."""
+        if MOVED_MIN_CONSONANTS is None or len(skeleton(key2)) < MOVED_MIN_CONSONANTS:
+            return {}
+        pids = sorted(self._in_scope({pid: 0.0 for other in self._skeletons().get(skeleton(key2), ())
+                                      if other != key2 and len(other) == len(key2) and other[0] == key2[0]
+                                      and other[-1] == key2[-1] for pid in self._k2[other]
+                                      if self.places[pid].country == self.home_country}, scope))
+        if not pids:
+            return {}
+        first = self.places[pids[0]]
+        if any(km_between(first.lat, first.lon, self.places[p].lat, self.places[p].lon) > MOVED_SPOT_KM
+               for p in pids[1:]):
+            return {}
+        return {pid: SCORE_MOVED for pid in pids}
 
     def _in_scope(self, scored: dict[int, float], scope) -> dict[int, float]:
         if not scope:

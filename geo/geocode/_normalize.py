@@ -1,13 +1,17 @@
 """Comparison keys for place names written in Latin transliteration or Arabic script.
 
-Two levels, both used when the gazetteer index is built and when a query is looked up:
+Two levels stored in the index, used when it is built and when a query is looked up, and a third computed at
+look-up time:
 
 * :func:`name_key` — spelling-insensitive but faithful: no diacritics, apostrophes or ʿ ʾ marks, no article
   (al-, el-, as-, ash-, …), common words unified (Tell/Tal/Tall → tal, Deir/Dayr/Dair → dayr, …), no spaces.
 * :func:`sound_key` — also folds vowel and digraph variants (ou/u/oo, ee/i, ei/ay/ai/e, q/k, dj/j, doubled
   letters, a final -h after a vowel, -iya/-ia). Vowels are folded to one class but *kept in place*, and w/y
   stay consonants between vowels, so "Hmeimeem" (h·m·m·m) never collapses onto "Hama" (h·m) nor "Kiswah" onto
-  "Qusayr".
+  "Qusayr". The -ah/-eh ending of every word is dropped ("Jawwasiyah ash Shamaliyah" = "Jawwasia Shamali").
+* :func:`letter_key` — between the two: transliteration variants of one sound folded (ei/ay, ou/u, ee/i,
+  -iyeh/-iyah, q/k ...) but the vowels' quality kept, to tell sound-alikes apart ("Batireh" is Batirah, not
+  Baturu).
 
 Bump :data:`KEY_VERSION` whenever the keys change: the index records it and is rebuilt when it differs.
 """
@@ -18,7 +22,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-KEY_VERSION = 8
+KEY_VERSION = 10
 
 _MARKS = re.compile(r"[\u0027\u0060\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c8\u2032\u02b9\u02ca]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -52,12 +56,15 @@ for _canon, _variants in {
     "qasr": "qasr kasr qsar",
     "hamam": "hammam hamam hamman",
     "marj": "marj marj merj",
-    "saghir": "saghir saghira sagheer sghir saghirah small little sughra soghra sgheer",
-    "kabir": "kabir kabira kbir kebir kabeer kabirah big great kubra kobra",
-    "sharqi": "sharqi sharqiya sharqiyah sharki eastern east",
-    "gharbi": "gharbi gharbiya gharbiyah gharby western west",
-    "shamali": "shamali shamaliya shamaliyah northern north",
-    "janubi": "janubi janubiya janubiyah januby southern south",
+    "saghir": "saghir saghira sagheer sghir saghirah saghireh sghireh seghir zghir zghireh small little sughra "
+              "soghra sgheer",
+    "kabir": "kabir kabira kbir kebir kabeer kabirah kabireh kbireh kebireh big great kubra kobra",
+    "sharqi": "sharqi sharqiya sharqiyah sharqiyeh sharqieh sharki sharkiya sharkiyeh charqi charqiyeh eastern east",
+    "gharbi": "gharbi gharbiya gharbiyah gharbiyeh gharbieh gharby western west",
+    "shamali": "shamali shamaliya shamaliyah shamaliyeh shamalieh chamali northern north",
+    "janubi": "janubi janubiya janubiyah janubiyeh janoubi janoubiyeh januby southern south",
+    "fawqani": "fawqani fawqaniya fawqaniyah fawqaniyeh fouqani foqani fuqani fauqani",
+    "tahtani": "tahtani tahtaniya tahtaniyah tahtaniyeh",
     "mazraa": "mazraa mazraat mazra mazraah mazraet mazret",
 }.items():
     for _variant in _variants.split():
@@ -129,10 +136,15 @@ def _drop_articles(words: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+def _key_words(text: str) -> tuple[str, ...]:
+    """The words of a name key: folded, articles dropped, common words unified."""
+    return tuple(_WORDS.get(w, w) for w in _drop_articles(tokens(text)))
+
+
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Faithful, spelling-insensitive key: ``"Tall al-Aḥmar"`` and ``"Tell el Ahmar"`` both give ``"talahmar"``."""
-    words = _drop_articles(tokens(text))
-    return "".join(_WORDS.get(w, w) for w in words)
+    return "".join(_key_words(text))
 
 
 _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -151,13 +163,47 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_WORD_FINAL_H = re.compile(r"(?<=[aeiouy])h$")
+
+
 @lru_cache(maxsize=65536)
 def sound_key(text: str) -> str:
     """Looser key folding vowels and digraphs in place: ``"Sanamein"`` and ``"Sanamayn"`` → ``"sanaman"``."""
     key = name_key(text)
     if not key or _ARABIC.search(key):
         return key
+    # the -ah / -eh ending of every word, not only of the last ("Jawwasiyah ash Shamaliyah" = "Jawwasia Shamali")
+    key = "".join(_WORD_FINAL_H.sub("", w) for w in _key_words(text))
     for pattern, repl in _SOUND_RULES:
+        key = pattern.sub(repl, key)
+    return key
+
+
+# Transliteration classes of one Arabic sound, folded while vowel qualities (a / i / u) stay apart: French "dj",
+# "ch", "ou"; English "ee", "oo"; "ei"/"ey"/"ai" for the diphthong ay; -iyeh/-iya/-ie; -eh/-ah/-e endings; e for
+# a; q written k; doubled letters.
+_LETTER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"dj", "j"), (r"tch", "ch"), (r"ch", "sh"), (r"ph", "f"), (r"q", "k"), (r"ck", "k"), (r"c", "k"),
+        (r"ou|oo|o", "u"), (r"ee|ea", "i"),
+        (r"(?:iyy|iy|i)(?:ah|eh|a|e)$", "iya"), (r"ie$", "iya"),
+        (r"ei|ey|ai", "ay"), (r"au", "aw"),
+        (r"(?<=[^aeiuy])(?:ah|eh|e)$", "a"),
+        (r"e", "a"),
+        (r"([a-z])\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def letter_key(key: str) -> str:
+    """A name key (:func:`name_key`) with transliteration variants of one sound folded but vowel qualities
+    kept: ``"juweinira"`` and ``"juwaynira"`` → ``"juwaynira"``, ``"sokkariyeh"`` → ``"sukariya"``; for
+    comparing spellings (``"Mehmediyeh"`` stays unlike ``"Mahmudiyah"``: e is a, but i is not u)."""
+    if _ARABIC.search(key):
+        return key
+    for pattern, repl in _LETTER_RULES:
         key = pattern.sub(repl, key)
     return key
 

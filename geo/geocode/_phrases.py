@@ -6,9 +6,11 @@ Pure text patterns used by :mod:`geo.geocode`; no gazetteer knowledge here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
 from geo.geocode._normalize import name_key, tokens
+from geo.geocode._ranking import CONSTRUCT_STATE
 
 _SIDES = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
 # a side or corner, captured: "north", "south-west" ("-" removed by part_of())
@@ -96,6 +98,37 @@ def word_order_variants(text: str) -> list[str]:
     if len(words) >= 2 and name_key(words[0]) in _ARABIC_QUALIFIER:
         return [" ".join(words[1:] + [_ARABIC_QUALIFIER[name_key(words[0])]])]
     return []
+
+
+_CONSTRUCT_AT = re.compile(r"^(.{3,}?)(?:at|et|it)$", re.IGNORECASE)
+_CONSTRUCT_AH = re.compile(r"^(.{3,}?)(?:ah|eh|a)$", re.IGNORECASE)
+
+
+def construct_variants(text: str) -> list[str]:
+    """The first word of a name of two or more words in the other form of the Arabic feminine ending: a
+    construct state is written "-at" or "-ah" ("Maaret al-Naasan" / "Maarah al-Naasan", "Jazirah X" /
+    "Jazirat X"). [] for one word or when the first word ends otherwise (or is an article)."""
+    words = text.split()
+    if len(words) < 2 or words[0].casefold() in ARTICLE_WORDS:
+        return []
+    match = _CONSTRUCT_AT.match(words[0])
+    if match:
+        return [" ".join([match.group(1) + "ah", *words[1:]])]
+    match = _CONSTRUCT_AH.match(words[0])
+    if match:
+        return [" ".join([match.group(1) + "at", *words[1:]])]
+    return []
+
+
+def spelling_variants(text: str) -> tuple[str, ...]:
+    """Other spellings of the same name to look up: :func:`word_order_variants` and, when
+    :data:`~geo.geocode._ranking.CONSTRUCT_STATE` is on, :func:`construct_variants`."""
+    return _spelling_variants(text, CONSTRUCT_STATE)
+
+
+@lru_cache(maxsize=32768)
+def _spelling_variants(text: str, construct: bool) -> tuple[str, ...]:
+    return tuple(word_order_variants(text) + (construct_variants(text) if construct else []))
 
 
 def only_generic(text: str, stripped: str) -> bool:

@@ -27,6 +27,8 @@ SCORE_ELIDED = 0.84    # the query is a place's name with 1-2 short vowels left 
 #                        a governorate or district only the vowel after a word's first consonant: anywhere in the
 #                        word it took hidden-village wrong answers 19.1% -> 21.6%, first vowel only -> 19.4% (ACLED
 #                        dev with admin1 context 87.0% -> 91.1% either way)
+SCORE_MOVED = 0.83     # without context, the only place in the country with the query's consonants in order and
+#                        its vowels elsewhere ("Turnabah" / "Turunbah"; MOVED_*)
 FEATURE_BONUS = 0.06   # ... and the place is of the kind the dropped word asked for (base, airport, camp)
 FUZZY_SOUND_WEIGHT = 0.4     # fuzzy score = 0.4 x sound-key ratio + 0.4 x spelling ratio: always below
 FUZZY_SPELLING_WEIGHT = 0.4  # SCORE_STRIPPED, so any structural reading wins over a fuzzy one
@@ -66,6 +68,11 @@ SOUND_MIN_NAME_RATIO = 60   # a sound-key match needs this spelling similarity (
 #                             villages wrong governorate 5.2% -> 3.7%, synthetic recall unchanged)
 ELIDED_MIN_CONSONANTS = 3   # a vowel-elided match needs this many consonants ("Fakkeh" fk is too short)
 ELIDED_MAX_VOWELS = 2       # ... and at most this many vowels left out
+MOVED_MIN_CONSONANTS: int | None = 4  # vowels moved (SCORE_MOVED): the query needs this many consonants (None:
+MOVED_SPOT_KM = 3.0         # off), and every place with those consonants must lie this close to the first one.
+#                             As many vowels as the query (a vowel left out in mid-word still needs context), and
+#                             only when the first vowel restored finds nothing. Measured (bench/RESULTS.md, fifth
+#                             round): ACLED dev +0.7, UCDP 2018-19 +0.3 (one row each), no wrong answer on any line
 MAX_QUERY = 200             # longer "names" are sentences, not places: not found, at once
 
 # ---- places abroad and duplicates
@@ -83,6 +90,13 @@ NEAR_KM = 40.0          # a namesake within this distance of another place of th
 NAMESAKE_MARGIN = 0.05  # ... when its own match score is within this of the best one
 
 
+SAME_DISTRICT_NAMESAKES = True  # exact namesakes (same name key) in the best one's district do not make a name
+#                             ambiguous: the district is sure, the most prominent answers (its reason says of how
+#                             many). Loose namesakes (sound ...) still do. Measured (bench/RESULTS.md, fifth round):
+#                             ACLED dev +0.7 (one row), report respellings +0.2, no wrong answer. The same in one
+#                             *governorate* would gain more (UCDP 2018-19 +0.3, village variants +0.6, hidden-village
+#                             wrong +0.4) but two equal hamlets in two districts stay "not found" by design
+#                             (tests/test_districts_context.py: not a coin flip).
 AMBIGUOUS_RATIO = 10.0  # without context, a namesake more than AMBIGUOUS_KM away whose prominence is within
 AMBIGUOUS_KM = 15.0     # this factor of the best makes the name ambiguous: "not found" (the candidates are still
 #                         listed by Geocoder.candidates for the user to choose). A coin flip between two hamlets
@@ -142,6 +156,20 @@ GUESS_SAME_HEAD = True      # a guess for a name beginning with a head word (Tal
 # Tried and dropped: a project village without population counted as a hamlet when a namesake of about the same
 # score lies in another governorate (ACLED dev 87.7 -> 85.6 right, wrong unchanged; hidden wrong -1.6 points);
 # a rival spelt only as close when the answer is a project village (UCDP -0.3/-0.3, towns -0.3, twins -0.9).
+LETTER_AGREEMENT = True     # sound-key candidates whose main name also shares the query's letter_key (its vowels'
+#                             quality) rank a full NAMESAKE_MARGIN above those that do not; with none, a place named
+#                             by the query with its first vowel restored that does ("Ftireh" / "Fatirah") comes first
+CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Jazirah X" as "Jazirat X" (the first
+#                             word's feminine ending in the construct state, written either way)
+# Measured with bench/RESULTS.md's fifth round, each switched off alone (before MOVED_*), no context, right / wrong
+# gov (%): ACLED dev · UCDP 2018-19 on an index of UCDP <= 2017 · report-style respellings · hidden wrong; towns:
+#   all on                  92.5/1.4 · 46.7/10.8 · 72.2/5.2 · 17.9; towns 97.3
+#   LETTER_AGREEMENT off    89.0/1.4 · 46.4/10.8 · 68.2/5.5 · 17.5; towns 96.4 (5 ACLED rows are one name, Ftireh)
+#   CONSTRUCT_STATE off     91.8/1.4 · 46.7/10.8 · 72.2/5.2 · 18.0; towns 97.3
+# Tried and dropped: letter-key equality passing the spelling floors (GUESS_HAMLET_RATIO) for any guess (UCDP +0.9
+# wrong, respellings +0.9 / +0.7) or only for the only candidate (no real-list gain, UCDP +0.3 wrong); agreement
+# through alternate names too (UCDP +2 right / +1 wrong, hidden +0.3); a coarse last tier with w/y read as vowels
+# (hidden wrong +0.6 for one UCDP name); an exact spelling out-ranking a same-key namesake (hidden wrong +1.4).
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
 
 

@@ -36,6 +36,7 @@ from geo.geocode._ranking import (
     NAMESAKE_MARGIN,
     REGION_AFTER_TOWN,
     RIVAL_SPELLING_MARGIN,
+    SAME_DISTRICT_NAMESAKES,
     SCORE_ELIDED,
     SCORE_KEY,
     ambiguous,
@@ -139,8 +140,9 @@ class Geocoder(QueryResolver, PlaceMatcher):
         return self._pid_of(best)
 
     def _is_ambiguous(self, found: list[Location]) -> bool:
-        """Namesakes of similar prominence in different governorates and nothing to choose between them
-        (no context, no other place of the report nearby): see :data:`~geo.geocode._ranking.AMBIGUOUS_RATIO`."""
+        """Namesakes of similar prominence more than 15 km apart and nothing to choose between them (no context,
+        no other place of the report nearby): see :data:`~geo.geocode._ranking.AMBIGUOUS_RATIO`; exact namesakes
+        within one district do not count (:data:`~geo.geocode._ranking.SAME_DISTRICT_NAMESAKES`)."""
         best = found[0]
         pid = self._judged_place(best)
         if pid is None:
@@ -148,7 +150,9 @@ class Geocoder(QueryResolver, PlaceMatcher):
         others = []
         for loc in found[1:]:
             other = self._pid_of(loc) if loc.kind == "place" and loc.score >= best.score - NAMESAKE_MARGIN else None
-            if other is not None and loc.country == best.country:
+            if other is not None and loc.country == best.country and not (
+                    SAME_DISTRICT_NAMESAKES and best.score >= SCORE_KEY and loc.admin2 is not None
+                    and loc.admin2 == best.admin2):
                 others.append((prominence(self.places[other], None), km(best, loc)))
         return ambiguous(prominence(self.places[pid], None), others)
 
