@@ -36,6 +36,14 @@ def test_upload_limit_matches_the_import_limits():
     assert _safety.DEFAULT_MAX_IMPORT_MB == upload_mb
 
 
+def _run_in_project(script: str) -> str:
+    """The standard output of ``script`` run by this Python in the project folder (where Streamlit reads
+    .streamlit/config.toml)."""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_streamlit_reads_the_same_values():
     """Streamlit's own config loader, run from the project folder, sees the hardened values."""
     script = (
@@ -45,9 +53,7 @@ def test_streamlit_reads_the_same_values():
         " 'server.maxUploadSize']\n"
         "print(json.dumps({k: c.get_option(k) for k in keys}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    values = json.loads(done.stdout.strip().splitlines()[-1])
+    values = json.loads(_run_in_project(script).strip().splitlines()[-1])
     assert values["server.enableXsrfProtection"] is True
     assert values["browser.gatherUsageStats"] is False
     assert values["client.showErrorDetails"] in ("none", False)
@@ -66,7 +72,6 @@ def test_the_start_banner_asks_no_outside_service_for_the_external_ip():
         "bootstrap._print_url(False)\n"
         "print('asked' if asked else 'not asked')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "not asked"
-    assert "URL: http://localhost" in done.stdout
+    out = _run_in_project(script)
+    assert out.strip().splitlines()[-1] == "not asked"
+    assert "URL: http://localhost" in out
