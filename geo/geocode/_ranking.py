@@ -170,6 +170,36 @@ CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Ja
 # wrong, respellings +0.9 / +0.7) or only for the only candidate (no real-list gain, UCDP +0.3 wrong); agreement
 # through alternate names too (UCDP +2 right / +1 wrong, hidden +0.3); a coarse last tier with w/y read as vowels
 # (hidden wrong +0.6 for one UCDP name); an exact spelling out-ranking a same-key namesake (hidden wrong +1.4).
+
+# ---- namesakes without context: recorded conflict activity, then the governorate they share
+# Reports of incidents name places where fighting happens. Each place carries ``events``: the UCDP GED exact-place
+# events within 3 km of it in the years the index was built from (gazetteer build, ``_ucdp.ACTIVITY_KM``). When
+# namesakes would make a name ambiguous (AMBIGUOUS_RATIO), the one with clearly more recorded activity answers:
+ACTIVITY_PRIOR = False      # off: ambiguous namesakes stay "not found" (or their governorate, below)
+ACTIVITY_MIN_EVENTS = 3     # ... it has at least this many events
+ACTIVITY_RATIO = 3.0        # ... and this many times the most active namesake more than AMBIGUOUS_KM away
+#                             (measured: bench/RESULTS.md, issue 14 sixth round)
+SAME_GOVERNORATE_REGION = True  # otherwise, namesakes that all lie in one governorate (different districts)
+#                             answer that governorate as a region (precision 3, "N places named X in G"), the
+#                             namesakes as alternatives: never one of them at precision 1
+SAME_GOVERNORATE_EXACT = True   # ... only exact namesakes (same name key): sound-alikes may all name other villages
+
+
+def clearly_most_active(namesakes: Sequence[tuple[int, float, float]]) -> int | None:
+    """The index in ``namesakes`` ((events, lat, lon) each) of the one with clearly more recorded activity than
+    every namesake more than :data:`AMBIGUOUS_KM` from it (:data:`ACTIVITY_MIN_EVENTS`, :data:`ACTIVITY_RATIO`),
+    or None."""
+    if not ACTIVITY_PRIOR or len(namesakes) < 2:
+        return None
+    best = max(range(len(namesakes)), key=lambda i: namesakes[i][0])
+    events, lat, lon = namesakes[best]
+    rival = max((other[0] for i, other in enumerate(namesakes)
+                 if i != best and km_between(lat, lon, other[1], other[2]) > AMBIGUOUS_KM), default=0)
+    if events >= ACTIVITY_MIN_EVENTS and events >= ACTIVITY_RATIO * rival:
+        return best
+    return None
+
+
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
 
 

@@ -327,8 +327,14 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
 
     ucdp_counts: dict[str, int] = {}
+    activity_meta: dict = {}
     if ucdp:
         ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
+        events, years = _ucdp.read_events(ucdp, ucdp_until)
+        if years:
+            activity_meta = {"source": "UCDP GED", "first_year": years[0], "last_year": years[1],
+                             "km": _ucdp.ACTIVITY_KM, "events": len(events)}
+    counts = _ucdp.activity(places, events) if activity_meta else [0] * len(places)
     _fill_admin1_by_polygon(places, units)
     for pid, names in enumerate(names_of):  # an Arabic name for every place that has one
         if pid not in name_ar:
@@ -338,7 +344,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     syrian = [pid for pid, place in enumerate(places) if place[3] == "SY"]
     admin2 = dict(zip(syrian, _build_wof.assign_districts([(places[p][1], places[p][2]) for p in syrian], units2)))
     for pid, place in enumerate(places):
-        place += [admin2.get(pid), name_ar.get(pid)]
+        place += [admin2.get(pid), name_ar.get(pid), counts[pid]]
 
     k1: dict[str, list[int]] = defaultdict(list)
     k2: dict[str, list[int]] = defaultdict(list)
@@ -357,7 +363,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
 
     index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
              "regions": regions, "region_keys": rkeys, "district_keys": district_keys,
-             "credit": CREDIT + (UCDP_CREDIT if ucdp else "")}
+             "activity": activity_meta, "credit": CREDIT + (UCDP_CREDIT if ucdp else "")}
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / INDEX_PATH.name,
                   gzip.compress(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
@@ -367,7 +373,8 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     if units2:
         _build_wof.write_json(out_dir / "districts.geojson", _build_wof.districts_geojson(units2), _atomic_write)
     return {**wof_counts, **ucdp_counts, "places": len(places), "extra": len(extra), "merged": merged, "moved": moved, "names": len(k1), "regions": len(regions),
-            "polygons": len(features), "from_dumps": len(dumped)}
+            "polygons": len(features), "from_dumps": len(dumped),
+            "places_with_events": sum(1 for c in counts if c)}
 
 
 BARE_DIRECTIONS = frozenset({"shamali", "janubi", "sharqi", "gharbi", "central", "centre", "center"})
