@@ -83,7 +83,7 @@ def test_events_near_each_place_up_to_the_last_year(built):
     assert _events_of(geo, "Sulfanah") == {32.55: 0, 32.9: 0}  # where_prec 2 is not a place's own activity
     assert counts["places_with_events"] == 3
     index = json.loads(gzip.decompress((out / "gazetteer.json.gz").read_bytes()))
-    assert index["activity"] == {"source": "UCDP GED", "first_year": 2016, "last_year": 2017, "km": 3.0,
+    assert index["activity"] == {"source": "UCDP GED", "first_year": 2016, "last_year": 2017, "km": 5.0,
                                  "events": 10}
     assert load_index(out / "gazetteer.json.gz").activity["last_year"] == 2017
 
@@ -120,11 +120,12 @@ def test_an_index_without_the_events_column_loads(built, tmp_path):
 # ---- the activity prior (off by default)
 
 def test_clearly_most_active_pure(monkeypatch):
-    monkeypatch.setattr(ranking, "ACTIVITY_PRIOR", True)
+    for name, value in (("ACTIVITY_PRIOR", True), ("ACTIVITY_MIN_EVENTS", 3), ("ACTIVITY_RATIO", 5.0)):
+        monkeypatch.setattr(ranking, name, value)
     far = 1.0  # a degree of latitude: ~111 km apart
     assert clearly_most_active([(0, 33.0, 36.0), (9, 32.0, 36.0)]) == 1
-    assert clearly_most_active([(9, 33.0, 36.0), (3, 32.0, 36.0)]) == 0               # 3 x 3 = 9: enough
-    assert clearly_most_active([(8, 33.0, 36.0), (3, 32.0, 36.0)]) is None            # not 3 times more
+    assert clearly_most_active([(10, 33.0, 36.0), (2, 32.0, 36.0)]) == 0              # 5 x 2 = 10: enough
+    assert clearly_most_active([(9, 33.0, 36.0), (2, 32.0, 36.0)]) is None            # not 5 times more
     assert clearly_most_active([(2, 33.0, 36.0), (0, 33.0 - far, 36.0)]) is None      # too few events
     assert clearly_most_active([(5, 33.0, 36.0), (5, 32.0, 36.0)]) is None            # a tie
     assert clearly_most_active([(5, 33.0, 36.0), (4, 33.05, 36.0), (0, 32.0, 36.0)]) == 0  # 6 km: no rival
@@ -143,15 +144,16 @@ def test_off_by_default_namesakes_in_two_governorates_stay_not_found(built):
 
 def test_the_clearly_more_active_namesake_answers(built, monkeypatch):
     _, _, geo, _ = built
-    monkeypatch.setattr(ranking, "ACTIVITY_PRIOR", True)
+    for name, value in (("ACTIVITY_PRIOR", True), ("ACTIVITY_MIN_EVENTS", 3), ("ACTIVITY_RATIO", 5.0)):
+        monkeypatch.setattr(ranking, name, value)
     geo._cache.clear()
     found = geo.geocode("Kharmalah")
     assert (found.lat, found.admin1_iso, found.geo_precision) == (32.6, "SY-DR", 1)
     assert found.reason == ("the most recorded conflict activity of 2 places of that name: 4 UCDP events within "
-                            "3 km, 2016-2017; no context given")
+                            "5 km, 2016-2017; no context given")
     assert [(a.name, a.admin1_iso) for a in found.alternatives] == [("Kharmalah", "SY-QU")]
     assert geo.geocode("Kharmalah", context="Quneitra").admin1_iso == "SY-QU"  # context still decides
-    assert geo.geocode("Duwaylah") is None  # 4 events against 2: not clearly more
+    assert geo.geocode("Duwaylah") is None  # 4 events against 2: not clearly more (ACTIVITY_RATIO 5)
     assert geo.geocode("Kharmaleh") is None  # a respelling (sound tier): activity never picks among guesses
     geo._cache.clear()
 

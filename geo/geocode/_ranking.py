@@ -177,7 +177,7 @@ CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Ja
 # namesakes would make a name ambiguous (AMBIGUOUS_RATIO), the one with clearly more recorded activity answers:
 ACTIVITY_PRIOR = False      # off: ambiguous namesakes stay "not found" (or their governorate, below)
 ACTIVITY_MIN_EVENTS = 3     # ... it has at least this many events
-ACTIVITY_RATIO = 3.0        # ... and this many times the most active namesake more than AMBIGUOUS_KM away
+ACTIVITY_RATIO = 5.0        # ... and this many times the most active namesake more than AMBIGUOUS_KM away
 #                             (measured: bench/RESULTS.md, issue 14 sixth round)
 SAME_GOVERNORATE_REGION = True  # otherwise, namesakes that all lie in one governorate (different districts)
 #                             answer that governorate as a region (precision 3, "N places named X in G"), the

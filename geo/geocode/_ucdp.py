@@ -24,8 +24,10 @@ NOT_A_NAME = re.compile(r"\b(?:of|governorate|countryside|province|road|highway|
                         r"outskirts|near|and|region)\b|[-–]\s|\d+\s*km", re.IGNORECASE)
 CLUSTER_KM = 5.0   # the same name this close is one spot (its points averaged)
 ALIAS_KM = 5.0     # a gazetteer place of that name this close takes the UCDP spelling as one more name
-ACTIVITY_KM = 3.0  # events this close to a place count as its recorded activity (villages lie 2-5 km apart; UCDP
-#                   puts an exact-place event on its village's own point, usually within 1 km of the gazetteer's)
+ACTIVITY_KM = 5.0  # events this close to a place count as its recorded activity: its own and its neighbours'
+#                   (villages lie 2-5 km apart). With the prior on (_ranking.ACTIVITY_*), 5 km against 3 and 2 km,
+#                   UCDP 2018-19 names on an index of UCDP <= 2017: +1.8 / +0.9 / 0.0 points right for +0.9 /
+#                   +0.9 / +0.3 wrong governorate (bench/RESULTS.md, issue 14 sixth round)
 COLUMNS = ("year", "where_prec", "where_coordinates", "latitude", "longitude", "country")
 
 
@@ -99,8 +101,10 @@ def read_events(path: str | Path, until: int | None = None) -> tuple[list[tuple[
     return points, ((min(years), max(years)) if years else None)
 
 
-def activity(places: list[list], events: list[tuple[float, float]], radius_km: float = ACTIVITY_KM) -> list[int]:
-    """For each row of ``places`` (index layout), the number of ``events`` within ``radius_km`` (0 abroad)."""
+def activity(places: list[list], events: list[tuple[float, float]], radius_km: float | None = None) -> list[int]:
+    """For each row of ``places`` (index layout), the number of ``events`` within ``radius_km`` (default
+    :data:`ACTIVITY_KM`; 0 abroad)."""
+    radius_km = ACTIVITY_KM if radius_km is None else radius_km
     cell = 0.05  # degrees (~5 km): a place's events lie in its cell or the eight around it
     grid: dict[tuple[int, int], list[tuple[float, float]]] = {}
     for lat, lon in events:

@@ -43,8 +43,8 @@ COUNTRY_NAMES = {
 }
 CREDIT = ("Places: GeoNames (geonames.org) and Who's On First (whosonfirst.org), CC BY 4.0; project table "
           "data/places_extra.csv; regions: Natural Earth (public domain); districts: Who's On First")
-UCDP_CREDIT = ("; place names: UCDP Georeferenced Event Dataset (GED), Syria release V 652.1601.1911, Uppsala "
-               "Conflict Data Program (ucdp.uu.se), CC BY 4.0")
+UCDP_CREDIT = ("; place names and events per place: UCDP Georeferenced Event Dataset (GED), Syria release "
+               "V 652.1601.1911, Uppsala Conflict Data Program (ucdp.uu.se), CC BY 4.0")
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 REGIONS_PATH = DATA_DIR / "regions.geojson"
 EXTRA_PATH = DATA_DIR / "places_extra.csv"
@@ -202,7 +202,7 @@ def read_geonames_dump(path: Path, countries: tuple[str, ...]) -> list[dict]:
 
 def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
           out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None,
-          ucdp: str | None = None, ucdp_until: int | None = None) -> dict:
+          ucdp: str | None = None, ucdp_until: int | None = None, ucdp_names: bool = True) -> dict:
     """Derive ``gazetteer.json.gz``, ``regions.geojson`` (and with ``wof`` ``districts.geojson``) in ``out_dir``;
     returns counts for the report.
 
@@ -210,7 +210,9 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     ``cities500``; a place in both keeps one entry with the names of both. ``wof``: a Who's On First data
     tree for Syria (``whosonfirst-data-admin-sy``): its localities are joined to GeoNames rows by ``gn:id`` or
     added, and its county polygons become the districts (admin-2). ``ucdp``: a UCDP GED table whose exact places
-    (events of years up to ``ucdp_until``) add names to the places nearby or become hamlets (:mod:`._ucdp`)."""
+    (events of years up to ``ucdp_until``) add names to the places nearby or become hamlets (:mod:`._ucdp`;
+    not with ``ucdp_names`` False) and give every place its recorded activity (``Place.events``: the events
+    within ``_ucdp.ACTIVITY_KM``; the index's ``activity`` says which years)."""
     from shapely import union_all
     from shapely.geometry import mapping
 
@@ -329,7 +331,8 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     ucdp_counts: dict[str, int] = {}
     activity_meta: dict = {}
     if ucdp:
-        ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
+        if ucdp_names:
+            ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
         events, years = _ucdp.read_events(ucdp, ucdp_until)
         if years:
             activity_meta = {"source": "UCDP GED", "first_year": years[0], "last_year": years[1],
