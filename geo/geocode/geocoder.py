@@ -97,10 +97,10 @@ class Geocoder(QueryResolver, PlaceMatcher):
         cache_key = (query, context, country, near)
         if cache_key in self._cache:
             return self._cache[cache_key]
-        found = self.candidates(query, context=context, country=country, limit=MAX_CANDIDATES, near=near)
+        found = self.candidates(query, context=context, country=country, limit=ANSWER_LIMIT, near=near)
         if found and context is None and country is None:
-            if self._is_ambiguous(found[:ANSWER_LIMIT]):
-                found = self._settle_namesakes(found)
+            if self._is_ambiguous(found):  # every namesake (up to MAX_CANDIDATES) to settle it, if it can be
+                found = self._settle_namesakes(self.candidates(query, limit=MAX_CANDIDATES, near=near))
             if found and self._is_unsure(found[:ANSWER_LIMIT]):
                 found = []
         result = replace(found[0], alternatives=tuple(found[1:ANSWER_LIMIT])) if found else None
