@@ -526,8 +526,8 @@ def main() -> int:
         results[label] = json.loads(proc.stdout)
     villages_path.unlink(missing_ok=True)
     new, old = results["new"], results.get("old", {})
-    print("(lines with four figures: the fourth is the share answered by a region in the right governorate, not "
-          "found before the sixth round's rule)")
+    print("(four figures: the last is the share answered by a governorate region in the right governorate, the "
+          "sixth round's rule for namesakes in one governorate; it is neither within the radius nor not found)")
     print("| measure | this geocoder | previous geocoder |\n| --- | --- | --- |")
     acc = ("good", "wrong_gov", "not_found")
     for key, label in (("acled", "ACLED dev list ({n} rows): within 10 km+gov / wrong gov / not found"),
