@@ -54,6 +54,8 @@ def built(tmp_path_factory):
     wof_village(wof, 1004, "Duwaylah", 33.00, 35.80)   # ... against 2: not clearly more
     wof_village(wof, 1005, "Sulfanah", 32.55, 36.10)   # one in each district of Daraa
     wof_village(wof, 1006, "Sulfanah", 32.90, 36.50)
+    for i in range(12):  # as many namesakes as a candidate list holds, all in Daraa: others may be left out
+        wof_village(wof, 1100 + i, "Tawilah", 32.42 + 0.06 * i, 36.35 if i % 2 else 36.15)
     rows = [(2016, 1, "Kharmalah village", 32.601, 36.001)] * 3 + [(2017, 1, "Kharmalah", 32.61, 36.01)]
     rows += [(2019, 1, "Kharmalah town", 33.10, 35.78)] * 6
     rows += [(2017, 1, "Duwaylah", 32.50, 36.50)] * 4 + [(2016, 1, "Duwaylah", 33.00, 35.80)] * 2
@@ -168,6 +170,17 @@ def test_namesakes_in_one_governorate_answer_it_as_a_region(built):
     assert found.reason == "2 places named Sulfanah in Daraa; no context to choose between them"
     assert [(a.name, a.kind) for a in found.alternatives] == [("Sulfanah", "place")] * 2
     assert geo.geocode("Sulfanah", context="SY-DR:westdist").lat == 32.55
+
+
+def test_a_full_candidate_list_is_never_settled(built, monkeypatch):
+    _, _, geo, _ = built
+    geo._cache.clear()
+    assert len(geo.candidates("Tawilah", limit=20)) == 12
+    assert geo.geocode("Tawilah") is None  # a 13th namesake elsewhere would not have been seen
+    monkeypatch.setattr(geocoder_module, "MAX_CANDIDATES", 13)
+    geo._cache.clear()
+    assert geo.geocode("Tawilah").region_id == "SY-DR"  # the list of 12 is whole here: their governorate
+    geo._cache.clear()
 
 
 def test_loose_namesakes_in_one_governorate_stay_not_found(built):

@@ -91,7 +91,9 @@ class Geocoder(QueryResolver, PlaceMatcher):
         ``context`` is a governorate, district ("SY-DR:izra", "Izra district") or country (name or ISO code)
         that restricts the candidates; ``country`` is an ISO alpha-2 code with the same effect. ``near``: other
         places of the same document (:class:`Location` objects or ``(name, lat, lon)``); among namesakes the
-        one within 40 km of them wins. ``reason`` on the result says why it was chosen.
+        one within 40 km of them wins. ``reason`` on the result says why it was chosen. Without any context,
+        exact namesakes far apart are "not found" (None) unless they all lie in one governorate: then that
+        governorate, a region at precision 3, with the namesakes as ``alternatives``.
         """
         near = _near_points(near)
         cache_key = (query, context, country, near)
@@ -169,20 +171,23 @@ class Geocoder(QueryResolver, PlaceMatcher):
         """Ambiguous namesakes without context: the one with clearly more recorded conflict activity
         (:func:`~geo.geocode._ranking.clearly_most_active`), else their governorate as a region when they all lie
         in one (:data:`~geo.geocode._ranking.SAME_GOVERNORATE_REGION`), else [] ("not found")."""
+        if len(found) >= MAX_CANDIDATES:  # a full list may have left namesakes out: neither rule can be sure
+            return []
         best = found[0]
         pool = [(loc, self._pid_of(loc)) for loc in found if loc.kind == "place" and loc.country == best.country
                 and loc.score >= best.score - NAMESAKE_MARGIN]
         pool = [(loc, pid) for loc, pid in pool if pid is not None]
-        # exact namesakes only (a sound-alike or fuzzy candidate may name another village than the one asked),
-        # and never from a full list, which may have left namesakes out
+        # exact namesakes only (a sound-alike or fuzzy candidate may name another village than the one asked)
         exact = [(loc, pid) for loc, pid in pool if loc.score >= SCORE_KEY]
-        if best.score >= SCORE_KEY and len(found) < MAX_CANDIDATES:
+        if best.score >= SCORE_KEY:
             chosen = clearly_most_active([(self.places[pid].events, loc.lat, loc.lon) for loc, pid in exact])
             if chosen is not None:
                 loc, pid = exact[chosen]
                 rest = [f for f in found if f is not loc]
                 return [replace(loc, reason=self._activity_reason(self.places[pid].events, len(exact)))] + rest
-        if not SAME_GOVERNORATE_REGION or best.admin1_iso is None or (SAME_GOVERNORATE_EXACT and best.score < SCORE_KEY):
+        if not SAME_GOVERNORATE_REGION or best.admin1_iso is None:
+            return []
+        if SAME_GOVERNORATE_EXACT and best.score < SCORE_KEY:
             return []
         top = prominence(self.places[pool[0][1]], None) if pool and pool[0][0] is best else None
         rivals = [loc for loc, pid in pool if top is None or prominence(self.places[pid], None) * AMBIGUOUS_RATIO > top]
