@@ -14,12 +14,17 @@ import pytest
 import geo.geocode._ranking as ranking
 import geo.geocode.gazetteer_build as build_module
 import geo.geocode.geocoder as geocoder_module
+from geo.errors import GeocodeError
 from geo.geocode import Geocoder, Place
 from geo.geocode._index import load_index
 from geo.geocode._ranking import clearly_most_active
 from geo.geocode._ucdp import activity, read_events
-from geo.errors import GeocodeError
-from tests._invented_gazetteer import square, wof_record, wof_village, write_two_governorates
+from tests._invented_gazetteer import (
+    square,
+    wof_record,
+    wof_village,
+    write_two_governorates,
+)
 
 UCDP_HEADER = ("id", "year", "where_prec", "where_coordinates", "latitude", "longitude", "country")
 

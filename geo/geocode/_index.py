@@ -52,7 +52,7 @@ class IndexData(NamedTuple):
     regions: dict[str, dict]
     region_keys: dict[str, str]
     district_keys: dict[str, str]
-    activity: dict = {}  # where ``Place.events`` come from: source, first_year, last_year, km, events
+    activity: dict | None = None  # where ``Place.events`` come from: source, first_year, last_year, km, events
 
 
 def load_index(path: str | Path | None = None) -> IndexData:

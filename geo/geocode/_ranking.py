@@ -200,7 +200,7 @@ SAME_GOVERNORATE_REGION = True  # otherwise, exact namesakes that all lie in one
 #                             namesakes as alternatives: never one of them at precision 1. Measured (sixth round):
 #                             UCDP first seen 2018-19: 3 names (0.9%) "not found" -> their right governorate, no
 #                             wrong one; all 2018-19 names 0.9% likewise; ACLED dev none; village variants and
-#                             respellings 1.5% each, all right; hidden-village wrong 17.9 -> 18.3 (the hidden
+#                             respellings 1.4%, 1.3%, all right; hidden-village wrong 17.9 -> 18.3 (the hidden
 #                             village's namesakes in another governorate: the same policy as single exact hamlets).
 SAME_GOVERNORATE_EXACT = True   # ... only exact namesakes: with sound-alikes too, UCDP 2018-19 +1 wrong governorate
 #                             ("Al Ulayat": two sound-alikes in Homs), hidden wrong 18.8 instead of 18.3, for 0.2-0.8

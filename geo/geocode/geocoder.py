@@ -63,7 +63,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         self._k1: dict[str, list[int]] = index.k1
         self._k2: dict[str, list[int]] = index.k2
         self.regions: dict[str, dict] = index.regions
-        self.activity: dict = index.activity  # where places' ``events`` come from (UCDP GED years, radius)
+        self.activity: dict = index.activity or {}  # where places' ``events`` come from (UCDP GED years, radius)
         self._region_keys: dict[str, str] = dict(index.region_keys)
         for unit in all_admin1():  # spellings only the governorate table knows ("Dera")
             for spelling in unit.aliases:
