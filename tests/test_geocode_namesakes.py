@@ -173,6 +173,7 @@ def test_namesakes_in_one_governorate_answer_it_as_a_region(built):
     found = geo.geocode("Sulfanah")
     assert (found.kind, found.region_id, found.admin1_iso, found.geo_precision) == ("region", "SY-DR", "SY-DR", 3)
     assert found.reason == "2 places named Sulfanah in Daraa; no context to choose between them"
+    assert found.score == 0.9  # an inference, below every exact answer (callers trusting only those skip it)
     assert [(a.name, a.kind) for a in found.alternatives] == [("Sulfanah", "place")] * 2
     assert geo.geocode("Sulfanah", context="SY-DR:westdist").lat == 32.55
 

@@ -202,6 +202,9 @@ SAME_GOVERNORATE_REGION = True  # otherwise, exact namesakes that all lie in one
 #                             wrong one; all 2018-19 names 0.9% likewise; ACLED dev none; village variants and
 #                             respellings 1.4%, 1.3%, all right; hidden-village wrong 17.9 -> 18.3 (the hidden
 #                             village's namesakes in another governorate: the same policy as single exact hamlets).
+NAMESAKES_REGION_FACTOR = 0.9   # that region's score = the namesakes' x this: an inference, not an exact name, so
+#                             callers that trust only exact answers (score >= SCORE_KEY: extraction's weak cues and
+#                             its fallback outside the document's governorate) skip it as they skipped "not found"
 SAME_GOVERNORATE_EXACT = True   # ... only exact namesakes: with sound-alikes too, UCDP 2018-19 +1 wrong governorate
 #                             ("Al Ulayat": two sound-alikes in Homs), hidden wrong 18.8 instead of 18.3, for 0.2-0.8
 #                             points more right-governorate regions on the other lines

@@ -36,6 +36,7 @@ from geo.geocode._ranking import (
     MAX_CANDIDATES,
     MAX_QUERY,
     NAMESAKE_MARGIN,
+    NAMESAKES_REGION_FACTOR,
     REGION_AFTER_TOWN,
     RIVAL_SPELLING_MARGIN,
     SAME_DISTRICT_NAMESAKES,
@@ -195,7 +196,8 @@ class Geocoder(QueryResolver, PlaceMatcher):
             return []
         region = self.region_location(best.admin1_iso, best.query, 3)
         reason = f"{len(rivals)} places named {best.query} in {region.name}; no context to choose between them"
-        return [replace(region, score=best.score, reason=reason)] + [f for f in found if f.kind == "place"]
+        score = round(best.score * NAMESAKES_REGION_FACTOR, 3)
+        return [replace(region, score=score, reason=reason)] + [f for f in found if f.kind == "place"]
 
     def _activity_reason(self, events: int, namesakes: int) -> str:
         """The reason of an answer chosen by recorded conflict activity."""
