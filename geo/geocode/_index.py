@@ -23,7 +23,7 @@ INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 class Place(NamedTuple):
     """One gazetteer place. ``admin2`` is the district id (``"SY-DR:izra"``) for Syrian places, else None;
     ``source`` is ``geonames``, ``wof`` (Who's On First) or ``extra`` (the project table). ``events`` is the
-    place's recorded conflict activity: the number of UCDP GED exact-place events within 3 km of it in the years
+    place's recorded conflict activity: the number of UCDP GED exact-place events within 5 km of it in the years
     the index was built from (``IndexData.activity``; 0 abroad or without ``--ucdp``)."""
 
     name: str

@@ -5,8 +5,8 @@ coordinates. Each distinct name (the " town" / " village" word removed) at each 
 one more name of the gazetteer place of the same name key or sound key within :data:`ALIAS_KM`, or a new
 hamlet-ranked place (source ``ucdp``). Every place also gets the number of UCDP exact-place events within
 :data:`ACTIVITY_KM` of it (:func:`read_events`, :func:`activity`): the geocoder's conflict-activity prior among
-namesakes (``Place.events``; ``_ranking.ACTIVITY_*``). Names that describe an area rather than name a place ("Southern Aleppo
-Governorate", "Silos east of Palmyra", a "triangle" of fields) are skipped. UCDP GED is CC BY 4.0 (credit
+namesakes (``Place.events``; ``_ranking.ACTIVITY_*``). Names that describe an area rather than name a place
+("Southern Aleppo Governorate", "Silos east of Palmyra", a "triangle" of fields) are skipped. UCDP GED is CC BY 4.0 (credit
 in README and data/SOURCES.md).
 """
 

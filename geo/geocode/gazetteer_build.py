@@ -6,7 +6,8 @@ Sources (read once here, never at run time):
   Debian ``qgis-common``'s ``world_map.gpkg`` (layer ``states_provinces``);
 * the project's own ``data/places_extra.csv`` and ``data/admin1.csv``.
 
-Outputs: ``data/gazetteer.json.gz`` (places, name keys, region names and representative points) and
+Outputs: ``data/gazetteer.json.gz`` (places with their UCDP events nearby, name keys, region names and
+representative points) and
 ``data/regions.geojson`` (governorate and country polygons, simplified).
 """
 
@@ -337,7 +338,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         if years:
             activity_meta = {"source": "UCDP GED", "first_year": years[0], "last_year": years[1],
                              "km": _ucdp.ACTIVITY_KM, "events": len(events)}
-    counts = _ucdp.activity(places, events) if activity_meta else [0] * len(places)
+    events_near = _ucdp.activity(places, events) if activity_meta else [0] * len(places)
     _fill_admin1_by_polygon(places, units)
     for pid, names in enumerate(names_of):  # an Arabic name for every place that has one
         if pid not in name_ar:
@@ -347,7 +348,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     syrian = [pid for pid, place in enumerate(places) if place[3] == "SY"]
     admin2 = dict(zip(syrian, _build_wof.assign_districts([(places[p][1], places[p][2]) for p in syrian], units2)))
     for pid, place in enumerate(places):
-        place += [admin2.get(pid), name_ar.get(pid), counts[pid]]
+        place += [admin2.get(pid), name_ar.get(pid), events_near[pid]]
 
     k1: dict[str, list[int]] = defaultdict(list)
     k2: dict[str, list[int]] = defaultdict(list)
@@ -377,7 +378,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         _build_wof.write_json(out_dir / "districts.geojson", _build_wof.districts_geojson(units2), _atomic_write)
     return {**wof_counts, **ucdp_counts, "places": len(places), "extra": len(extra), "merged": merged, "moved": moved, "names": len(k1), "regions": len(regions),
             "polygons": len(features), "from_dumps": len(dumped),
-            "places_with_events": sum(1 for c in counts if c)}
+            "places_with_events": sum(1 for c in events_near if c)}
 
 
 BARE_DIRECTIONS = frozenset({"shamali", "janubi", "sharqi", "gharbi", "central", "centre", "center"})
