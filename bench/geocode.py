@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import json
 import os
@@ -50,7 +51,7 @@ def _iso(admin1: str) -> str | None:
 
 def score_rows(geocoder, rows: list[dict], radius: float, context: bool = False) -> dict:
     """Counts of ``within radius km and right governorate`` / wrong governorate / far / not found."""
-    counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    counts = {"good": 0, "wrong_gov": 0, "far": 0, "region": 0, "not_found": 0}
     misses = []
     for row in rows:
         loc = geocoder.geocode(row["query"], context=row["admin1"]) if context else geocoder.geocode(row["query"])
@@ -66,6 +67,7 @@ def score_rows(geocoder, rows: list[dict], radius: float, context: bool = False)
             counts["good"] += 1
         else:
             counts["far"] += 1
+            counts["region"] += loc.kind == "region"
             misses.append((row["query"], f"{loc.name}: {dist:.0f} km"))
     return {"n": len(rows), **{k: v / max(len(rows), 1) for k, v in counts.items()}, "misses": misses}
 
@@ -156,7 +158,7 @@ def hidden_villages(geocoder, villages: list[dict], context: bool = False) -> di
     for base, pids in geocoder._qualified.items():
         for pid in pids:
             qualified_of.setdefault(pid, []).append(base)
-    counts = {"right": 0, "wrong_gov": 0, "same_gov_far": 0, "not_found": 0}
+    counts = {"right": 0, "wrong_gov": 0, "same_gov_far": 0, "region": 0, "not_found": 0}
     wrong = []
     places = geocoder.places
     for village in villages:
@@ -179,6 +181,7 @@ def hidden_villages(geocoder, villages: list[dict], context: bool = False) -> di
             wrong.append((village["name"], village["iso"], loc.name, loc.admin1_iso))
         elif km(loc.lat, loc.lon, village["lat"], village["lon"]) > 10:
             counts["same_gov_far"] += 1
+            counts["region"] += loc.kind == "region"
         else:
             counts["right"] += 1
         for pid in hide:
@@ -265,7 +268,7 @@ def report_variants(geocoder, villages: list[dict]) -> dict:
     """One report-style respelling (:func:`report_spelling`) of each sampled village, no context: within 10 km
     and right governorate / wrong governorate / not found."""
     rnd = random.Random(13)
-    counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    counts = {"good": 0, "wrong_gov": 0, "far": 0, "region": 0, "not_found": 0}
     misses = []
     for village in villages:
         query = report_spelling(village["name"], rnd)
@@ -279,6 +282,7 @@ def report_variants(geocoder, villages: list[dict]) -> dict:
                                    f"{village['iso']})")))
         else:
             counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
+            counts["region"] += loc.kind == "region"
     n = max(len(villages), 1)
     return {"n": len(villages), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
@@ -338,7 +342,7 @@ def twins(geocoder) -> dict:
         match = _TWIN_NAME.match(folded.replace("`", "").replace("‘", ""))
         if place.country == "SY" and place.admin1_iso and match:
             queries.append((f"{_TWIN_ENGLISH[match.group(2).lower()]} {match.group(1)}", place))
-    counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    counts = {"good": 0, "wrong_gov": 0, "far": 0, "region": 0, "not_found": 0}
     misses = []
     for query, place in sorted(queries, key=lambda q: (q[0], q[1].lat)):
         asked = spelling_variant(query, rnd)
@@ -351,6 +355,7 @@ def twins(geocoder) -> dict:
             misses.append((asked, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {place.name})"))
         else:
             counts["good" if km(loc.lat, loc.lon, place.lat, place.lon) <= 10 else "far"] += 1
+            counts["region"] += loc.kind == "region"
     n = max(len(queries), 1)
     return {"n": len(queries), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
@@ -359,7 +364,7 @@ def village_variants(geocoder, villages: list[dict]) -> dict:
     """One seeded report-style spelling of each sampled village (not hidden), no context: within 10 km and
     right governorate / wrong governorate / not found: the recall side of the hidden-village line."""
     rnd = random.Random(11)
-    counts = {"good": 0, "wrong_gov": 0, "far": 0, "not_found": 0}
+    counts = {"good": 0, "wrong_gov": 0, "far": 0, "region": 0, "not_found": 0}
     misses = []
     for village in villages:
         query = spelling_variant(village["name"], rnd)
@@ -373,6 +378,7 @@ def village_variants(geocoder, villages: list[dict]) -> dict:
                                    f"{village['iso']})")))
         else:
             counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
+            counts["region"] += loc.kind == "region"
     n = max(len(villages), 1)
     return {"n": len(villages), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
@@ -395,8 +401,17 @@ def worker(args) -> dict:
     """All measurements for the geocoder importable from the current ``sys.path`` (one interpreter)."""
     from functools import partial
 
+    import geo.geocode._ranking as ranking
+    import geo.geocode.geocoder as geocoder_module
     from geo.geocode import Geocoder
 
+    for setting in args.set or ():  # "ACTIVITY_PRIOR=True": a ranking switch of this tree, for an A/B in one run
+        name, _, value = setting.partition("=")
+        modules = [m for m in (ranking, geocoder_module) if hasattr(m, name)]
+        if not modules:
+            raise SystemExit(f"--set {setting}: no such ranking constant")
+        for module in modules:
+            setattr(module, name, ast.literal_eval(value))
     if args.index:
         Geocoder = partial(Geocoder, index_path=args.index)  # noqa: N806 - the class, with another index
     geocoder = Geocoder()
@@ -445,7 +460,7 @@ def sample_villages(count: int, seed: int = 14) -> list[dict]:
 
 def _line(label: str, new: dict, old: dict | None, keys: tuple[str, ...]) -> str:
     def cell(res):
-        return " / ".join(f"{res[k]:.1%}" for k in keys) if res else "-"
+        return " / ".join(f"{res.get(k, 0):.1%}" for k in keys) if res else "-"
     return f"| {label} | {cell(new)} | {cell(old)} |"
 
 
@@ -477,6 +492,8 @@ def main() -> int:
     parser.add_argument("--ucdp-since", type=int, help="score only UCDP names first seen in this year or later")
     parser.add_argument("--diagnose", action="store_true",
                         help="classify the misses of this geocoder (ACLED, UCDP) by what the index holds near the truth")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE",
+                        help="a ranking constant of this geocoder (not the baseline), e.g. ACTIVITY_PRIOR=True; repeatable")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--villages", help=argparse.SUPPRESS)
@@ -499,6 +516,8 @@ def main() -> int:
         for flag in ("acled", "ucdp", "ucdp_since") + (("index",) if label == "new" else ()):
             if getattr(args, flag):
                 cmd += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+        for setting in (args.set or ()) if label == "new" else ():
+            cmd += ["--set", setting]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root,
                               env={**os.environ, "PYTHONPATH": str(root)})
         if proc.returncode:
@@ -507,6 +526,8 @@ def main() -> int:
         results[label] = json.loads(proc.stdout)
     villages_path.unlink(missing_ok=True)
     new, old = results["new"], results.get("old", {})
+    print("(four figures: the last is the share answered by a governorate region in the right governorate, the "
+          "sixth round's rule for namesakes in one governorate; it is neither within the radius nor not found)")
     print("| measure | this geocoder | previous geocoder |\n| --- | --- | --- |")
     acc = ("good", "wrong_gov", "not_found")
     for key, label in (("acled", "ACLED dev list ({n} rows): within 10 km+gov / wrong gov / not found"),
@@ -522,6 +543,8 @@ def main() -> int:
                        ("hidden_context", "hidden villages, governorate as context: right / wrong gov / not found")):
         if key in new:
             keys = ("right", "wrong_gov", "not_found") if key.startswith("hidden") else acc
+            if key != "synthetic":  # a governorate answered as a region (namesakes in one), right governorate
+                keys += ("region",)
             print(_line(label.format(n=new[key]["n"]), new[key], old.get(key), keys))
     print(f"| unique unseen spellings per second, one core: wall / CPU time | {new['unique_per_s']:,.0f} / "
           f"{new['unique_per_cpu_s']:,.0f} | {old.get('unique_per_s', 0):,.0f} / {old.get('unique_per_cpu_s', 0):,.0f} |")

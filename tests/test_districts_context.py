@@ -96,8 +96,13 @@ def test_wof_districts_file(wof_built):
 def test_wof_namesakes_need_context(wof_built):
     _, out = wof_built
     geo = Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
-    assert geo.geocode("Qaryat Zayt") is None  # two equal hamlets: not a coin flip
-    assert len(geo.candidates("Qaryat Zayt")) == 2  # ... but both are offered for the user to choose
+    # two equal hamlets in two districts of one governorate: not a coin flip between them (never a hamlet at
+    # precision 1), but the governorate they share, with both offered for the user to choose
+    both = geo.geocode("Qaryat Zayt")
+    assert both.kind == "region" and both.region_id == "SY-DR" and both.geo_precision == 3
+    assert both.reason.startswith("2 places named Qaryat Zayt in Daraa")
+    assert [a.name for a in both.alternatives] == ["Qaryat Zayt", "Qaryat Zayt"]
+    assert len(geo.candidates("Qaryat Zayt")) == 2
     east = geo.geocode("Qaryet ez-Zeit", context="Eastdist district")
     assert east is None or east.admin2 == "SY-DR:eastdist"
     west = geo.geocode("Qaryat Zayt", context="SY-DR:westdist")

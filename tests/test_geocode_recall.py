@@ -169,14 +169,16 @@ def test_loose_namesakes_in_one_district_stay_ambiguous(districts_geo):
     assert _answer(districts_geo, "Harbouneh") is None  # a respelling of both: a guess between two villages
 
 
-def test_namesakes_in_two_districts_stay_ambiguous(districts_geo):
-    assert _answer(districts_geo, "Sulfanah") is None
+def test_namesakes_in_two_districts_answer_their_governorate_only(districts_geo):
+    found = districts_geo.geocode("Sulfanah")  # never one of the two hamlets at precision 1: the governorate
+    assert found.kind == "region" and found.region_id == "SY-DR" and found.geo_precision == 3
     assert _answer(districts_geo, "Sulfanah", context="SY-DR:eastdist") == ("Sulfanah", "SY-DR")
 
 
 def test_same_district_rule_is_what_answers(districts_geo, monkeypatch):
     monkeypatch.setattr(geocoder_module, "SAME_DISTRICT_NAMESAKES", False)
-    assert _answer(districts_geo, "Harbunah") is None
+    found = districts_geo.geocode("Harbunah")  # then only their governorate, not a village
+    assert found.kind == "region" and found.region_id == "SY-DR"
 
 
 # ---- the construct state: "Maaret X" / "Maarah X"

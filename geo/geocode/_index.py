@@ -2,7 +2,8 @@
 
 The file stores each place as a compact JSON list (column order :data:`PLACE_FIELDS`); in memory each is a
 :class:`Place` named tuple, so code reads ``place.admin1_iso`` rather than ``place[4]`` (positions still work
-for old callers). An index built before districts existed (9 columns) loads with ``admin2``/``name_ar`` None.
+for old callers). An index built before districts existed (9 columns) loads with ``admin2``/``name_ar`` None,
+one built before the activity counts (11 columns) with ``events`` 0.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 
 class Place(NamedTuple):
     """One gazetteer place. ``admin2`` is the district id (``"SY-DR:izra"``) for Syrian places, else None;
-    ``source`` is ``geonames``, ``wof`` (Who's On First) or ``extra`` (the project table)."""
+    ``source`` is ``geonames``, ``wof`` (Who's On First) or ``extra`` (the project table). ``events`` is the
+    place's recorded conflict activity: the number of UCDP GED exact-place events within 5 km of it in the years
+    the index was built from (``IndexData.activity``; 0 abroad or without ``--ucdp``)."""
 
     name: str
     lat: float
@@ -34,6 +37,7 @@ class Place(NamedTuple):
     source: str
     admin2: str | None = None
     name_ar: str | None = None
+    events: int = 0
 
 
 PLACE_FIELDS = Place._fields
@@ -48,6 +52,7 @@ class IndexData(NamedTuple):
     regions: dict[str, dict]
     region_keys: dict[str, str]
     district_keys: dict[str, str]
+    activity: dict | None = None  # where ``Place.events`` come from: source, first_year, last_year, km, events
 
 
 def load_index(path: str | Path | None = None) -> IndexData:
@@ -65,4 +70,4 @@ def load_index(path: str | Path | None = None) -> IndexData:
                            f"v{KEY_VERSION}; run: python -m geo gazetteer build")
     places = [Place(*row) for row in index["places"]]
     return IndexData(places, index["k1"], index["k2"], index["regions"], index["region_keys"],
-                     index.get("district_keys", {}))
+                     index.get("district_keys", {}), index.get("activity") or {})

@@ -170,6 +170,61 @@ CONSTRUCT_STATE = True      # "Maaret X" is also looked up as "Maarah X" and "Ja
 # wrong, respellings +0.9 / +0.7) or only for the only candidate (no real-list gain, UCDP +0.3 wrong); agreement
 # through alternate names too (UCDP +2 right / +1 wrong, hidden +0.3); a coarse last tier with w/y read as vowels
 # (hidden wrong +0.6 for one UCDP name); an exact spelling out-ranking a same-key namesake (hidden wrong +1.4).
+
+# ---- namesakes without context: recorded conflict activity, then the governorate they share
+# Reports of incidents name places where fighting happens. Each place carries ``events``: the UCDP GED exact-place
+# events within 5 km of it in the years the index was built from (gazetteer build, ``_ucdp.ACTIVITY_KM``). With
+# ACTIVITY_PRIOR on, when exact namesakes would make a name ambiguous (AMBIGUOUS_RATIO), the one with clearly more
+# recorded activity answers (its reason says how many events; the namesakes stay as alternatives):
+ACTIVITY_PRIOR = False      # OFF: measured, it does not meet the keep rule (more right answers on the real lists
+#                             without more wrong ones). bench/RESULTS.md, issue 14 sixth round, no context, right /
+#                             wrong gov (%), main -> on: ACLED dev 93.2/1.4 -> 93.2/1.4 (no ambiguous exact name
+#                             there); UCDP names first seen 2018-19, index of UCDP <= 2017: 47.0/10.8 -> 48.8/11.7;
+#                             all UCDP names of 2018-19, index without UCDP names, activity <= 2017 (fair: the list
+#                             above only holds villages UCDP had never named: 30% of them have events <= 2017 within
+#                             3 km, against 64% of all 2018-19 names and 74% of ACLED 2020 rows): 63.4/7.3 ->
+#                             65.4/7.7; report
+#                             respellings 72.2/5.2 -> 73.9/7.1; hidden-village wrong 17.9 -> 21.5 (those truths are
+#                             not activity-weighted). On: the owner's switch.
+ACTIVITY_MIN_EVENTS = 3     # ... it has at least this many events
+ACTIVITY_RATIO = 5.0        # ... and this many times the most active namesake more than AMBIGUOUS_KM away.
+#                             Measured on (UCDP first seen 2018-19 · all UCDP 2018-19 names on the fair index),
+#                             right / wrong gov, main 47.0/10.8 · 63.4/7.3, radius 5 km: k=2 m=3 50.0/13.0 ·
+#                             66.0/8.3; k=3 m=3 48.8/12.7 · 65.4/8.2; k=3 m=5 48.8/11.7 · 65.4/7.7 (chosen: fewest
+#                             wrong per right); radius 3 km, k=3 m=5: 47.9/11.7 · 64.9/7.7; radius 2 km: 47.0/11.1 ·
+#                             64.3/7.4. Only exact namesakes (score >= SCORE_KEY): with sound-alikes and vowel-elided
+#                             guesses too (radius 3 km, k=3 m=3), UCDP first seen 2018-19 47.9/12.7 instead of
+#                             47.9/12.0 (the guesses' truths are mostly absent from the index).
+SAME_GOVERNORATE_REGION = True  # otherwise, exact namesakes that all lie in one governorate (different districts)
+#                             answer that governorate as a region (precision 3, "N places named X in G"), the
+#                             namesakes as alternatives: never one of them at precision 1. Measured (sixth round):
+#                             UCDP first seen 2018-19: 3 names (0.9%) "not found" -> their right governorate, no
+#                             wrong one; all 2018-19 names 0.9% likewise; ACLED dev none; village variants and
+#                             respellings 1.4%, 1.3%, all right; hidden-village wrong 17.9 -> 18.3 (the hidden
+#                             village's namesakes in another governorate: the same policy as single exact hamlets).
+NAMESAKES_REGION_FACTOR = 0.9   # that region's score = the namesakes' x this: an inference, not an exact name, so
+#                             callers that trust only exact answers (score >= SCORE_KEY: extraction's weak cues and
+#                             its fallback outside the document's governorate) skip it as they skipped "not found"
+SAME_GOVERNORATE_EXACT = True   # ... only exact namesakes: with sound-alikes too, UCDP 2018-19 +1 wrong governorate
+#                             ("Al Ulayat": two sound-alikes in Homs), hidden wrong 18.8 instead of 18.3, for 0.2-0.8
+#                             points more right-governorate regions on the other lines
+
+
+def clearly_most_active(namesakes: Sequence[tuple[int, float, float]]) -> int | None:
+    """The index in ``namesakes`` ((events, lat, lon) each) of the one with clearly more recorded activity than
+    every namesake more than :data:`AMBIGUOUS_KM` from it (:data:`ACTIVITY_MIN_EVENTS`, :data:`ACTIVITY_RATIO`),
+    or None."""
+    if not ACTIVITY_PRIOR or len(namesakes) < 2:
+        return None
+    best = max(range(len(namesakes)), key=lambda i: namesakes[i][0])
+    events, lat, lon = namesakes[best]
+    rival = max((other[0] for i, other in enumerate(namesakes)
+                 if i != best and km_between(lat, lon, other[1], other[2]) > AMBIGUOUS_KM), default=0)
+    if events >= ACTIVITY_MIN_EVENTS and events >= ACTIVITY_RATIO * rival:
+        return best
+    return None
+
+
 HAMLET_PROMINENCE = 10      # prominence below this is a hamlet (Who's On First villages without population)
 
 

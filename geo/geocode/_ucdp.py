@@ -3,8 +3,10 @@
 UCDP writes the place of each event in its own spelling ("Kafr Shams town", "Western Ghariyah town") with its
 coordinates. Each distinct name (the " town" / " village" word removed) at each distinct spot becomes either
 one more name of the gazetteer place of the same name key or sound key within :data:`ALIAS_KM`, or a new
-hamlet-ranked place (source ``ucdp``). Names that describe an area rather than name a place ("Southern Aleppo
-Governorate", "Silos east of Palmyra", a "triangle" of fields) are skipped. UCDP GED is CC BY 4.0 (credit
+hamlet-ranked place (source ``ucdp``). Every place also gets the number of UCDP exact-place events within
+:data:`ACTIVITY_KM` of it (:func:`read_events`, :func:`activity`): the geocoder's conflict-activity prior among
+namesakes (``Place.events``; ``_ranking.ACTIVITY_*``). Names that describe an area rather than name a place
+("Southern Aleppo Governorate", "Silos east of Palmyra", a "triangle" of fields) are skipped. UCDP GED is CC BY 4.0 (credit
 in README and data/SOURCES.md).
 """
 
@@ -22,6 +24,10 @@ NOT_A_NAME = re.compile(r"\b(?:of|governorate|countryside|province|road|highway|
                         r"outskirts|near|and|region)\b|[-–]\s|\d+\s*km", re.IGNORECASE)
 CLUSTER_KM = 5.0   # the same name this close is one spot (its points averaged)
 ALIAS_KM = 5.0     # a gazetteer place of that name this close takes the UCDP spelling as one more name
+ACTIVITY_KM = 5.0  # events this close to a place count as its recorded activity: its own and its neighbours'
+#                   (villages lie 2-5 km apart). With the prior on (_ranking.ACTIVITY_*), 5 km against 3 and 2 km,
+#                   UCDP 2018-19 names on an index of UCDP <= 2017: +1.8 / +0.9 / 0.0 points right for +0.9 /
+#                   +0.9 / +0.3 wrong governorate (bench/RESULTS.md, issue 14 sixth round)
 COLUMNS = ("year", "where_prec", "where_coordinates", "latitude", "longitude", "country")
 
 
@@ -66,6 +72,52 @@ def read_places(path: str | Path, until: int | None = None) -> list[tuple[str, f
         raise GeocodeError(f"{path}: UCDP table not found") from None
     return [(name, round(g[0] / g[2], 5), round(g[1] / g[2], 5), int(g[2]))
             for name in sorted(spots) for g in spots[name]]
+
+
+def read_events(path: str | Path, until: int | None = None) -> tuple[list[tuple[float, float]], tuple[int, int] | None]:
+    """The point of every exact-place event (``where_prec == 1``) in Syria of years up to ``until`` (all when None),
+    and the (first, last) year they cover (None when there are none)."""
+    path = Path(path)
+    points: list[tuple[float, float]] = []
+    years: set[int] = set()
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise GeocodeError(f"{path}: not a UCDP GED table (no column {', '.join(missing)})")
+            for number, row in enumerate(reader, start=2):
+                if row["where_prec"] != "1" or row["country"] != "Syria" or not row["latitude"]:
+                    continue
+                if until is not None and int(row["year"]) > until:
+                    continue
+                try:
+                    points.append((float(row["latitude"]), float(row["longitude"])))
+                except ValueError:
+                    raise GeocodeError(f"{path}:{number}:latitude/longitude: not numbers") from None
+                years.add(int(row["year"]))
+    except FileNotFoundError:
+        raise GeocodeError(f"{path}: UCDP table not found") from None
+    return points, ((min(years), max(years)) if years else None)
+
+
+def activity(places: list[list], events: list[tuple[float, float]], radius_km: float | None = None) -> list[int]:
+    """For each row of ``places`` (index layout), the number of ``events`` within ``radius_km`` (default
+    :data:`ACTIVITY_KM`; 0 abroad)."""
+    radius_km = ACTIVITY_KM if radius_km is None else radius_km
+    cell = 0.05  # degrees (~5 km): a place's events lie in its cell or the eight around it
+    grid: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for lat, lon in events:
+        grid.setdefault((int(lat // cell), int(lon // cell)), []).append((lat, lon))
+    counts = []
+    for place in places:
+        if place[3] != "SY":
+            counts.append(0)
+            continue
+        row, col = int(place[1] // cell), int(place[2] // cell)
+        counts.append(sum(1 for dr in (-1, 0, 1) for dc in (-1, 0, 1) for lat, lon in grid.get((row + dr, col + dc), ())
+                          if _km(place[1], place[2], lat, lon) <= radius_km))
+    return counts
 
 
 def merge(ucdp: list[tuple[str, float, float, int]], places: list[list], names_of: list[set[str]],

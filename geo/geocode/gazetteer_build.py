@@ -6,7 +6,8 @@ Sources (read once here, never at run time):
   Debian ``qgis-common``'s ``world_map.gpkg`` (layer ``states_provinces``);
 * the project's own ``data/places_extra.csv`` and ``data/admin1.csv``.
 
-Outputs: ``data/gazetteer.json.gz`` (places, name keys, region names and representative points) and
+Outputs: ``data/gazetteer.json.gz`` (places with their UCDP events nearby, name keys, region names and
+representative points) and
 ``data/regions.geojson`` (governorate and country polygons, simplified).
 """
 
@@ -43,8 +44,8 @@ COUNTRY_NAMES = {
 }
 CREDIT = ("Places: GeoNames (geonames.org) and Who's On First (whosonfirst.org), CC BY 4.0; project table "
           "data/places_extra.csv; regions: Natural Earth (public domain); districts: Who's On First")
-UCDP_CREDIT = ("; place names: UCDP Georeferenced Event Dataset (GED), Syria release V 652.1601.1911, Uppsala "
-               "Conflict Data Program (ucdp.uu.se), CC BY 4.0")
+UCDP_CREDIT = ("; place names and events per place: UCDP Georeferenced Event Dataset (GED), Syria release "
+               "V 652.1601.1911, Uppsala Conflict Data Program (ucdp.uu.se), CC BY 4.0")
 INDEX_PATH = DATA_DIR / "gazetteer.json.gz"
 REGIONS_PATH = DATA_DIR / "regions.geojson"
 EXTRA_PATH = DATA_DIR / "places_extra.csv"
@@ -202,7 +203,7 @@ def read_geonames_dump(path: Path, countries: tuple[str, ...]) -> list[dict]:
 
 def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | None = None,
           out_dir: Path = DATA_DIR, geonames_dumps: tuple[str, ...] = (), wof: str | None = None,
-          ucdp: str | None = None, ucdp_until: int | None = None) -> dict:
+          ucdp: str | None = None, ucdp_until: int | None = None, ucdp_names: bool = True) -> dict:
     """Derive ``gazetteer.json.gz``, ``regions.geojson`` (and with ``wof`` ``districts.geojson``) in ``out_dir``;
     returns counts for the report.
 
@@ -210,7 +211,9 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     ``cities500``; a place in both keeps one entry with the names of both. ``wof``: a Who's On First data
     tree for Syria (``whosonfirst-data-admin-sy``): its localities are joined to GeoNames rows by ``gn:id`` or
     added, and its county polygons become the districts (admin-2). ``ucdp``: a UCDP GED table whose exact places
-    (events of years up to ``ucdp_until``) add names to the places nearby or become hamlets (:mod:`._ucdp`)."""
+    (events of years up to ``ucdp_until``) add names to the places nearby or become hamlets (:mod:`._ucdp`;
+    not with ``ucdp_names`` False) and give every place its recorded activity (``Place.events``: the events
+    within ``_ucdp.ACTIVITY_KM``; the index's ``activity`` says which years)."""
     from shapely import union_all
     from shapely.geometry import mapping
 
@@ -327,8 +330,15 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
         names_of.append({row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))})
 
     ucdp_counts: dict[str, int] = {}
+    activity_meta: dict = {}
     if ucdp:
-        ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
+        if ucdp_names:
+            ucdp_counts = _ucdp.merge(_ucdp.read_places(ucdp, ucdp_until), places, names_of, name_key, sound_key)
+        events, years = _ucdp.read_events(ucdp, ucdp_until)
+        if years:
+            activity_meta = {"source": "UCDP GED", "first_year": years[0], "last_year": years[1],
+                             "km": _ucdp.ACTIVITY_KM, "events": len(events)}
+    events_near = _ucdp.activity(places, events) if activity_meta else [0] * len(places)
     _fill_admin1_by_polygon(places, units)
     for pid, names in enumerate(names_of):  # an Arabic name for every place that has one
         if pid not in name_ar:
@@ -338,7 +348,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     syrian = [pid for pid, place in enumerate(places) if place[3] == "SY"]
     admin2 = dict(zip(syrian, _build_wof.assign_districts([(places[p][1], places[p][2]) for p in syrian], units2)))
     for pid, place in enumerate(places):
-        place += [admin2.get(pid), name_ar.get(pid)]
+        place += [admin2.get(pid), name_ar.get(pid), events_near[pid]]
 
     k1: dict[str, list[int]] = defaultdict(list)
     k2: dict[str, list[int]] = defaultdict(list)
@@ -357,7 +367,7 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
 
     index = {"key_version": KEY_VERSION, "countries": list(countries), "places": places, "k1": k1, "k2": k2,
              "regions": regions, "region_keys": rkeys, "district_keys": district_keys,
-             "credit": CREDIT + (UCDP_CREDIT if ucdp else "")}
+             "activity": activity_meta, "credit": CREDIT + (UCDP_CREDIT if ucdp else "")}
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / INDEX_PATH.name,
                   gzip.compress(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
@@ -367,7 +377,8 @@ def build(countries: tuple[str, ...] = DEFAULT_COUNTRIES, natural_earth: str | N
     if units2:
         _build_wof.write_json(out_dir / "districts.geojson", _build_wof.districts_geojson(units2), _atomic_write)
     return {**wof_counts, **ucdp_counts, "places": len(places), "extra": len(extra), "merged": merged, "moved": moved, "names": len(k1), "regions": len(regions),
-            "polygons": len(features), "from_dumps": len(dumped)}
+            "polygons": len(features), "from_dumps": len(dumped),
+            "places_with_events": sum(1 for c in events_near if c)}
 
 
 BARE_DIRECTIONS = frozenset({"shamali", "janubi", "sharqi", "gharbi", "central", "centre", "center"})

@@ -30,16 +30,22 @@ from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._phrases import km
 from geo.geocode._ranking import (
     AMBIGUOUS_KM,
+    AMBIGUOUS_RATIO,
     DUPLICATE_KM,
     GUESS_SAME_HEAD,
+    MAX_CANDIDATES,
     MAX_QUERY,
     NAMESAKE_MARGIN,
+    NAMESAKES_REGION_FACTOR,
     REGION_AFTER_TOWN,
     RIVAL_SPELLING_MARGIN,
     SAME_DISTRICT_NAMESAKES,
+    SAME_GOVERNORATE_EXACT,
+    SAME_GOVERNORATE_REGION,
     SCORE_ELIDED,
     SCORE_KEY,
     ambiguous,
+    clearly_most_active,
     near_order,
     prominence,
     unsure_guess,
@@ -58,6 +64,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         self._k1: dict[str, list[int]] = index.k1
         self._k2: dict[str, list[int]] = index.k2
         self.regions: dict[str, dict] = index.regions
+        self.activity: dict = index.activity or {}  # where places' ``events`` come from (UCDP GED years, radius)
         self._region_keys: dict[str, str] = dict(index.region_keys)
         for unit in all_admin1():  # spellings only the governorate table knows ("Dera")
             for spelling in unit.aliases:
@@ -85,16 +92,21 @@ class Geocoder(QueryResolver, PlaceMatcher):
         ``context`` is a governorate, district ("SY-DR:izra", "Izra district") or country (name or ISO code)
         that restricts the candidates; ``country`` is an ISO alpha-2 code with the same effect. ``near``: other
         places of the same document (:class:`Location` objects or ``(name, lat, lon)``); among namesakes the
-        one within 40 km of them wins. ``reason`` on the result says why it was chosen.
+        one within 40 km of them wins. ``reason`` on the result says why it was chosen. Without any context,
+        exact namesakes far apart are "not found" (None) unless they all lie in one governorate: then that
+        governorate, a region at precision 3, with the namesakes as ``alternatives``.
         """
         near = _near_points(near)
         cache_key = (query, context, country, near)
         if cache_key in self._cache:
             return self._cache[cache_key]
-        found = self.candidates(query, context=context, country=country, limit=6, near=near)
-        if found and context is None and country is None and (self._is_ambiguous(found) or self._is_unsure(found)):
-            found = []
-        result = replace(found[0], alternatives=tuple(found[1:])) if found else None
+        found = self.candidates(query, context=context, country=country, limit=ANSWER_LIMIT, near=near)
+        if found and context is None and country is None:
+            if self._is_ambiguous(found):  # every namesake (up to MAX_CANDIDATES) to settle it, if it can be
+                found = self._settle_namesakes(self.candidates(query, limit=MAX_CANDIDATES, near=near))
+            if found and self._is_unsure(found[:ANSWER_LIMIT]):
+                found = []
+        result = replace(found[0], alternatives=tuple(found[1:ANSWER_LIMIT])) if found else None
         if len(self._cache) > 50000:
             self._cache.clear()
         self._cache[cache_key] = result
@@ -155,6 +167,45 @@ class Geocoder(QueryResolver, PlaceMatcher):
                     and loc.admin2 == best.admin2):
                 others.append((prominence(self.places[other], None), km(best, loc)))
         return ambiguous(prominence(self.places[pid], None), others)
+
+    def _settle_namesakes(self, found: list[Location]) -> list[Location]:
+        """Ambiguous namesakes without context: the one with clearly more recorded conflict activity
+        (:func:`~geo.geocode._ranking.clearly_most_active`), else their governorate as a region when they all lie
+        in one (:data:`~geo.geocode._ranking.SAME_GOVERNORATE_REGION`), else [] ("not found")."""
+        if len(found) >= MAX_CANDIDATES:  # a full list may have left namesakes out: neither rule can be sure
+            return []
+        best = found[0]
+        pool = [(loc, self._pid_of(loc)) for loc in found if loc.kind == "place" and loc.country == best.country
+                and loc.score >= best.score - NAMESAKE_MARGIN]
+        pool = [(loc, pid) for loc, pid in pool if pid is not None]
+        # exact namesakes only (a sound-alike or fuzzy candidate may name another village than the one asked)
+        exact = [(loc, pid) for loc, pid in pool if loc.score >= SCORE_KEY]
+        if best.score >= SCORE_KEY:
+            chosen = clearly_most_active([(self.places[pid].events, loc.lat, loc.lon) for loc, pid in exact])
+            if chosen is not None:
+                loc, pid = exact[chosen]
+                rest = [f for f in found if f is not loc]
+                return [replace(loc, reason=self._activity_reason(self.places[pid].events, len(exact)))] + rest
+        if not SAME_GOVERNORATE_REGION or best.admin1_iso is None:
+            return []
+        if SAME_GOVERNORATE_EXACT and best.score < SCORE_KEY:
+            return []
+        top = prominence(self.places[pool[0][1]], None) if pool and pool[0][0] is best else None
+        rivals = [loc for loc, pid in pool if top is None or prominence(self.places[pid], None) * AMBIGUOUS_RATIO > top]
+        if len(rivals) < 2 or any(loc.admin1_iso != best.admin1_iso for loc in rivals):
+            return []
+        region = self.region_location(best.admin1_iso, best.query, 3)
+        reason = f"{len(rivals)} places named {best.query} in {region.name}; no context to choose between them"
+        score = round(best.score * NAMESAKES_REGION_FACTOR, 3)
+        return [replace(region, score=score, reason=reason)] + [f for f in found if f.kind == "place"]
+
+    def _activity_reason(self, events: int, namesakes: int) -> str:
+        """The reason of an answer chosen by recorded conflict activity."""
+        meta = self.activity
+        years = f", {meta['first_year']}-{meta['last_year']}" if meta.get("first_year") else ""
+        radius = f"{meta['km']:g} km" if meta.get("km") else "a few km"
+        return (f"the most recorded conflict activity of {namesakes} places of that name: {events} UCDP events "
+                f"within {radius}{years}; no context given")
 
     def _is_unsure(self, found: list[Location]) -> bool:
         """A loose match (sound, fuzzy, feature words dropped) naming a hamlet spelt unlike the query, with nothing
@@ -274,6 +325,9 @@ def _near_points(near: Sequence) -> tuple[tuple[str, float, float], ...]:
             name, lat, lon = item
             points.append((str(name), float(lat), float(lon)))
     return tuple(points)
+
+
+ANSWER_LIMIT = 6  # candidates an answer is judged on (the best and 5 alternatives)
 
 
 _INSTANCE: Geocoder | None = None
