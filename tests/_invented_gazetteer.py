@@ -50,3 +50,44 @@ def wof_village(folder: Path, wid: int, name: str, lat: float, lon: float) -> No
     wof_record(folder, wid, {"wof:placetype": "locality", "gn:feature_code": "PPL", "mz:is_current": -1,
                              "wof:name": name, "geom:latitude": lat, "geom:longitude": lon},
                {"type": "Point", "coordinates": [lon, lat]})
+
+
+def write_two_districts(folder: Path) -> Path:
+    """Daraa split into two Who's On First districts (Westdist, Eastdist) in the tree ``folder / "wof"``,
+    which is returned; villages are added with :func:`wof_village`."""
+    wof = folder / "wof"
+    wof_record(wof, 901, {"wof:placetype": "county", "wof:name": "Westdist"}, square(35.9, 32.4, 36.25, 33.2))
+    wof_record(wof, 902, {"wof:placetype": "county", "wof:name": "Eastdist"}, square(36.25, 32.4, 36.6, 33.2))
+    return wof
+
+
+def build_gazetteer(folder: Path, **sources) -> tuple[dict, Path]:
+    """Build the invented gazetteer of ``folder`` (its ``admin1.json`` and ``cities.json``, see
+    :func:`write_two_governorates`, and an empty project table) from ``sources`` (``geonames_dumps``, ``wof``,
+    ``ucdp``… as ``geo.geocode.gazetteer_build.build`` takes them) into ``folder / "out"``: (counts, out)."""
+    import pytest
+
+    import geo.geocode.gazetteer_build as build_module
+
+    extra = folder / "extra.csv"
+    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
+    out = folder / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "_geonames_path", lambda: folder / "cities.json")
+        patch.setattr(build_module, "EXTRA_PATH", extra)
+        counts = build_module.build(("SY",), str(folder / "admin1.json"), out, **sources)
+    return counts, out
+
+
+def open_geocoder(out: Path):
+    """A Geocoder on the gazetteer :func:`build_gazetteer` wrote to ``out``."""
+    from geo.geocode import Geocoder
+
+    return Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+
+
+def answer(geo, query: str, **kwargs) -> tuple[str, str] | None:
+    """(name, governorate ISO) of what ``geo`` answers for ``query`` (its cache cleared first), or None."""
+    geo._cache.clear()
+    found = geo.geocode(query, **kwargs)
+    return (found.name, found.admin1_iso) if found else None

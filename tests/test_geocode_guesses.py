@@ -9,14 +9,12 @@ from types import SimpleNamespace
 import pytest
 
 import geo.geocode._northern as northern_module
-import geo.geocode.gazetteer_build as build_module
 import geo.geocode.geocoder as geocoder_module
-from geo.geocode import Geocoder
 from geo.geocode._guess import digits, head_spelling, query_keys
 from geo.geocode._normalize import head_word, name_key, sound_key
 from geo.geocode._northern import add_kurdish_names, kurmanji_reading
 from geo.geocode._phrases import word_order_variants
-from tests._invented_gazetteer import geonames_row, write_two_governorates
+from tests._invented_gazetteer import answer, build_gazetteer, geonames_row, open_geocoder, write_two_governorates
 
 
 @pytest.fixture(scope="module")
@@ -37,42 +35,31 @@ def geo(tmp_path_factory):
         + geonames_row(920009, "T7 Pumping Station", 32.45, 36.55, "06")
         + geonames_row(920010, "Jindarun", 32.65, 36.45, "06"),
         encoding="utf-8")
-    extra = tmp / "extra.csv"
-    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
-    patch.setattr(build_module, "EXTRA_PATH", extra)
-    out = tmp / "out"
-    build_module.build(("SY",), str(tmp / "admin1.json"), out, (str(dump),))
-    patch.undo()
-    return Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+    _, out = build_gazetteer(tmp, geonames_dumps=(str(dump),))
+    return open_geocoder(out)
 
 
-def _answer(geo: Geocoder, query: str, **kwargs):
-    geo._cache.clear()
-    found = geo.geocode(query, **kwargs)
-    return (found.name, found.admin1_iso) if found else None
 
 
 # ---- a guess that won on prominence while a namesake elsewhere is spelt closer
 
 def test_a_closer_spelt_namesake_elsewhere_makes_a_guess_not_found(geo):
-    assert _answer(geo, "Haddena") is None  # sounds like both; spelt closer to the Quneitra hamlet
-    assert _answer(geo, "Haddena", context="Quneitra") == ("Haddunah", "SY-QU")
-    assert _answer(geo, "Haddena", context="Daraa") == ("Hadinah", "SY-DR")
+    assert answer(geo, "Haddena") is None  # sounds like both; spelt closer to the Quneitra hamlet
+    assert answer(geo, "Haddena", context="Quneitra") == ("Haddunah", "SY-QU")
+    assert answer(geo, "Haddena", context="Daraa") == ("Hadinah", "SY-DR")
 
 
 def test_the_vowels_written_choose_between_the_two(geo):
-    assert _answer(geo, "Hadduna") == ("Haddunah", "SY-QU")  # the hamlet's vowels (letter_key): not the town
+    assert answer(geo, "Hadduna") == ("Haddunah", "SY-QU")  # the hamlet's vowels (letter_key): not the town
 
 
 def test_the_town_still_answers_when_spelt_closest(geo):
-    assert _answer(geo, "Hadina") == ("Hadinah", "SY-DR")
+    assert answer(geo, "Hadina") == ("Hadinah", "SY-DR")
 
 
 def test_the_rival_rule_is_what_refuses(geo, monkeypatch):
     monkeypatch.setattr(geocoder_module, "RIVAL_SPELLING_MARGIN", None)
-    assert _answer(geo, "Haddena") == ("Hadinah", "SY-DR")  # without the rule, the town wins on prominence
+    assert answer(geo, "Haddena") == ("Hadinah", "SY-DR")  # without the rule, the town wins on prominence
 
 
 # ---- head words: "Bir X" is a well, "Tall X" a hill, "Albu X" a clan's village
@@ -91,14 +78,14 @@ def test_head_word_pure_functions():
 
 
 def test_a_guess_without_the_query_head_word_is_not_found(geo, monkeypatch):
-    assert _answer(geo, "Bir Imma") is None  # sounds like Al Buraymah (alias "Breimma"), but is a well's name
+    assert answer(geo, "Bir Imma") is None  # sounds like Al Buraymah (alias "Breimma"), but is a well's name
     monkeypatch.setattr(geocoder_module, "GUESS_SAME_HEAD", False)
-    assert _answer(geo, "Bir Imma") == ("Al Buraymah", "SY-DR")
+    assert answer(geo, "Bir Imma") == ("Al Buraymah", "SY-DR")
 
 
 def test_a_head_word_spelt_otherwise_still_matches(geo):
-    assert _answer(geo, "Bir Qassab") == ("Bir Qasab", "SY-DR")
-    assert _answer(geo, "Beer Qasab") == ("Bir Qasab", "SY-DR")
+    assert answer(geo, "Bir Qassab") == ("Bir Qasab", "SY-DR")
+    assert answer(geo, "Beer Qasab") == ("Bir Qasab", "SY-DR")
 
 
 # ---- twin villages asked the English way
@@ -111,12 +98,12 @@ def test_word_order_variants_put_the_qualifier_after_the_name():
 
 
 def test_a_western_twin_spelt_otherwise_is_the_twin_not_the_bare_name(geo):
-    assert _answer(geo, "Western Maqloubiyat") == ("Maqlubiyat al Gharbiyah", "SY-DR")
+    assert answer(geo, "Western Maqloubiyat") == ("Maqlubiyat al Gharbiyah", "SY-DR")
 
 
 def test_upper_and_lower_are_fawqani_and_tahtani(geo):
-    assert _answer(geo, "Upper Zarnun") == ("Zarnun al Fawqani", "SY-DR")
-    assert _answer(geo, "Upper Zarnoun") == ("Zarnun al Fawqani", "SY-DR")
+    assert answer(geo, "Upper Zarnun") == ("Zarnun al Fawqani", "SY-DR")
+    assert answer(geo, "Upper Zarnoun") == ("Zarnun al Fawqani", "SY-DR")
     found = geo.geocode("Lower Zarnun", context="Daraa")  # its twin, beside it, at precision 2
     assert found is not None and found.name == "Zarnun al Fawqani" and found.geo_precision == 2
 
@@ -128,9 +115,9 @@ def test_digits():
 
 
 def test_a_fuzzy_match_keeps_its_numbers(geo):
-    assert _answer(geo, "T7 Pumping Sation") == ("T7 Pumping Station", "SY-DR")  # a letter left out: fuzzy
-    assert _answer(geo, "T8 Pumping Station") is None
-    assert _answer(geo, "T8 Pumping Station", context="Daraa") is None
+    assert answer(geo, "T7 Pumping Sation") == ("T7 Pumping Station", "SY-DR")  # a letter left out: fuzzy
+    assert answer(geo, "T8 Pumping Station") is None
+    assert answer(geo, "T8 Pumping Station", context="Daraa") is None
 
 
 # ---- Kurdish and Turkish forms of northern places
@@ -138,7 +125,7 @@ def test_a_fuzzy_match_keeps_its_numbers(geo):
 def test_kurmanji_letters_are_read_the_english_way(geo):
     assert kurmanji_reading("Cindarûn") == "Jindarun" and kurmanji_reading("Şexlar Çiya") == "Shekhlar Chiya"
     assert kurmanji_reading("Cindarun") is None  # no letter only those alphabets use: "c" stays a c
-    assert _answer(geo, "Cindarûn") == ("Jindarun", "SY-DR")
+    assert answer(geo, "Cindarûn") == ("Jindarun", "SY-DR")
 
 
 def test_a_kurdish_name_points_only_at_its_town(monkeypatch):

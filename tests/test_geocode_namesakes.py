@@ -12,17 +12,17 @@ import json
 import pytest
 
 import geo.geocode._ranking as ranking
-import geo.geocode.gazetteer_build as build_module
 import geo.geocode.geocoder as geocoder_module
 from geo.errors import GeocodeError
-from geo.geocode import Geocoder, Place
+from geo.geocode import Place
 from geo.geocode._index import load_index
 from geo.geocode._ranking import clearly_most_active
 from geo.geocode._ucdp import activity, read_events
 from tests._invented_gazetteer import (
-    square,
-    wof_record,
+    build_gazetteer,
+    open_geocoder,
     wof_village,
+    write_two_districts,
     write_two_governorates,
 )
 
@@ -48,11 +48,7 @@ def built(tmp_path_factory):
     namesakes in two districts of Daraa. Built with events up to 2017 (2019's are left out)."""
     tmp = tmp_path_factory.mktemp("namesakes")
     write_two_governorates(tmp)
-    extra = tmp / "extra.csv"
-    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
-    wof = tmp / "wof"
-    wof_record(wof, 901, {"wof:placetype": "county", "wof:name": "Westdist"}, square(35.9, 32.4, 36.25, 33.2))
-    wof_record(wof, 902, {"wof:placetype": "county", "wof:name": "Eastdist"}, square(36.25, 32.4, 36.6, 33.2))
+    wof = write_two_districts(tmp)
     wof_village(wof, 1001, "Kharmalah", 32.60, 36.00)  # active (4 events to 2017) ...
     wof_village(wof, 1002, "Kharmalah", 33.10, 35.78)  # ... quiet to 2017, 6 events in 2019
     wof_village(wof, 1003, "Duwaylah", 32.50, 36.50)   # 4 events ...
@@ -67,13 +63,8 @@ def built(tmp_path_factory):
     rows += [(2017, 2, "Sulfanah area", 32.55, 36.10)] * 9  # not an exact place: no activity counted
     table = tmp / "ged.csv"
     _write_table(table, _events(rows))
-    patch = pytest.MonkeyPatch()
-    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
-    patch.setattr(build_module, "EXTRA_PATH", extra)
-    out = tmp / "out"
-    counts = build_module.build(("SY",), str(tmp / "admin1.json"), out, wof=str(wof), ucdp=str(table), ucdp_until=2017)
-    patch.undo()
-    geo = Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+    counts, out = build_gazetteer(tmp, wof=str(wof), ucdp=str(table), ucdp_until=2017)
+    geo = open_geocoder(out)
     return counts, out, geo, table
 
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-import geo.geocode.gazetteer_build as build_module
 import geo.geocode.geocoder as geocoder_module
-from geo.geocode import Geocoder
 from geo.geocode._normalize import letter_key, name_key, sound_key
 from geo.geocode._phrases import construct_variants
 from tests._invented_gazetteer import (
+    answer,
+    build_gazetteer,
     geonames_row,
-    square,
-    wof_record,
+    open_geocoder,
     wof_village,
+    write_two_districts,
     write_two_governorates,
 )
 
@@ -46,21 +46,10 @@ def geo(tmp_path_factory):
         + geonames_row(930019, "Qalmasun", 32.78, 36.38, "06")                   # ... two places of one skeleton
         + geonames_row(930020, "Qulmusin", 33.12, 35.81, "03"),
         encoding="utf-8")
-    extra = tmp / "extra.csv"
-    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
-    patch.setattr(build_module, "EXTRA_PATH", extra)
-    out = tmp / "out"
-    build_module.build(("SY",), str(tmp / "admin1.json"), out, (str(dump),))
-    patch.undo()
-    return Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+    _, out = build_gazetteer(tmp, geonames_dumps=(str(dump),))
+    return open_geocoder(out)
 
 
-def _answer(geo: Geocoder, query: str, **kwargs):
-    geo._cache.clear()
-    found = geo.geocode(query, **kwargs)
-    return (found.name, found.admin1_iso) if found else None
 
 
 # ---- letter_key (pure)
@@ -94,12 +83,12 @@ def test_letter_key_leaves_arabic_script_alone():
 # ---- letter agreement among sound-alikes
 
 def test_the_sound_alike_with_the_same_vowels_wins(geo):
-    assert _answer(geo, "Batireh") == ("Batirah", "SY-DR")
-    assert _answer(geo, "Baturo") == ("Baturu", "SY-QU")
+    assert answer(geo, "Batireh") == ("Batirah", "SY-DR")
+    assert answer(geo, "Baturo") == ("Baturu", "SY-QU")
 
 
 def test_sound_alikes_without_letter_agreement_stay_ambiguous(geo):
-    assert _answer(geo, "Batarah") is None  # sounds like both, spelt like neither: "not found"
+    assert answer(geo, "Batarah") is None  # sounds like both, spelt like neither: "not found"
     assert {c.name for c in geo.candidates("Batarah")} >= {"Batirah", "Baturu"}  # both listed to choose from
 
 
@@ -108,13 +97,13 @@ def test_a_demoted_sound_alike_is_no_rival(geo):
     # it drops out of the namesake margin below the town, whatever the town's own (scaled) score
     found = geo.candidates("Soumeiroun")
     assert [c.name for c in found] == ["Sumayrun", "Samirun"] and found[1].score < found[0].score - 0.05
-    assert _answer(geo, "Soumeiroun") == ("Sumayrun", "SY-DR")
+    assert answer(geo, "Soumeiroun") == ("Sumayrun", "SY-DR")
 
 
 def test_only_the_main_name_agrees(geo):
     # "Batireh" is spelt like Batirah's main name and like an alternate name of Baturu: the main name decides
-    assert _answer(geo, "Batireh") == ("Batirah", "SY-DR")
-    assert _answer(geo, "Batira") == ("Baturu", "SY-QU")  # the alternate name itself is an exact name
+    assert answer(geo, "Batireh") == ("Batirah", "SY-DR")
+    assert answer(geo, "Batira") == ("Baturu", "SY-QU")  # the alternate name itself is an exact name
 
 
 def test_the_other_sound_alike_is_still_listed(geo):
@@ -125,12 +114,12 @@ def test_the_other_sound_alike_is_still_listed(geo):
 def test_a_first_vowel_left_out_beats_a_sound_alike_of_other_vowels(geo):
     # "Qlireh" sounds like the alternate name "Qliru" of Qaliro (Quneitra), but is Qalirah with its first
     # vowel left out (Daraa): the vowels that are written (i, -eh) agree with Qalirah only
-    assert _answer(geo, "Qlireh") == ("Qalirah", "SY-DR")
-    assert _answer(geo, "Qliru") == ("Qaliro", "SY-QU")  # the alternate name itself still answers
+    assert answer(geo, "Qlireh") == ("Qalirah", "SY-DR")
+    assert answer(geo, "Qliru") == ("Qaliro", "SY-QU")  # the alternate name itself still answers
 
 
 def test_context_still_decides(geo):
-    assert _answer(geo, "Batarah", context="Quneitra") == ("Baturu", "SY-QU")
+    assert answer(geo, "Batarah", context="Quneitra") == ("Baturu", "SY-QU")
 
 
 # ---- exact namesakes in one district
@@ -140,22 +129,13 @@ def districts_geo(tmp_path_factory):
     """Daraa split into two invented districts (Who's On First tree): namesakes in one district, in two."""
     tmp = tmp_path_factory.mktemp("samedistrict")
     write_two_governorates(tmp)
-    extra = tmp / "extra.csv"
-    extra.write_text("name,aliases,lat,lon,country,admin1_iso,feature,population,source\n", encoding="utf-8")
-    wof = tmp / "wof"
-    wof_record(wof, 901, {"wof:placetype": "county", "wof:name": "Westdist"}, square(35.9, 32.4, 36.25, 33.2))
-    wof_record(wof, 902, {"wof:placetype": "county", "wof:name": "Eastdist"}, square(36.25, 32.4, 36.6, 33.2))
+    wof = write_two_districts(tmp)
     wof_village(wof, 1001, "Harbunah", 32.50, 36.00)  # two in Westdist, 67 km apart
     wof_village(wof, 1002, "Harbunah", 33.10, 36.10)
     wof_village(wof, 1003, "Sulfanah", 32.55, 36.10)  # one in each district
     wof_village(wof, 1004, "Sulfanah", 32.90, 36.50)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(build_module, "_geonames_path", lambda: tmp / "cities.json")
-    patch.setattr(build_module, "EXTRA_PATH", extra)
-    out = tmp / "out"
-    build_module.build(("SY",), str(tmp / "admin1.json"), out, wof=str(wof))
-    patch.undo()
-    return Geocoder(index_path=out / "gazetteer.json.gz", aliases_path=out / "aliases.csv")
+    _, out = build_gazetteer(tmp, wof=str(wof))
+    return open_geocoder(out)
 
 
 def test_namesakes_in_one_district_answer_the_first(districts_geo):
@@ -166,13 +146,13 @@ def test_namesakes_in_one_district_answer_the_first(districts_geo):
 
 
 def test_loose_namesakes_in_one_district_stay_ambiguous(districts_geo):
-    assert _answer(districts_geo, "Harbouneh") is None  # a respelling of both: a guess between two villages
+    assert answer(districts_geo, "Harbouneh") is None  # a respelling of both: a guess between two villages
 
 
 def test_namesakes_in_two_districts_answer_their_governorate_only(districts_geo):
     found = districts_geo.geocode("Sulfanah")  # never one of the two hamlets at precision 1: the governorate
     assert found.kind == "region" and found.region_id == "SY-DR" and found.geo_precision == 3
-    assert _answer(districts_geo, "Sulfanah", context="SY-DR:eastdist") == ("Sulfanah", "SY-DR")
+    assert answer(districts_geo, "Sulfanah", context="SY-DR:eastdist") == ("Sulfanah", "SY-DR")
 
 
 def test_same_district_rule_is_what_answers(districts_geo, monkeypatch):
@@ -192,12 +172,12 @@ def test_construct_variants_pure():
 
 
 def test_the_first_words_ending_is_read_either_way(geo):
-    assert _answer(geo, "Mazharet Al Qantun") == ("Mazharah al Qantun", "SY-DR")
-    assert _answer(geo, "Jazirah Sawfan") == ("Jazirat Sawfan", "SY-DR")
+    assert answer(geo, "Mazharet Al Qantun") == ("Mazharah al Qantun", "SY-DR")
+    assert answer(geo, "Jazirah Sawfan") == ("Jazirat Sawfan", "SY-DR")
 
 
 def test_a_head_word_in_the_other_construct_form_is_the_same_head(geo):
-    assert _answer(geo, "Maaret Dibsun") == ("Maarah Dibsun", "SY-DR")
+    assert answer(geo, "Maaret Dibsun") == ("Maarah Dibsun", "SY-DR")
 
 
 def test_construct_state_switch(geo, monkeypatch):
@@ -227,7 +207,7 @@ def test_qualifier_spellings_share_a_key(one, other):
 
 
 def test_a_qualifier_spelt_iyeh_finds_the_village(geo):
-    assert _answer(geo, "Tarfoun Al-Gharbiyeh") == ("Tarfun al Gharbiyah", "SY-DR")
+    assert answer(geo, "Tarfoun Al-Gharbiyeh") == ("Tarfun al Gharbiyah", "SY-DR")
 
 
 # ---- the -ah / -eh ending of every word, not only of the last
@@ -238,7 +218,7 @@ def test_sound_key_drops_each_words_final_h():
 
 
 def test_northern_x_finds_x_ah_ash_shamaliyah(geo):
-    assert _answer(geo, "Northern Zahwa") == ("Zahwah ash Shamaliyah", "SY-DR")
+    assert answer(geo, "Northern Zahwa") == ("Zahwah ash Shamaliyah", "SY-DR")
 
 
 # ---- vowels moved, consonants in order: only the one place of those consonants
@@ -250,8 +230,8 @@ def test_vowels_moved_reach_the_only_place_with_those_consonants(geo):
 
 
 def test_vowels_moved_with_two_places_of_those_consonants_stay_not_found(geo):
-    assert _answer(geo, "Qlamasun") is None  # Qalmasun (Daraa) or Qulmusin (Quneitra): no guess
-    assert _answer(geo, "Qlamasun", context="Daraa") == ("Qalmasun", "SY-DR")  # the only one in the context
+    assert answer(geo, "Qlamasun") is None  # Qalmasun (Daraa) or Qulmusin (Quneitra): no guess
+    assert answer(geo, "Qlamasun", context="Daraa") == ("Qalmasun", "SY-DR")  # the only one in the context
 
 
 def test_vowels_moved_switch(geo, monkeypatch):
@@ -259,5 +239,5 @@ def test_vowels_moved_switch(geo, monkeypatch):
 
     monkeypatch.setattr(matching_module, "MOVED_MIN_CONSONANTS", None)
     type(geo)._places_cached.cache_clear()
-    assert _answer(geo, "Sarnujah") is None
+    assert answer(geo, "Sarnujah") is None
     type(geo)._places_cached.cache_clear()

@@ -16,6 +16,7 @@ import csv
 import re
 from math import cos, radians
 from pathlib import Path
+from typing import Iterator
 
 from geo.errors import GeocodeError
 
@@ -35,11 +36,9 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return ((lat1 - lat2) ** 2 + ((lon1 - lon2) * cos(radians(lat1))) ** 2) ** 0.5 * 111.2
 
 
-def read_places(path: str | Path, until: int | None = None) -> list[tuple[str, float, float, int]]:
-    """(name, lat, lon, events) for each distinct exact-place name and spot of a UCDP GED table, events of
-    years up to ``until`` (all when None), Syria only; sorted by name."""
-    path = Path(path)
-    spots: dict[str, list[list[float]]] = {}
+def _exact_events(path: Path, until: int | None) -> Iterator[tuple[int, str, float, float]]:
+    """(year, where_coordinates, lat, lon) of every exact-place event (``where_prec == 1``) in Syria of years up
+    to ``until`` (all when None); a table without UCDP's columns or with a bad point raises GeocodeError."""
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -49,27 +48,36 @@ def read_places(path: str | Path, until: int | None = None) -> list[tuple[str, f
             for number, row in enumerate(reader, start=2):
                 if row["where_prec"] != "1" or row["country"] != "Syria" or not row["latitude"]:
                     continue
-                if until is not None and int(row["year"]) > until:
+                year = int(row["year"])
+                if until is not None and year > until:
                     continue
                 try:
                     lat, lon = float(row["latitude"]), float(row["longitude"])
                 except ValueError:
                     raise GeocodeError(f"{path}:{number}:latitude/longitude: not numbers") from None
-                for part in row["where_coordinates"].split("/"):
-                    name = SUFFIX.sub("", " ".join(part.split())).strip(" ,.")
-                    if len(name) < 3 or len(name.split()) > 4 or NOT_A_NAME.search(name):
-                        continue
-                    groups = spots.setdefault(name, [])
-                    for group in groups:
-                        if _km(group[0] / group[2], group[1] / group[2], lat, lon) <= CLUSTER_KM:
-                            group[0] += lat
-                            group[1] += lon
-                            group[2] += 1
-                            break
-                    else:
-                        groups.append([lat, lon, 1])
+                yield year, row["where_coordinates"], lat, lon
     except FileNotFoundError:
         raise GeocodeError(f"{path}: UCDP table not found") from None
+
+
+def read_places(path: str | Path, until: int | None = None) -> list[tuple[str, float, float, int]]:
+    """(name, lat, lon, events) for each distinct exact-place name and spot of a UCDP GED table, events of
+    years up to ``until`` (all when None), Syria only; sorted by name."""
+    spots: dict[str, list[list[float]]] = {}
+    for _, where, lat, lon in _exact_events(Path(path), until):
+        for part in where.split("/"):
+            name = SUFFIX.sub("", " ".join(part.split())).strip(" ,.")
+            if len(name) < 3 or len(name.split()) > 4 or NOT_A_NAME.search(name):
+                continue
+            groups = spots.setdefault(name, [])
+            for group in groups:
+                if _km(group[0] / group[2], group[1] / group[2], lat, lon) <= CLUSTER_KM:
+                    group[0] += lat
+                    group[1] += lon
+                    group[2] += 1
+                    break
+            else:
+                groups.append([lat, lon, 1])
     return [(name, round(g[0] / g[2], 5), round(g[1] / g[2], 5), int(g[2]))
             for name in sorted(spots) for g in spots[name]]
 
@@ -77,27 +85,11 @@ def read_places(path: str | Path, until: int | None = None) -> list[tuple[str, f
 def read_events(path: str | Path, until: int | None = None) -> tuple[list[tuple[float, float]], tuple[int, int] | None]:
     """The point of every exact-place event (``where_prec == 1``) in Syria of years up to ``until`` (all when None),
     and the (first, last) year they cover (None when there are none)."""
-    path = Path(path)
     points: list[tuple[float, float]] = []
     years: set[int] = set()
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise GeocodeError(f"{path}: not a UCDP GED table (no column {', '.join(missing)})")
-            for number, row in enumerate(reader, start=2):
-                if row["where_prec"] != "1" or row["country"] != "Syria" or not row["latitude"]:
-                    continue
-                if until is not None and int(row["year"]) > until:
-                    continue
-                try:
-                    points.append((float(row["latitude"]), float(row["longitude"])))
-                except ValueError:
-                    raise GeocodeError(f"{path}:{number}:latitude/longitude: not numbers") from None
-                years.add(int(row["year"]))
-    except FileNotFoundError:
-        raise GeocodeError(f"{path}: UCDP table not found") from None
+    for year, _, lat, lon in _exact_events(Path(path), until):
+        points.append((lat, lon))
+        years.add(year)
     return points, ((min(years), max(years)) if years else None)
 
 
