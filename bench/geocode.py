@@ -267,11 +267,17 @@ def report_spelling(name: str, rnd) -> str:
 def report_variants(geocoder, villages: list[dict]) -> dict:
     """One report-style respelling (:func:`report_spelling`) of each sampled village, no context: within 10 km
     and right governorate / wrong governorate / not found."""
-    rnd = random.Random(13)
+    return _score_spellings(geocoder, villages, report_spelling, random.Random(13))
+
+
+def _score_spellings(geocoder, villages: list[dict], spell, rnd: random.Random) -> dict:
+    """Geocode ``spell(name, rnd)`` of each village without context and count the answers: within 10 km and
+    right governorate, farther in it (and how many of those are the governorate itself), wrong governorate, not
+    found (shares), with the misses."""
     counts = {"good": 0, "wrong_gov": 0, "far": 0, "region": 0, "not_found": 0}
     misses = []
     for village in villages:
-        query = report_spelling(village["name"], rnd)
+        query = spell(village["name"], rnd)
         loc = geocoder.geocode(query)
         if loc is None or loc.lat is None:
             counts["not_found"] += 1
@@ -363,24 +369,7 @@ def twins(geocoder) -> dict:
 def village_variants(geocoder, villages: list[dict]) -> dict:
     """One seeded report-style spelling of each sampled village (not hidden), no context: within 10 km and
     right governorate / wrong governorate / not found: the recall side of the hidden-village line."""
-    rnd = random.Random(11)
-    counts = {"good": 0, "wrong_gov": 0, "far": 0, "region": 0, "not_found": 0}
-    misses = []
-    for village in villages:
-        query = spelling_variant(village["name"], rnd)
-        loc = geocoder.geocode(query)
-        if loc is None or loc.lat is None:
-            counts["not_found"] += 1
-            misses.append((query, f"not found (truth {village['name']})"))
-        elif loc.admin1_iso != village["iso"]:
-            counts["wrong_gov"] += 1
-            misses.append((query, (f"wrong governorate {loc.name} {loc.admin1_iso} (truth {village['name']} "
-                                   f"{village['iso']})")))
-        else:
-            counts["good" if km(loc.lat, loc.lon, village["lat"], village["lon"]) <= 10 else "far"] += 1
-            counts["region"] += loc.kind == "region"
-    n = max(len(villages), 1)
-    return {"n": len(villages), **{k: v / n for k, v in counts.items()}, "misses": misses}
+    return _score_spellings(geocoder, villages, spelling_variant, random.Random(11))
 
 
 def cold_start(root: Path) -> tuple[float, float, float]:
