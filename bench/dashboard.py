@@ -234,6 +234,8 @@ def _paint(browser, url: str, change: bool = False, context=None) -> tuple[float
     t0 = time.perf_counter()
     page.goto(url, wait_until="commit")
     elapsed = _wait_painted(page, t0)
+    global _last_drawn_s
+    _last_drawn_s = _drawn_in_page(page)
     changed = float("nan")
     if change and elapsed == elapsed:
         try:
@@ -266,6 +268,26 @@ def _paint(browser, url: str, change: bool = False, context=None) -> tuple[float
 
 
 _browser_heap_mb = 0.0
+_last_drawn_s = float("nan")
+
+# The moment the map page's first drawing of the incidents was in its document, by the page's own clock
+# (a User Timing mark of assets/atlas/swap.js), in seconds from the main page's navigation start; NaN for a
+# checkout without the mark. Polling from outside sees it later whenever the page is busy (it waits for the
+# renderer's main thread), so both are reported.
+_DRAWN_JS = ("() => { const m = performance.getEntriesByName('atlas-drawn-1')[0];"
+             " return m ? performance.timeOrigin + m.startTime : 0; }")
+
+
+def _drawn_in_page(page) -> float:
+    try:
+        origin = page.evaluate("performance.timeOrigin")
+        for handle in page.query_selector_all(MAP_IFRAME):
+            drawn = handle.content_frame().evaluate(_DRAWN_JS)
+            if drawn:
+                return (drawn - origin) / 1000
+    except Exception:  # noqa: BLE001 - a benchmark reports, it does not stop
+        pass
+    return float("nan")
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -406,12 +428,18 @@ def warm_rows(n: int, db: Path, previous_root: Path | None, rounds: int, visits:
             for label, root in roots if rep % 2 == 0 else roots[::-1]:
                 with _dashboard(db, root) as (url, _):
                     _paint(b, url)
-                    fresh = [_paint(b, url)[0] for _ in range(visits)]
+                    fresh, drawn = [], []
+                    for _ in range(visits):
+                        fresh.append(_paint(b, url)[0])
+                        drawn.append(_last_drawn_s)
                     returning = b.new_context(viewport={"width": 1400, "height": 1000})
                     _paint(b, url, context=returning)  # fills this profile's cache
                     again = [_paint(b, url, context=returning)[0] for _ in range(visits)]
                     returning.close()
-                for kind, runs in (("new browser profile", fresh), ("returning browser", again)):
+                kinds = [("new browser profile", fresh), ("returning browser", again)]
+                if not any(np.isnan(drawn)):
+                    kinds.append(("new browser profile, drawn by the page's own clock", drawn))
+                for kind, runs in kinds:
                     seen.setdefault(f"{label}, {kind}", []).extend(runs)
                     print(f"{n} | warm first paint, {label}, {kind} | {' '.join(f'{r:.2f}' for r in runs)} s | "
                           f"load average {os.getloadavg()[0]:.1f}", flush=True)

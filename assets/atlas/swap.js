@@ -88,6 +88,7 @@
     owned.renders += 1;
     map.getContainer().setAttribute('data-atlas-renders', String(owned.renders));
     map.getContainer().setAttribute('data-atlas-swap-ms', String(Date.now() - t0));  // clear + draw, for benchmarks
+    if (window.performance && performance.mark) performance.mark('atlas-drawn-' + owned.renders);  // for benchmarks
     return api;
   }
 
