@@ -21,7 +21,7 @@ PRECISION_LABELS = {1: "1 · town", 2: "2 · near town / part of region", 3: "3 
 def sidebar_after_map(facet: dict, stores: list[str]) -> None:
     """The filters; on a session's first run a stand-in instead, and the filters on the next run, which the
     map's first report triggers. The browser then builds the map without loading and drawing the
-    widgets' code (~40 files) at the same time (1M incidents, warm server: first paint 3.76 -> 2.41 s)."""
+    widgets' code (~40 files) at the same time (measured in bench/RESULTS.md, issue 18, session 6)."""
     ss = st.session_state
     if ss.get("filters_ready"):
         sidebar(facet, stores)
