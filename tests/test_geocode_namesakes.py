@@ -192,3 +192,26 @@ def test_the_region_rule_can_be_switched_off(built, monkeypatch):
     geo._cache.clear()
     assert geo.geocode("Sulfanah") is None
     geo._cache.clear()
+
+
+# ---- the activity shown to a user choosing among namesakes
+
+def test_each_candidate_says_what_conflict_was_recorded_near_it(built, monkeypatch):
+    from geo.ingest import session
+
+    _, _, geo, _ = built
+    found = {round(loc.lat, 2): loc for loc in geo.candidates("Kharmalah")}
+    assert set(found) == {32.6, 33.1}
+    assert geo.recorded_activity(found[32.6]) == "4 UCDP events within 5 km, 2016-2017"
+    assert geo.recorded_activity(found[33.1]) is None  # none recorded up to the index's last year
+    monkeypatch.setattr(geocoder_module, "_INSTANCE", geo)
+    assert session.location_label(found[32.6]).endswith("· 4 UCDP events within 5 km, 2016-2017")
+    assert "UCDP" not in session.location_label(found[33.1])
+
+
+def test_a_region_carries_no_activity(built):
+    _, _, geo, _ = built
+    geo._cache.clear()
+    region = geo.geocode("Sulfanah")  # one in each district of Daraa: the governorate answers
+    assert region is not None and region.kind == "region"
+    assert geo.recorded_activity(region) is None

@@ -199,6 +199,19 @@ class Geocoder(QueryResolver, PlaceMatcher):
         score = round(best.score * NAMESAKES_REGION_FACTOR, 3)
         return [replace(region, score=score, reason=reason)] + [f for f in found if f.kind == "place"]
 
+    def recorded_activity(self, loc: Location) -> str | None:
+        """What the gazetteer knows of conflict at a candidate place (``"4 UCDP events within 5 km,
+        2016-2019"``), to help a user choose among namesakes; None for regions, places without recorded events
+        and an index built without activity counts."""
+        pid = self._pid_of(loc) if loc.kind == "place" else None
+        events = self.places[pid].events if pid is not None else 0
+        if not events:
+            return None
+        meta = self.activity
+        years = f", {meta['first_year']}-{meta['last_year']}" if meta.get("first_year") else ""
+        radius = f"{meta['km']:g} km" if meta.get("km") else "a few km"
+        return f"{events} UCDP event{'s' if events != 1 else ''} within {radius}{years}"
+
     def _activity_reason(self, events: int, namesakes: int) -> str:
         """The reason of an answer chosen by recorded conflict activity."""
         meta = self.activity
