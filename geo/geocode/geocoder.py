@@ -205,8 +205,10 @@ class Geocoder(QueryResolver, PlaceMatcher):
         and an index built without activity counts."""
         pid = self._pid_of(loc) if loc.kind == "place" else None
         events = self.places[pid].events if pid is not None else 0
-        if not events:
-            return None
+        return self._events_text(events) if events else None
+
+    def _events_text(self, events: int) -> str:
+        """``"4 UCDP events within 5 km, 2016-2019"``: a count of ``Place.events`` with where it comes from."""
         meta = self.activity
         years = f", {meta['first_year']}-{meta['last_year']}" if meta.get("first_year") else ""
         radius = f"{meta['km']:g} km" if meta.get("km") else "a few km"
@@ -214,11 +216,8 @@ class Geocoder(QueryResolver, PlaceMatcher):
 
     def _activity_reason(self, events: int, namesakes: int) -> str:
         """The reason of an answer chosen by recorded conflict activity."""
-        meta = self.activity
-        years = f", {meta['first_year']}-{meta['last_year']}" if meta.get("first_year") else ""
-        radius = f"{meta['km']:g} km" if meta.get("km") else "a few km"
-        return (f"the most recorded conflict activity of {namesakes} places of that name: {events} UCDP events "
-                f"within {radius}{years}; no context given")
+        return (f"the most recorded conflict activity of {namesakes} places of that name: "
+                f"{self._events_text(events)}; no context given")
 
     def _is_unsure(self, found: list[Location]) -> bool:
         """A loose match (sound, fuzzy, feature words dropped) naming a hamlet spelt unlike the query, with nothing
