@@ -417,7 +417,8 @@ def first_paint(db: Path, root: Path = ROOT, warm: bool = True) -> tuple[float, 
 
 def warm_rows(n: int, db: Path, previous_root: Path | None, rounds: int, visits: int = 4) -> None:
     """Warm first paints, alternating checkouts: per round and checkout a fresh server, one cold visit (not
-    counted), then ``visits`` visits, each a new browser page; then the median and minimum per checkout."""
+    counted), then ``visits`` visits each in a new browser profile (also timed by the page's own mark where the
+    checkout sets it), then ``visits`` in one profile that keeps its cache; the median and minimum of each."""
     from playwright.sync_api import sync_playwright
 
     roots = [("this checkout", ROOT)] + ([(f"previous ({previous_root})", previous_root)] if previous_root else [])
