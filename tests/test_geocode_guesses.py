@@ -75,6 +75,9 @@ def test_head_word_pure_functions():
     assert head_spelling("Zarnun", ["zarnun"], ratio) is None
     assert head_spelling("Ayn Sibt camp (5th Brigade)", ["aynsabt"], ratio) == 100.0  # its first words name it
     assert head_spelling("Zarnun Abu Sibt", ["zarnunabusabt"], ratio) is None  # a later head word is the name's
+    assert head_spelling("Jubb Sibt", ["jubsabt"], ratio) == 100.0            # the head's shadda written or not
+    assert head_spelling("Jubb Sibt", ["jubbsabt"], ratio) == 100.0
+    assert head_spelling("Umm Sibt", ["umran"], ratio) == 0.0                 # "Um" is a spelling of Umm, not a head
 
 
 def test_a_guess_without_the_query_head_word_is_not_found(geo, monkeypatch):

@@ -1,6 +1,6 @@
 """Namesakes without context (issue 14, sixth round), on an invented gazetteer and an invented UCDP-style table
 (no registry data): the recorded conflict activity of each place (``Place.events``) built from the table, the
-activity prior among ambiguous namesakes (off by default: ``_ranking.ACTIVITY_PRIOR``), and namesakes that all
+activity prior among ambiguous namesakes (on by default since session 7: ``_ranking.ACTIVITY_PRIOR``), and namesakes that all
 lie in one governorate answering that governorate as a region."""
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def test_an_index_without_the_events_column_loads(built, tmp_path):
     assert Place("A", 1.0, 2.0, "SY", None, 0, "PPL", None, "wof").events == 0
 
 
-# ---- the activity prior (off by default)
+# ---- the activity prior (on by default)
 
 def test_clearly_most_active_pure(monkeypatch):
     for name, value in (("ACTIVITY_PRIOR", True), ("ACTIVITY_MIN_EVENTS", 3), ("ACTIVITY_RATIO", 5.0)):
@@ -132,17 +132,22 @@ def test_clearly_most_active_pure(monkeypatch):
     assert clearly_most_active([(0, 33.0, 36.0), (9, 32.0, 36.0)]) is None
 
 
-def test_off_by_default_namesakes_in_two_governorates_stay_not_found(built):
+def test_switched_off_namesakes_in_two_governorates_stay_not_found(built, monkeypatch):
     _, _, geo, _ = built
-    assert ranking.ACTIVITY_PRIOR is False
+    monkeypatch.setattr(ranking, "ACTIVITY_PRIOR", False)
     geo._cache.clear()
     assert geo.geocode("Kharmalah") is None
     assert len(geo.candidates("Kharmalah")) == 2
+    geo._cache.clear()
+
+
+def test_on_by_default():
+    assert ranking.ACTIVITY_PRIOR is True
 
 
 def test_the_clearly_more_active_namesake_answers(built, monkeypatch):
     _, _, geo, _ = built
-    for name, value in (("ACTIVITY_PRIOR", True), ("ACTIVITY_MIN_EVENTS", 3), ("ACTIVITY_RATIO", 5.0)):
+    for name, value in (("ACTIVITY_MIN_EVENTS", 3), ("ACTIVITY_RATIO", 5.0)):
         monkeypatch.setattr(ranking, name, value)
     geo._cache.clear()
     found = geo.geocode("Kharmalah")

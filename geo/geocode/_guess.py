@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from geo.geocode._normalize import head_word, name_key, sound_key, strip_feature_words
+from geo.geocode._normalize import head_word, is_word_form, name_key, sound_key, strip_feature_words
 from geo.geocode._phrases import QUALIFIERS, spelling_variants
 from geo.geocode._ranking import CONSTRUCT_STATE
 
 _DIGITS = re.compile(r"\d+")
+_DOUBLED = re.compile(r"(.)\1")
 
 
 def query_keys(query: str) -> set[str]:
@@ -46,7 +47,10 @@ def head_spelling(query: str, place_keys, ratio) -> float | None:
         rest = rest[len(head):]
         best = best or 0.0
         # the head word in either construct form: "Maaret X" is the place "Maarah X" (CONSTRUCT_STATE)
-        forms = (head, head[:-1] + "h") if CONSTRUCT_STATE and head.endswith("at") else (head,)
+        forms = {head, head[:-1] + "h"} if CONSTRUCT_STATE and head.endswith("at") else {head}
+        single = _DOUBLED.sub(r"\1", head)
+        if not is_word_form(single):  # "Jubb X" is the place "Jub X" (a shadda written or not); "Um" is "Umm"
+            forms.add(single)
         for key in place_keys:
             for form in forms:
                 if key.startswith(form) and len(key) > len(form):

@@ -241,6 +241,11 @@ def strip_feature_words(text: str) -> str | None:
     return " ".join(words[start:end])
 
 
+def is_word_form(word: str) -> bool:
+    """True when ``word`` is one of the spellings that name keys unify ("um" for "umm", "tell" for "tal")."""
+    return word in _WORDS
+
+
 def head_word(text: str) -> str | None:
     """The name key of the first word of a name of two or more words when it is a head word (``HEAD_WORDS``):
     ``"Tell el-Saed"`` → ``"tal"``, ``"Albu Badran"`` → ``"albu"``; None otherwise."""
