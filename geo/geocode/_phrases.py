@@ -131,6 +131,31 @@ def _spelling_variants(text: str, construct: bool) -> tuple[str, ...]:
     return tuple(word_order_variants(text) + (construct_variants(text) if construct else []))
 
 
+# An article written onto its word: "Alsanamayn", "Elbab", "Ras Elain"; assimilated, "Arrastan" and "Assafira"
+# (the sun letter doubled), "Ashsheikh". Not "Albu X" (a clan's village) and not a lone short word.
+_FUSED = re.compile(r"^(?:(?P<plain>[ae]l)(?=[^\W\d_]{3,}$)|(?P<sun>[ae](?P<letter>sh|th|dh|[tdrzsn]))(?=(?P=letter)"
+                    r"[^\W\d_]{2,}$))", re.IGNORECASE)
+
+
+def fused_article_reading(text: str) -> str | None:
+    """``text`` with an article written onto a word split off ("Alsanamayn" → "Al Sanamayn", "Arrastan" → "Ar
+    Rastan", "Ras Elain" → "Ras El ain"), for a query that named nothing as written; None when no word has one."""
+    words = text.split()
+    out, changed = [], False
+    for word in words:
+        match = _FUSED.match(word)
+        if match and word.casefold() not in _NOT_FUSED and not word.casefold().startswith("albu"):
+            head = match.group("plain") or match.group("sun")
+            out.append(f"{head} {word[len(head):]}")
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None
+
+
+_NOT_FUSED = frozenset({"aleppo", "alep", "alexandretta", "alawite", "alawites", "alawi", "alwan", "elias", "alma"})
+
+
 def only_generic(text: str, stripped: str) -> bool:
     """True when stripping feature words removed nothing but generic words (same word count)."""
     return len(tokens(text)) == len(tokens(stripped))

@@ -27,7 +27,7 @@ from geo.geocode._index import Place, load_index
 from geo.geocode._matching import PlaceMatcher
 from geo.geocode._normalize import elides, name_key, sound_key
 from geo.geocode._northern import add_kurdish_names, kurmanji_reading
-from geo.geocode._phrases import km
+from geo.geocode._phrases import fused_article_reading, km
 from geo.geocode._ranking import (
     AMBIGUOUS_KM,
     AMBIGUOUS_RATIO,
@@ -127,6 +127,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         kurmanji = kurmanji_reading(text) if not found else None
         if kurmanji:  # "Cindirês", "Şedadê": Kurmanji/Turkish letters, read the English way
             found = self._resolve(kurmanji, scope, depth=0)
+        found = self._unfused(text, scope, found)
         if not found and scope and scope[0] == "admin1":
             found = self._near_governorate(text, scope[1])
         if alias is not None:
@@ -143,6 +144,21 @@ class Geocoder(QueryResolver, PlaceMatcher):
         if unique and alias is None:
             unique[0] = replace(unique[0], reason=reason or self._reason(unique, scope))
         return [replace(f, query=query) for f in unique[:limit]]
+
+    def _unfused(self, text: str, scope, found: list[Location]) -> list[Location]:
+        """``found``, or what the query names with an article written onto a word split off ("Alsanamayn",
+        "Annayrab", "Ras Elain") when that reading matches better: the as-written spelling named nothing, only
+        a sound-alike or fuzzy match (not "Ayn al Arab" for "Annayrab"), or only a place abroad."""
+        if found and found[0].score >= SCORE_KEY and any(f.country == self.home_country for f in found):
+            return found
+        unfused = fused_article_reading(text)
+        if not unfused:
+            return found
+        again = self._resolve(unfused, scope, depth=0)
+        if again and (not found or again[0].score > found[0].score
+                      or (again[0].country == self.home_country != found[0].country)):
+            return again
+        return found
 
     def _judged_place(self, best: Location) -> int | None:
         """The gazetteer id of a best answer that the ambiguity and unsure-guess checks may overrule: a place
