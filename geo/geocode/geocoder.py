@@ -93,8 +93,9 @@ class Geocoder(QueryResolver, PlaceMatcher):
         that restricts the candidates; ``country`` is an ISO alpha-2 code with the same effect. ``near``: other
         places of the same document (:class:`Location` objects or ``(name, lat, lon)``); among namesakes the
         one within 40 km of them wins. ``reason`` on the result says why it was chosen. Without any context,
-        exact namesakes far apart are "not found" (None) unless they all lie in one governorate: then that
-        governorate, a region at precision 3, with the namesakes as ``alternatives``.
+        of exact namesakes far apart the one with clearly more recorded conflict activity answers; failing
+        that, when they all lie in one governorate, that governorate (a region at precision 3, the namesakes as
+        ``alternatives``); else "not found" (None).
         """
         near = _near_points(near)
         cache_key = (query, context, country, near)
