@@ -400,6 +400,31 @@ def twins(geocoder) -> dict:
     return {"n": len(queries), **{k: v / n for k, v in counts.items()}, "misses": misses}
 
 
+def named_places(geocoder, path: str) -> dict:
+    """A "name|governorate" list (``bench/front_line_villages.txt``), no context: right governorate / wrong
+    governorate / not found, and how many of the right ones are the governorate itself (a region)."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, iso = line.partition("|")
+            rows.append((name.strip(), "SY-" + iso.strip()))
+    counts = {"good": 0, "wrong_gov": 0, "region": 0, "not_found": 0}
+    misses = []
+    for name, iso in rows:
+        loc = geocoder.geocode(name)
+        if loc is None or loc.lat is None:
+            counts["not_found"] += 1
+            misses.append((name, f"not found (truth {iso})"))
+        elif loc.admin1_iso != iso:
+            counts["wrong_gov"] += 1
+            misses.append((name, f"wrong governorate {loc.name} {loc.admin1_iso} (truth {iso})"))
+        else:
+            counts["good"] += 1
+            counts["region"] += loc.kind == "region"
+    n = max(len(rows), 1)
+    return {"n": len(rows), **{k: v / n for k, v in counts.items()}, "misses": misses}
+
+
 def village_variants(geocoder, villages: list[dict]) -> dict:
     """One seeded report-style spelling of each sampled village (not hidden), no context: within 10 km and
     right governorate / wrong governorate / not found: the recall side of the hidden-village line."""
@@ -458,6 +483,8 @@ def worker(args) -> dict:
             rows = ucdp_rows(args.ucdp, strip, args.ucdp_since)
             out[f"ucdp_{'stripped' if strip else 'as_written'}"] = score_rows(geocoder, rows, 5)
         out["ucdp_context"] = score_rows(geocoder, rows, 5, context=True)
+    if args.names:
+        out["names"] = named_places(geocoder, args.names)
     out["synthetic"] = synthetic(geocoder)
     out["fused"] = fused_towns(geocoder)
     out["twins"] = twins(geocoder)
@@ -507,6 +534,8 @@ def main() -> int:
     """Run both geocoders and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--acled", help="ACLED-style CSV with location, latitude, longitude, admin1")
+    parser.add_argument("--names", help="a name|governorate list, e.g. bench/front_line_villages.txt (governorate "
+                        "level: right / wrong / not found)")
     parser.add_argument("--ucdp", help="UCDP GED CSV (where_prec, where_coordinates, adm_1, latitude, longitude)")
     parser.add_argument("--baseline-root", help="a frozen copy of the previous geo/ and data/ to compare with")
     parser.add_argument("--hidden", type=int, default=1500, help="villages in the hidden-village sample")
@@ -522,6 +551,8 @@ def main() -> int:
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--villages", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.names:  # the workers run in the compared trees' folders
+        args.names = str(Path(args.names).resolve())
     if args.worker:
         sys.path.insert(0, args.root or str(ROOT))
         print(json.dumps(worker(args)))
@@ -537,7 +568,7 @@ def main() -> int:
             continue
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--root", str(root),
                "--villages", str(villages_path)]
-        for flag in ("acled", "ucdp", "ucdp_since") + (("index",) if label == "new" else ()):
+        for flag in ("acled", "ucdp", "ucdp_since", "names") + (("index",) if label == "new" else ()):
             if getattr(args, flag):
                 cmd += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
         for setting in (args.set or ()) if label == "new" else ():
@@ -559,6 +590,7 @@ def main() -> int:
                        ("ucdp_as_written", "UCDP exact places as written ({n} names): within 5 km+gov / wrong gov / not found"),
                        ("ucdp_stripped", "UCDP exact places, ' town'/' village' removed ({n} names)"),
                        ("ucdp_context", "UCDP exact places, word removed, row's adm_1 as context"),
+                       ("names", "front-line places as reports spell them ({n}, bench/front_line_villages.txt): right gov / wrong gov / not found / of the right, the governorate itself"),
                        ("synthetic", "spelling variants of Syrian GeoNames towns ({n}): within 10 km / elsewhere / not found"),
                        ("fused", "town names with the article written onto the word, \"Arrastan\" ({n}): within 10 km / elsewhere / not found"),
                        ("twins", "twin villages asked as \"Western X\", \"Lower X\" ({n}): within 10 km+gov / wrong gov / not found"),
@@ -577,7 +609,7 @@ def main() -> int:
           f"{new['cold_cpu_s'] * 1000:.0f} ms | {old.get('cold_s', 0) * 1000:.0f} / {old.get('cold_cpu_s', 0) * 1000:.0f} ms |")
     print(f"| peak resident memory (after a known and an unknown name) | {new['rss_mb']:.0f} MB | {old.get('rss_mb', 0):.0f} MB |")
     if args.show_misses:
-        for key in ("acled", "ucdp_stripped", "village_variants", "report_variants", "hidden"):
+        for key in ("acled", "names", "ucdp_stripped", "village_variants", "report_variants", "hidden"):
             for miss in new.get(key, {}).get("misses", []):
                 print(f"  {key} miss:", *miss)
     return 0
