@@ -27,7 +27,8 @@ def built(tmp_path_factory):
         + geonames_row(910007, "Tarbisun", 33.00, 35.80, "03")          # same name as an extra row, other governorate
         + geonames_row(910008, "Hawrun", 32.50, 36.06, "06")            # two namesakes near one extra row
         + geonames_row(910009, "Hawrun", 32.50, 35.94, "06")
-        + geonames_row(910010, "Kafr Zabudan", 32.80, 36.45, "06"),
+        + geonames_row(910010, "Kafr Zabudan", 32.80, 36.45, "06")
+        + geonames_row(910011, "Da`il", 32.75, 36.13, "06"),             # a name too short to match by sound
         encoding="utf-8")
     extra = tmp / "extra.csv"
     extra.write_text(
@@ -55,6 +56,12 @@ def test_elides_only_leaves_vowels_out():
     assert not elides("ftra", "fatar")                              # vowels moved, not only left out
     assert not elides("frkn", "fatarakan", most=2)                  # too many vowels missing
     assert not elides("fatarkan", "fatarkan")                       # the same key is not an elision
+
+
+def test_an_ayn_written_as_a_doubled_vowel(built):
+    _, geo = built
+    assert geo.geocode("Daail").name == "Da`il"  # "aa" for the ayn: the place's key has one a
+    assert geo.geocode("Daiil") is None          # only a doubled a is read so
 
 
 def test_leading_elision_without_context(built):

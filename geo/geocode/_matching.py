@@ -146,6 +146,10 @@ class PlaceMatcher:
         for variant in spelling_variants(text):
             for pid in self._k1.get(name_key(variant), ()):
                 scored.setdefault(pid, SCORE_KEY - 0.02)
+        key = name_key(text)
+        if not scored and "aa" in key:  # "Daael": an ayn written as a doubled vowel, the place spelt "Dael"
+            for pid in self._k1.get(key.replace("aa", "a"), ()):
+                scored.setdefault(pid, SCORE_KEY - 0.02)
         return self._in_scope(scored, scope)
 
     def _sound(self, text: str, scope) -> dict[int, float]:
