@@ -1,7 +1,7 @@
 """Namesakes without context (issue 14, sixth round), on an invented gazetteer and an invented UCDP-style table
 (no registry data): the recorded conflict activity of each place (``Place.events``) built from the table, the
-activity prior among ambiguous namesakes (on by default since session 7: ``_ranking.ACTIVITY_PRIOR``), and namesakes that all
-lie in one governorate answering that governorate as a region."""
+activity prior among ambiguous namesakes (on by default since session 7: ``_ranking.ACTIVITY_PRIOR``), and
+namesakes that all lie in one governorate answering that governorate as a region."""
 
 from __future__ import annotations
 

@@ -138,8 +138,8 @@ _FUSED = re.compile(r"^(?:(?P<plain>[ae]l)(?=[^\W\d_]{3,}$)|(?P<sun>[ae](?P<lett
 
 
 def fused_article_reading(text: str) -> str | None:
-    """``text`` with an article written onto a word split off ("Alsanamayn" → "Al Sanamayn", "Arrastan" → "Ar
-    Rastan", "Ras Elain" → "Ras El ain"), for a query that named nothing as written; None when no word has one."""
+    """``text`` with an article written onto a word split off ("Alsanamayn" → "Al sanamayn", "Arrastan" → "Ar
+    rastan", "Ras Elain" → "Ras El ain"), for a query that named nothing as written; None when no word has one."""
     words = text.split()
     out, changed = [], False
     for word in words:

@@ -184,11 +184,11 @@ ACTIVITY_PRIOR = True       # ON since session 7: it pays where names come from 
 #                             random-village lines measure. bench/RESULTS.md, issue 14 sixth and seventh rounds, no
 #                             context, right / wrong gov (%), off -> on: ACLED dev 93.2/1.4 -> 93.2/1.4 (no ambiguous
 #                             exact name there); front-line places of bench/front_line_villages.txt (governorate
-#                             only): 92.4/0.3 -> 93.4/0.3; all UCDP names of 2018-19 on an index without UCDP names, activity <=
-#                             2017: 63.4/7.3 -> 65.4/7.7; UCDP names first seen 2018-19 (villages UCDP had never
-#                             named, 30% active): 47.0/10.8 -> 48.8/11.7; random villages: report respellings
-#                             72.3/5.2 -> 73.9/7.1, hidden-village wrong 18.3 -> 21.5. Off: "not found" (or the
-#                             governorate, below).
+#                             only): 92.4/0.3 -> 93.4/0.3; all UCDP names of 2018-19 on an index without UCDP
+#                             names, activity <= 2017: 63.4/7.3 -> 65.4/7.7; UCDP names first seen 2018-19
+#                             (villages UCDP had never named, 30% active): 47.0/10.8 -> 48.8/11.7; random villages:
+#                             report respellings 72.3/5.2 -> 73.9/7.1, hidden-village wrong 18.3 -> 21.5. Off: "not
+#                             found" (or the governorate, below).
 ACTIVITY_MIN_EVENTS = 3     # ... it has at least this many events
 ACTIVITY_RATIO = 5.0        # ... and this many times the most active namesake more than AMBIGUOUS_KM away.
 #                             Measured on (UCDP first seen 2018-19 · all UCDP 2018-19 names on the fair index),

@@ -150,7 +150,7 @@ class Geocoder(QueryResolver, PlaceMatcher):
         """``found``, or what the query names with an article written onto a word split off ("Alsanamayn",
         "Annayrab", "Ras Elain") when that reading matches better: the as-written spelling named nothing, only
         a sound-alike or fuzzy match (not "Ayn al Arab" for "Annayrab"), or only a place abroad."""
-        if found and found[0].score >= SCORE_KEY and any(f.country == self.home_country for f in found):
+        if found and found[0].score >= SCORE_KEY and found[0].country == self.home_country:
             return found
         unfused = fused_article_reading(text)
         if not unfused:
