@@ -41,6 +41,8 @@ def test_the_reading_leaves_other_words_alone():
     assert fused_article_reading("Aleppo") is None
     assert fused_article_reading("Adana") is None                    # no doubled sun letter: no article
     assert fused_article_reading("Alma") is None                     # too short to hold one
+    assert fused_article_reading("Assad") is None                    # a name: an assimilated article needs 3+ letters
+    assert fused_article_reading("Attacks") is None                  # an English word
 
 
 def test_fused_spellings_of_towns_are_found(geo):

@@ -132,9 +132,10 @@ def _spelling_variants(text: str, construct: bool) -> tuple[str, ...]:
 
 
 # An article written onto its word: "Alsanamayn", "Elbab", "Ras Elain"; assimilated, "Arrastan" and "Assafira"
-# (the sun letter doubled), "Ashsheikh". Not "Albu X" (a clan's village) and not a lone short word.
+# (the sun letter doubled, then 3 letters or more: not "Assad"), "Ashsheikh". Not "Albu X" (a clan's village),
+# not a short word, not the English words and names below that look the same.
 _FUSED = re.compile(r"^(?:(?P<plain>[ae]l)(?=[^\W\d_]{3,}$)|(?P<sun>[ae](?P<letter>sh|th|dh|[tdrzsn]))(?=(?P=letter)"
-                    r"[^\W\d_]{2,}$))", re.IGNORECASE)
+                    r"[^\W\d_]{3,}$))", re.IGNORECASE)
 
 
 def fused_article_reading(text: str) -> str | None:
@@ -153,7 +154,12 @@ def fused_article_reading(text: str) -> str | None:
     return " ".join(out) if changed else None
 
 
-_NOT_FUSED = frozenset({"aleppo", "alep", "alexandretta", "alawite", "alawites", "alawi", "alwan", "elias", "alma"})
+_NOT_FUSED = frozenset(
+    "aleppo alep alexandretta alawite alawites alawi alwan elias alma allah assad asaad essad annan assyria assyrian "
+    "assyrians already although almost along alleged allegedly allied allies alliance allow allowed allows alert "
+    "elections election eleven elite else elsewhere attack attacks attacked attacker attackers attempt attempted "
+    "attention assault assaults assistance assembly assets arrest arrests arrested arrival annual announced "
+    "announcement addition additional address essential".split())
 
 
 def only_generic(text: str, stripped: str) -> bool:
