@@ -136,6 +136,12 @@ def _spelling_variants(text: str, construct: bool) -> tuple[str, ...]:
 # not a short word, not the English words and names below that look the same.
 _FUSED = re.compile(r"^(?:(?P<plain>[ae]l)(?=[^\W\d_]{3,}$)|(?P<sun>[ae](?P<letter>sh|th|dh|[tdrzsn]))(?=(?P=letter)"
                     r"[^\W\d_]{3,}$))", re.IGNORECASE)
+_NOT_FUSED = frozenset(
+    "aleppo alep alexandretta alawite alawites alawi alwan elias alma allah assad asaad essad annan assyria assyrian "
+    "assyrians already although almost along alleged allegedly allied allies alliance allow allowed allows alert "
+    "elections election eleven elite else elsewhere attack attacks attacked attacker attackers attempt attempted "
+    "attention assault assaults assistance assembly assets arrest arrests arrested arrival annual announced "
+    "announcement addition additional address essential".split())
 
 
 def fused_article_reading(text: str) -> str | None:
@@ -152,14 +158,6 @@ def fused_article_reading(text: str) -> str | None:
         else:
             out.append(word)
     return " ".join(out) if changed else None
-
-
-_NOT_FUSED = frozenset(
-    "aleppo alep alexandretta alawite alawites alawi alwan elias alma allah assad asaad essad annan assyria assyrian "
-    "assyrians already although almost along alleged allegedly allied allies alliance allow allowed allows alert "
-    "elections election eleven elite else elsewhere attack attacks attacked attacker attackers attempt attempted "
-    "attention assault assaults assistance assembly assets arrest arrests arrested arrival annual announced "
-    "announcement addition additional address essential".split())
 
 
 def only_generic(text: str, stripped: str) -> bool:
